@@ -1,0 +1,53 @@
+# Install rules after cmake-init's install-rules.cmake: headers, the library, the CLI, an
+# exported target set under the fwplan:: namespace, a config + version file, and fwplan.pc.
+include(CMakePackageConfigHelpers)
+
+set(FWPLAN_INSTALL_CMAKEDIR "${CMAKE_INSTALL_LIBDIR}/cmake/fwplan"
+    CACHE STRING "Where fwplanConfig.cmake is installed")
+
+install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/fwplan" "${PROJECT_BINARY_DIR}/include/fwplan"
+    DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}"
+    COMPONENT fwplan_Development
+    FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
+
+install(TARGETS fwplan_fwplan
+    EXPORT fwplanTargets
+    RUNTIME COMPONENT fwplan_Runtime
+    LIBRARY COMPONENT fwplan_Runtime NAMELINK_COMPONENT fwplan_Development
+    ARCHIVE COMPONENT fwplan_Development
+    INCLUDES DESTINATION "${CMAKE_INSTALL_INCLUDEDIR}")
+
+if(TARGET fwplan_exe)
+    install(TARGETS fwplan_exe RUNTIME COMPONENT fwplan_Runtime)
+endif()
+
+install(EXPORT fwplanTargets
+    NAMESPACE fwplan::
+    DESTINATION "${FWPLAN_INSTALL_CMAKEDIR}"
+    COMPONENT fwplan_Development)
+
+configure_package_config_file("${CMAKE_CURRENT_LIST_DIR}/fwplanConfig.cmake.in"
+    "${PROJECT_BINARY_DIR}/fwplanConfig.cmake"
+    INSTALL_DESTINATION "${FWPLAN_INSTALL_CMAKEDIR}")
+write_basic_package_version_file("${PROJECT_BINARY_DIR}/fwplanConfigVersion.cmake"
+    COMPATIBILITY SameMajorVersion)
+install(FILES "${PROJECT_BINARY_DIR}/fwplanConfig.cmake" "${PROJECT_BINARY_DIR}/fwplanConfigVersion.cmake"
+    DESTINATION "${FWPLAN_INSTALL_CMAKEDIR}"
+    COMPONENT fwplan_Development)
+
+# pkg-config users get the same library; the private requirements are what a static
+# libfwplan.a needs at link time.
+if(IS_ABSOLUTE "${CMAKE_INSTALL_LIBDIR}")
+    set(FWPLAN_PC_LIBDIR "${CMAKE_INSTALL_LIBDIR}")
+else()
+    set(FWPLAN_PC_LIBDIR "\${prefix}/${CMAKE_INSTALL_LIBDIR}")
+endif()
+if(IS_ABSOLUTE "${CMAKE_INSTALL_INCLUDEDIR}")
+    set(FWPLAN_PC_INCLUDEDIR "${CMAKE_INSTALL_INCLUDEDIR}")
+else()
+    set(FWPLAN_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
+endif()
+configure_file("${CMAKE_CURRENT_LIST_DIR}/fwplan.pc.in" "${PROJECT_BINARY_DIR}/fwplan.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/fwplan.pc"
+    DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
+    COMPONENT fwplan_Development)

@@ -1,0 +1,82 @@
+#pragma once
+// One options struct and one run function per subcommand. main.cpp holds the argument
+// grammar (CLI11) and fills these; each cmd_*.cpp turns them into library calls and the
+// results into text or JSON. No domain logic lives in the CLI.
+
+#include "console.hpp"
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fwplan::cli {
+
+struct InspectOptions {
+    std::vector<std::string> paths;
+};
+
+struct PlanOptions {
+    std::string model;
+    std::string from;
+    std::string to;
+    std::string to_protocol;
+    std::vector<std::string> firmware;
+    std::string hw_rev;
+};
+
+struct EmitOptions {
+    PlanOptions plan;
+    std::string mac;
+    std::string fleet;
+    std::string template_file;
+    std::string out_dir;
+    bool force = false;
+    bool dialplan = false;
+    // Filling the built-in template.
+    std::string sip_server;
+    int sip_port = 5060;
+    std::string outbound_proxy;
+    std::string ntp_server;
+    std::string time_zone;
+    std::string line_name;
+    std::string auth_name;
+    std::string display_name;
+    std::string messages_number;
+    std::string password_file;
+    std::string password_env;
+    std::vector<std::string> speed_dials;
+};
+
+struct StageOptions {
+    std::string tftp_root;
+    std::string factory_default;
+    bool dry_run = false;
+    std::vector<std::string> packages;
+};
+
+struct CheckOptions {
+    std::string root;
+    std::vector<std::string> firmware;
+};
+
+struct GraphOptions {
+    std::string model;
+    bool all = false;
+};
+
+struct CatalogOptions {
+    std::string model;
+};
+
+int run_inspect(const InspectOptions& options, Console& console);
+int run_plan(const PlanOptions& options, Console& console);
+int run_emit(const EmitOptions& options, Console& console);
+int run_stage(const StageOptions& options, Console& console);
+int run_check(const CheckOptions& options, Console& console);
+int run_graph(const GraphOptions& options, Console& console);
+int run_catalog(const CatalogOptions& options, Console& console);
+
+/// For subcommands a build does not have yet: a clear error, exit 4.
+int not_yet(std::string_view command, Console& console);
+
+} // namespace fwplan::cli

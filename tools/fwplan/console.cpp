@@ -1,0 +1,69 @@
+#include "console.hpp"
+
+#include <cstdlib>
+#include <iostream>
+#include <unistd.h>
+
+namespace fwplan::cli {
+
+namespace {
+bool colour_allowed() {
+    const char* no_colour = std::getenv("NO_COLOR");
+    if (no_colour != nullptr && *no_colour != '\0')
+        return false;
+    const char* term = std::getenv("TERM");
+    return term == nullptr || std::string_view(term) != "dumb";
+}
+} // namespace
+
+Console::Console(std::ostream& out, std::ostream& err, bool out_is_tty, bool err_is_tty)
+    : out_(out), err_(err), out_colour_(out_is_tty && colour_allowed()),
+      err_colour_(err_is_tty && colour_allowed()) {}
+
+Console Console::standard() {
+    return Console(std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1);
+}
+
+int Console::fail(const Error& error) {
+    const std::string label = err_colour_ ? "\x1b[1;31merror:\x1b[0m" : "error:";
+    err_ << "fwplan: " << label << ' ' << error.describe() << '\n';
+    if (!error.hint.empty())
+        err_ << "fwplan: hint: " << error.hint << '\n';
+    return exit_code_for(error.kind);
+}
+
+void Console::warn(std::string_view message) {
+    if (globals.quiet)
+        return;
+    const std::string label = err_colour_ ? "\x1b[1;33mwarning:\x1b[0m" : "warning:";
+    err_ << "fwplan: " << label << ' ' << message << '\n';
+}
+
+void Console::info(std::string_view message) {
+    if (globals.verbose > 0 && !globals.quiet)
+        err_ << "fwplan: " << message << '\n';
+}
+
+std::string Console::style(std::string_view code, std::string_view text) const {
+    if (!out_colour_ || globals.json)
+        return std::string(text);
+    return "\x1b[" + std::string(code) + "m" + std::string(text) + "\x1b[0m";
+}
+
+std::string Console::bold(std::string_view text) const {
+    return style("1", text);
+}
+std::string Console::red(std::string_view text) const {
+    return style("31", text);
+}
+std::string Console::yellow(std::string_view text) const {
+    return style("33", text);
+}
+std::string Console::green(std::string_view text) const {
+    return style("32", text);
+}
+std::string Console::dim(std::string_view text) const {
+    return style("2", text);
+}
+
+} // namespace fwplan::cli

@@ -1,0 +1,175 @@
+// The fwplan command line: the argument grammar for every subcommand (CLI11), then a
+// dispatch to the run_* function of the chosen one. Exit codes (DESIGN.md): 0 success,
+// 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment.
+
+#include "commands.hpp"
+#include "console.hpp"
+
+#include <fwplan/version.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <functional>
+#include <iostream>
+
+namespace {
+
+using namespace fwplan::cli;
+
+constexpr const char* kDescription =
+    "fwplan gets old Cisco IP phones from the firmware they run to the firmware you want\n"
+    "(usually SCCP to SIP), one safe step at a time: it reads the firmware you downloaded,\n"
+    "plans the chain of loads, writes the configs for every step, stages the files into a\n"
+    "TFTP root and audits it.";
+
+constexpr const char* kFooter =
+    "Exit codes: 0 success, 1 negative answer (no plan, audit errors), 2 usage,\n"
+    "3 bad input (malformed file or ID), 4 I/O or environment failure.\n"
+    "Run 'fwplan <command> --help' for the options of a command.";
+
+void add_plan_request(CLI::App* cmd, PlanOptions& plan, bool model_required) {
+    auto* model = cmd->add_option("--model,-m", plan.model, "Phone model: 7941, CP-7941G, 7960...");
+    if (model_required)
+        model->required();
+    cmd->add_option("--from", plan.from, "The load the phone runs now, e.g. SCCP41.8-3-1S");
+    auto* to = cmd->add_option("--to", plan.to,
+                               "The load to end on (default: the family's final "
+                               "load in the target protocol)");
+    cmd->add_option("--to-protocol", plan.to_protocol,
+                    "SIP (default) or SCCP, when --to is not given")
+        ->excludes(to)
+        ->check(CLI::IsMember({"SIP", "SCCP", "sip", "sccp"}));
+    cmd->add_option("--firmware", plan.firmware,
+                    "Firmware you have: cmterm zips, .loads files, folders (repeatable)");
+    cmd->add_option("--hw-rev", plan.hw_rev, "Hardware revision from the phone's label, e.g. V15");
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+    Console console = Console::standard();
+    Globals& globals = console.globals;
+
+    CLI::App app{kDescription, "fwplan"};
+    app.set_version_flag("--version", std::string("fwplan ") + fwplan::library_version());
+    app.footer(kFooter);
+    app.require_subcommand(1);
+    app.fallthrough();
+    app.add_flag("--json", globals.json, "Machine-readable JSON on stdout");
+    app.add_option("--catalog", globals.catalogs,
+                   "Extra knowledge base file (XML, same format as the built-in one); repeatable")
+        ->check(CLI::ExistingFile);
+    app.add_flag("--quiet,-q", globals.quiet, "Print only errors on stderr");
+    app.add_flag("-v,--verbose", globals.verbose, "Say more on stderr (repeat for more)");
+
+    std::function<int()> run;
+
+    InspectOptions inspect;
+    auto* cmd_inspect =
+        app.add_subcommand("inspect", "Say what each firmware file, zip or folder is");
+    cmd_inspect->add_option("paths", inspect.paths, "Files or folders to inspect")->required();
+    cmd_inspect->callback([&] { run = [&] { return run_inspect(inspect, console); }; });
+
+    PlanOptions plan;
+    auto* cmd_plan = app.add_subcommand("plan", "Plan the chain of loads from --from to --to");
+    add_plan_request(cmd_plan, plan, true);
+    cmd_plan->callback([&] { run = [&] { return run_plan(plan, console); }; });
+
+    EmitOptions emit;
+    auto* cmd_emit = app.add_subcommand("emit", "Write the configs for every step of the plan");
+    add_plan_request(cmd_emit, emit.plan, false);
+    auto* mac =
+        cmd_emit->add_option("--mac", emit.mac, "The phone's MAC address (any common notation)");
+    auto* fleet =
+        cmd_emit
+            ->add_option("--fleet", emit.fleet, "CSV inventory: mac,model,load[,target,hw_rev,...]")
+            ->check(CLI::ExistingFile);
+    mac->excludes(fleet);
+    cmd_emit->add_option("--template", emit.template_file, "Your SEP<MAC>.cnf.xml to start from")
+        ->check(CLI::ExistingFile);
+    cmd_emit->add_option("--out,-o", emit.out_dir, "Output folder")->required();
+    cmd_emit->add_flag("--force", emit.force, "Replace files that differ (a backup is kept)");
+    cmd_emit->add_flag("--dialplan", emit.dialplan, "Also write an empty dialplan.xml per step");
+    cmd_emit->add_option("--sip-server", emit.sip_server, "SIP registrar (processNodeName)");
+    cmd_emit->add_option("--sip-port", emit.sip_port, "SIP port")->check(CLI::Range(1, 65535));
+    cmd_emit->add_option("--outbound-proxy", emit.outbound_proxy, "Outbound proxy host");
+    cmd_emit->add_option("--ntp-server", emit.ntp_server, "NTP server");
+    cmd_emit->add_option("--time-zone", emit.time_zone,
+                         "Cisco time zone name, e.g. 'W. Europe Standard/Daylight Time'");
+    cmd_emit->add_option("--line-name", emit.line_name, "Line 1 user/extension");
+    cmd_emit->add_option("--auth-name", emit.auth_name, "Line 1 authentication name");
+    cmd_emit->add_option("--display-name", emit.display_name, "Line 1 display name");
+    cmd_emit->add_option("--messages-number", emit.messages_number, "Voicemail number");
+    cmd_emit->add_option("--password-file", emit.password_file, "File holding the line password")
+        ->check(CLI::ExistingFile);
+    cmd_emit->add_option("--password-env", emit.password_env,
+                         "Environment variable holding the line password");
+    cmd_emit->add_option("--speed-dial", emit.speed_dials,
+                         "Speed dial 'label=number' (repeatable)");
+    cmd_emit->callback([&] {
+        if (emit.mac.empty() == emit.fleet.empty())
+            throw CLI::ValidationError("emit",
+                                       "give either --mac (with --model and --from) or --fleet");
+        if (!emit.mac.empty() && emit.plan.model.empty())
+            throw CLI::ValidationError("emit", "--mac needs --model");
+        run = [&] { return run_emit(emit, console); };
+    });
+
+    StageOptions stage;
+    auto* cmd_stage = app.add_subcommand("stage", "Put firmware packages into a TFTP root, safely");
+    cmd_stage->add_option("--tftp-root", stage.tftp_root, "The TFTP server's root folder")
+        ->required();
+    cmd_stage->add_option("--factory-default", stage.factory_default,
+                          "The load a factory-reset phone should get when term files compete");
+    cmd_stage->add_flag("--dry-run,-n", stage.dry_run, "Say what would happen; change nothing");
+    cmd_stage->add_option("packages", stage.packages, "Firmware zips or folders")->required();
+    cmd_stage->callback([&] { run = [&] { return run_stage(stage, console); }; });
+
+    CheckOptions check;
+    auto* cmd_check = app.add_subcommand("check", "Audit a TFTP root for what breaks phones");
+    cmd_check->add_option("root", check.root, "The TFTP root folder")->required();
+    cmd_check->add_option("--firmware", check.firmware,
+                          "Packages meant for this root (repeatable)");
+    cmd_check->callback([&] { run = [&] { return run_check(check, console); }; });
+
+    GraphOptions graph;
+    auto* cmd_graph = app.add_subcommand("graph", "Write the version graph as Graphviz DOT");
+    cmd_graph->add_option("--model,-m", graph.model, "Only this model's family");
+    cmd_graph->add_flag("--all", graph.all, "Also draw forbidden steps (dashed)");
+    cmd_graph->callback([&] { run = [&] { return run_graph(graph, console); }; });
+
+    CatalogOptions catalog;
+    auto* cmd_catalog =
+        app.add_subcommand("catalog", "List known models, loads and rules with sources");
+    cmd_catalog->add_option("--model,-m", catalog.model, "Only this model's family");
+    cmd_catalog->callback([&] { run = [&] { return run_catalog(catalog, console); }; });
+
+    for (CLI::App* sub : app.get_subcommands({}))
+        sub->fallthrough();
+
+    try {
+        app.parse(argc, argv);
+    } catch (const CLI::CallForHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForAllHelp& e) {
+        return app.exit(e);
+    } catch (const CLI::CallForVersion& e) {
+        return app.exit(e);
+    } catch (const CLI::ParseError& e) {
+        console.err() << "fwplan: error: " << e.what() << "\n"
+                      << "fwplan: hint: run 'fwplan --help' or 'fwplan <command> --help'\n";
+        return 2;
+    }
+    try {
+        return run ? run() : 2;
+    } catch (const std::bad_alloc&) {
+        console.err() << "fwplan: error: out of memory\n";
+        return 4;
+    } catch (const std::exception& e) {
+        // A bug, not bad input: say so plainly rather than dying with an abort.
+        console.err() << "fwplan: error: internal error: " << e.what()
+                      << "\nfwplan: hint: this is a bug in fwplan; please report it with the "
+                         "command you ran\n";
+        return 4;
+    }
+}
