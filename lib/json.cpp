@@ -2,6 +2,8 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+
 namespace fwplan::json {
 
 namespace {
@@ -26,7 +28,8 @@ ordered_json config_files_of(const ModelInfo& model) {
 }
 } // namespace
 
-std::string models(const std::vector<const FamilyInfo*>& families, int indent) {
+namespace {
+ordered_json families_json(const std::vector<const FamilyInfo*>& families) {
     ordered_json list = ordered_json::array();
     for (const FamilyInfo* family : families) {
         ordered_json models = ordered_json::array();
@@ -51,7 +54,181 @@ std::string models(const std::vector<const FamilyInfo*>& families, int indent) {
                         {"package_stem", std::string(family->package_stem)},
                         {"models", models}});
     }
-    return ordered_json{{"families", list}}.dump(indent) + "\n";
+    return list;
+}
+} // namespace
+
+std::string models(const std::vector<const FamilyInfo*>& families, int indent) {
+    return ordered_json{{"families", families_json(families)}}.dump(indent) + "\n";
+}
+
+namespace {
+
+ordered_json to_json(const RuleCitation& c) {
+    return {{"id", c.id},
+            {"title", c.title},
+            {"confidence", std::string(to_string(c.confidence))},
+            {"role", c.role},
+            {"detail", c.detail},
+            {"sources", c.sources}};
+}
+
+ordered_json to_json(const Fallback& f) {
+    return {{"rule", f.rule},
+            {"confidence", std::string(to_string(f.confidence))},
+            {"symptom", f.symptom},
+            {"advice", f.advice},
+            {"load", f.load ? ordered_json(f.load->str()) : ordered_json(nullptr)},
+            {"package", f.package}};
+}
+
+ordered_json to_json(const PlanStep& step) {
+    ordered_json rules = ordered_json::array();
+    for (const RuleCitation& c : step.rules)
+        rules.push_back(to_json(c));
+    ordered_json fallbacks = ordered_json::array();
+    for (const Fallback& f : step.fallbacks)
+        fallbacks.push_back(to_json(f));
+    return {{"number", step.number},
+            {"from", step.from.str()},
+            {"load", step.load.str()},
+            {"protocol", std::string(to_string(step.protocol()))},
+            {"version", step.load.version().release()},
+            {"version_full", step.load.version().to_string()},
+            {"package", step.package},
+            {"available", step.available},
+            {"available_in", step.available_in},
+            {"files", step.files},
+            {"files_from_manifest", step.files_from_manifest},
+            {"missing", step.missing},
+            {"protocol_change", step.protocol_change},
+            {"downgrade", step.downgrade},
+            {"rules", rules},
+            {"fallbacks", fallbacks}};
+}
+
+ordered_json to_json(const Error& e) {
+    ordered_json out = {{"code", e.code}, {"message", e.message}};
+    if (!e.file.empty())
+        out["file"] = e.file;
+    if (!e.entry.empty())
+        out["entry"] = e.entry;
+    if (e.offset)
+        out["offset"] = *e.offset;
+    if (!e.hint.empty())
+        out["hint"] = e.hint;
+    return out;
+}
+
+std::string version_text(const std::optional<Version>& v) {
+    return v ? v->to_string() : "";
+}
+
+ordered_json to_json(const RuleEffect& e) {
+    static const char* kinds[] = {"forbid", "prefer", "allow", "caution", "floor", "fallback"};
+    ordered_json when = ordered_json::object();
+    auto put_version = [&](const char* key, const std::optional<Version>& v) {
+        if (v)
+            when[key] = version_text(v);
+    };
+    put_version("from_min", e.when.from_min);
+    put_version("from_max", e.when.from_max);
+    put_version("from_below", e.when.from_below);
+    put_version("to_min", e.when.to_min);
+    put_version("to_max", e.when.to_max);
+    put_version("to_below", e.when.to_below);
+    if (e.when.from_protocol)
+        when["from_protocol"] = std::string(to_string(*e.when.from_protocol));
+    if (e.when.to_protocol)
+        when["to_protocol"] = std::string(to_string(*e.when.to_protocol));
+    if (e.when.protocol_change)
+        when["protocol_change"] = *e.when.protocol_change;
+    if (e.when.downgrade)
+        when["downgrade"] = *e.when.downgrade;
+    if (!e.when.from_line.empty())
+        when["from_line"] = e.when.from_line;
+    if (!e.when.to_line.empty())
+        when["to_line"] = e.when.to_line;
+    if (!e.when.models.empty())
+        when["models"] = e.when.models;
+    if (e.when.hw_min)
+        when["hw_min"] = e.when.hw_min->str();
+    ordered_json out = {{"kind", kinds[static_cast<int>(e.kind)]}, {"when", when}};
+    if (e.version)
+        out["version"] = e.version->to_string();
+    if (e.protocol_of_target)
+        out["protocol"] = "target";
+    else if (e.protocol)
+        out["protocol"] = std::string(to_string(*e.protocol));
+    if (!e.on.empty())
+        out["on"] = e.on;
+    if (!e.text.empty())
+        out["text"] = e.text;
+    if (e.confidence)
+        out["confidence"] = std::string(to_string(*e.confidence));
+    return out;
+}
+
+} // namespace
+
+std::string plan(const Plan& p, int indent) {
+    ordered_json steps = ordered_json::array();
+    for (const PlanStep& step : p.steps)
+        steps.push_back(to_json(step));
+    ordered_json out = {{"model", p.model},
+                        {"family", p.family},
+                        {"from", p.from.str()},
+                        {"to", p.to.str()},
+                        {"from_assumed", p.from_assumed},
+                        {"steps", steps},
+                        {"notes", p.notes},
+                        {"missing_packages", p.missing_packages}};
+    return out.dump(indent) + "\n";
+}
+
+std::string plan_failure(std::string_view model, std::string_view from, std::string_view to,
+                         const Error& e, int indent) {
+    ordered_json out = {{"model", model}, {"from", from}, {"to", to}, {"error", to_json(e)}};
+    return out.dump(indent) + "\n";
+}
+
+std::string error(const Error& e, int indent) {
+    return ordered_json{{"error", to_json(e)}}.dump(indent) + "\n";
+}
+
+std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& families, int indent) {
+    ordered_json loads = ordered_json::array();
+    ordered_json rules = ordered_json::array();
+    for (const FamilyInfo* family : families)
+        for (const KnownLoad* load : c.loads_of_family(family->id))
+            loads.push_back({{"id", load->id.str()},
+                             {"family", load->id.family()},
+                             {"protocol", std::string(to_string(load->id.protocol()))},
+                             {"version", load->id.version().release()},
+                             {"build", load->build},
+                             {"package", load->package},
+                             {"final", load->final},
+                             {"confidence", std::string(to_string(load->confidence))},
+                             {"evidence", load->evidence}});
+    for (const Rule& rule : c.rules()) {
+        const bool wanted = std::any_of(families.begin(), families.end(),
+                                        [&](const FamilyInfo* f) { return rule.covers(f->id); });
+        if (!wanted)
+            continue;
+        ordered_json effects = ordered_json::array();
+        for (const RuleEffect& e : rule.effects)
+            effects.push_back(to_json(e));
+        rules.push_back({{"id", rule.id},
+                         {"title", rule.title},
+                         {"families", rule.families},
+                         {"confidence", std::string(to_string(rule.confidence))},
+                         {"sources", rule.sources},
+                         {"text", rule.text},
+                         {"effects", effects}});
+    }
+    return ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}}
+               .dump(indent) +
+           "\n";
 }
 
 } // namespace fwplan::json

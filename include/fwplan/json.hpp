@@ -4,7 +4,10 @@
 /// C API. Field names listed in DESIGN.md ("JSON field names that other tools will rely
 /// on") are a contract: fields may be added, never renamed.
 
+#include <fwplan/catalog.hpp>
+#include <fwplan/error.hpp>
 #include <fwplan/models.hpp>
+#include <fwplan/planner.hpp>
 
 #include <string>
 #include <vector>
@@ -15,5 +18,26 @@ namespace fwplan::json {
 /// each model has `model`, `display_name`, `term_file`, `xml_default_number`,
 /// `config_files`, `siblings`.
 [[nodiscard]] std::string models(const std::vector<const FamilyInfo*>& families, int indent = 2);
+
+/// A plan: `model`, `family`, `from`, `to`, `from_assumed`, `steps[]` (each with `number`,
+/// `from`, `load`, `protocol`, `version`, `package`, `available`, `available_in`, `files`,
+/// `files_from_manifest`, `missing`, `protocol_change`, `downgrade`, `rules[]` with `id`,
+/// `title`, `confidence`, `role`, `detail`, `sources`, and `fallbacks[]`), `notes`,
+/// `missing_packages`.
+[[nodiscard]] std::string plan(const Plan& plan, int indent = 2);
+
+/// A failed plan: the request (`model`, `from`, `to`) and `error` with `code`, `message`,
+/// `hint`.
+[[nodiscard]] std::string plan_failure(std::string_view model, std::string_view from,
+                                       std::string_view to, const Error& error, int indent = 2);
+
+/// Any error: `{"error": {"code", "message", "file", "entry", "offset", "hint"}}`.
+[[nodiscard]] std::string error(const Error& error, int indent = 2);
+
+/// The catalog of the given families: `families[]` (as `models`), `loads[]` (`id`, `family`,
+/// `protocol`, `version`, `build`, `package`, `final`, `confidence`, `evidence`) and `rules[]`
+/// (`id`, `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
+[[nodiscard]] std::string catalog(const Catalog& catalog,
+                                  const std::vector<const FamilyInfo*>& families, int indent = 2);
 
 } // namespace fwplan::json

@@ -1,9 +1,163 @@
 #include "commands.hpp"
+#include "common.hpp"
+
+#include <fwplan/json.hpp>
+#include <fwplan/planner.hpp>
+
+#include <algorithm>
+#include <ostream>
 
 namespace fwplan::cli {
 
-int run_plan(const PlanOptions& /*options*/, Console& console) {
-    return not_yet("plan", console);
+namespace {
+
+// "J-01, J-02 and J-04"
+std::string join_ids(const std::vector<std::string>& ids) {
+    std::string out;
+    for (std::size_t i = 0; i < ids.size(); ++i)
+        out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + ids[i];
+    return out;
+}
+
+std::vector<std::string> ids_with_role(const PlanStep& step, std::string_view role) {
+    std::vector<std::string> ids;
+    for (const RuleCitation& rule : step.rules)
+        if (rule.role == role)
+            ids.push_back(rule.id);
+    return ids;
+}
+
+void print_step(const PlanStep& step, const Plan& plan, Console& c) {
+    std::ostream& out = c.out();
+    out << '\n'
+        << c.bold("Step " + std::to_string(step.number) + ": " + step.load.str()) << "  ("
+        << to_string(step.protocol()) << ' ' << step.load.version().release();
+    if (step.protocol_change)
+        out << ", switches " << to_string(step.from.protocol()) << " to "
+            << to_string(step.protocol());
+    if (step.downgrade)
+        out << ", a downgrade";
+    out << ")\n";
+    out << "  package   " << (step.package.empty() ? std::string("(unknown)") : step.package);
+    if (step.available)
+        out << "  " << c.green("you have it: " + step.available_in);
+    else
+        out << "  " << c.yellow("to download");
+    out << '\n';
+    if (!step.files.empty()) {
+        out << "  files     ";
+        for (std::size_t i = 0; i < step.files.size(); ++i)
+            out << (i ? ", " : "") << step.files[i];
+        out << (step.files_from_manifest ? "" : c.dim("  (expected names)")) << '\n';
+    }
+    for (const std::string& missing : step.missing)
+        out << "  " << c.red("missing   " + missing) << '\n';
+
+    if (auto ids = ids_with_role(step, RuleCitation::kForbidsDirect); !ids.empty())
+        out << "  why       " << join_ids(ids) << (ids.size() == 1 ? " forbids" : " forbid")
+            << " going straight to " << plan.to.str() << '\n';
+    if (auto ids = ids_with_role(step, RuleCitation::kBridge); !ids.empty())
+        out << "  why       " << join_ids(ids) << (ids.size() == 1 ? " names " : " name ")
+            << step.load.version().release() << " as the bridge\n";
+    if (auto ids = ids_with_role(step, RuleCitation::kAllows); !ids.empty())
+        out << "  backed by " << join_ids(ids) << '\n';
+    for (const RuleCitation& rule : step.rules)
+        if (rule.role == RuleCitation::kCaution || rule.role == RuleCitation::kFloor)
+            out << "  " << c.yellow("caution") << "   " << rule.id << ": " << rule.detail << '\n';
+    for (const Fallback& f : step.fallbacks) {
+        out << "  " << c.yellow("if it fails with " + f.symptom) << " (" << f.rule << ", "
+            << to_string(f.confidence) << "): " << f.advice;
+        if (f.load)
+            out << " Load: " << f.load->str() << " (" << f.package << ").";
+        out << '\n';
+    }
+}
+
+void print_rules(const Plan& plan, Console& c) {
+    std::vector<const RuleCitation*> cited;
+    for (const PlanStep& step : plan.steps)
+        for (const RuleCitation& rule : step.rules)
+            if (std::none_of(cited.begin(), cited.end(),
+                             [&](const RuleCitation* r) { return r->id == rule.id; }))
+                cited.push_back(&rule);
+    if (cited.empty())
+        return;
+    std::ostream& out = c.out();
+    out << '\n' << c.bold("Rules behind this plan") << '\n';
+    for (const RuleCitation* rule : cited) {
+        out << "  " << c.bold(rule->id) << "  " << to_string(rule->confidence) << "  "
+            << rule->title << '\n';
+        for (const std::string& source : rule->sources)
+            out << "        " << c.dim(source) << '\n';
+    }
+}
+
+void print_plan(const Plan& plan, Console& c) {
+    std::ostream& out = c.out();
+    out << c.bold("Plan for a " + plan.model) << ": " << plan.from.str() << " -> " << plan.to.str()
+        << ", ";
+    if (plan.steps.empty())
+        out << "nothing to do: the phone already runs the target.\n";
+    else
+        out << plan.steps.size() << (plan.steps.size() == 1 ? " step" : " steps") << '\n';
+    for (const PlanStep& step : plan.steps)
+        print_step(step, plan, c);
+    print_rules(plan, c);
+    if (!plan.missing_packages.empty()) {
+        out << '\n' << c.bold("To download") << " (from Cisco, with your own account):\n";
+        for (const std::string& package : plan.missing_packages)
+            out << "  " << package << '\n';
+    }
+    if (!plan.notes.empty()) {
+        out << '\n' << c.bold("Notes") << '\n';
+        for (const std::string& note : plan.notes)
+            out << "  - " << note << '\n';
+    }
+}
+
+} // namespace
+
+int run_plan(const PlanOptions& options, Console& console) {
+    auto fail = [&](const Error& error) {
+        if (console.globals.json)
+            console.out() << json::plan_failure(options.model, options.from, options.to, error);
+        return console.fail(error);
+    };
+    auto catalog = load_catalog(console.globals);
+    if (!catalog)
+        return fail(catalog.error());
+    auto available = find_available_loads(options.firmware);
+    if (!available)
+        return fail(available.error());
+
+    PlanRequest request;
+    request.model = options.model;
+    auto from = optional_load_id(options.from, "--from");
+    if (!from)
+        return fail(from.error());
+    request.from = *from;
+    auto to = optional_load_id(options.to, "--to");
+    if (!to)
+        return fail(to.error());
+    request.to = *to;
+    if (!options.to_protocol.empty())
+        request.to_protocol = parse_protocol(options.to_protocol).value();
+    if (!options.hw_rev.empty()) {
+        auto hw = HardwareRevision::parse(options.hw_rev);
+        if (!hw)
+            return fail(hw.error());
+        request.hw_rev = *hw;
+    }
+
+    Planner planner(*catalog, std::move(*available));
+    Result<Plan> plan = planner.plan(request);
+    if (!plan)
+        return fail(plan.error());
+    if (console.globals.json)
+        console.out() << json::plan(*plan);
+    else
+        print_plan(*plan, console);
+    return 0;
 }
 
 } // namespace fwplan::cli

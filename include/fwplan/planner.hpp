@@ -1,0 +1,166 @@
+#pragma once
+/// @file planner.hpp
+/// Plans the chain of loads that takes a phone from the load it runs to the load its owner
+/// wants: the shortest chain a careful expert would pick, with the rules behind every step.
+///
+/// For one family, every known load (the catalog plus what the user has on disk) is a
+/// vertex and every ordered pair of loads is a step unless a rule forbids it; floors remove
+/// loads a phone's hardware cannot run. Steps cost one each, plus small penalties that
+/// make the answer the one an expert would pick: switch protocol once, at the last step;
+/// prefer loads the user already has; prefer the bridges the rules name; prefer steps
+/// backed by Cisco over community reports. Same inputs, same answer.
+///
+/// **Example** (the worked example of upgrade-rules.md §4)
+///
+///     fwplan::Planner planner(fwplan::Catalog::builtin());
+///     fwplan::PlanRequest request;
+///     request.model = "7941";
+///     request.from = fwplan::LoadId::parse("SCCP41.8-3-1S").value();
+///     request.to_protocol = fwplan::Protocol::Sip;          // final SIP load: 9.4(2)SR3
+///     fwplan::Result<fwplan::Plan> plan = planner.plan(request);
+///     for (const fwplan::PlanStep& step : plan->steps)      // SCCP41.8-5-2S, SIP41.9-4-2SR3-1S
+///         std::cout << step.number << ". " << step.load.str() << "\n";
+
+#include <fwplan/catalog.hpp>
+#include <fwplan/error.hpp>
+#include <fwplan/load_id.hpp>
+#include <fwplan/models.hpp>
+
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <vector>
+
+namespace fwplan {
+
+/// A load the user has on disk (found in `--firmware` packages), as the planner needs it.
+struct AvailableLoad {
+    LoadId id;                        ///< from the `.loads` manifest
+    std::string package;              ///< where it is: the zip or folder path
+    std::string build;                ///< component build ID from the manifest
+    std::vector<std::string> files;   ///< what the phone fetches: the `.loads`, then its components
+    std::vector<std::string> missing; ///< components the `.loads` names that the package lacks
+};
+
+/// What to plan.
+struct PlanRequest {
+    std::string model;                      ///< as people type it: `7941`, `CP-7941G`
+    std::optional<LoadId> from;             ///< what the phone runs; none: the oldest plausible load
+    std::optional<LoadId> to;               ///< the load to end on; none: the final load of `to_protocol`
+    std::optional<Protocol> to_protocol;    ///< when `to` is empty; default SIP
+    std::optional<HardwareRevision> hw_rev; ///< from the label on the phone, when known
+};
+
+/// A rule that shaped a step, as the user sees it.
+struct RuleCitation {
+    std::string id;                   ///< `J-01`
+    std::string title;                ///< one line
+    Confidence confidence = Confidence::Inferred;
+    std::vector<std::string> sources; ///< URLs
+    std::string role;                 ///< why it is cited: see the constants below
+    std::string detail;               ///< for cautions: what to watch for
+
+    static constexpr std::string_view kForbidsDirect = "forbids the direct step";
+    static constexpr std::string_view kBridge = "names this load as the bridge";
+    static constexpr std::string_view kAllows = "allows this step";
+    static constexpr std::string_view kCaution = "caution";
+    static constexpr std::string_view kFloor = "hardware floor";
+};
+
+/// What to try if a step fails in a known way (a COMMUNITY workaround such as J-08).
+struct Fallback {
+    std::string rule;             ///< `J-08`
+    Confidence confidence = Confidence::Community;
+    std::string symptom;          ///< `AUTH FAIL`
+    std::string advice;           ///< what to do
+    std::optional<LoadId> load;   ///< the load to try first, when the catalog has one
+    std::string package;          ///< its package
+};
+
+/// One firmware change: the phone is told to load `load`.
+struct PlanStep {
+    unsigned number = 0;            ///< 1-based
+    LoadId from;                    ///< what the phone runs before this step
+    LoadId load;                    ///< what it is told to load
+    bool protocol_change = false;   ///< SCCP ↔ SIP in this step
+    bool downgrade = false;         ///< the load is older than `from`
+    std::string package;            ///< what to put on the TFTP server (to download, or yours)
+    bool available = false;         ///< the user has it (`--firmware`)
+    std::string available_in;       ///< where, when available
+    std::vector<std::string> files; ///< files the phone will fetch (.loads then components)
+    bool files_from_manifest = false; ///< files read from your package (else expected names)
+    std::vector<std::string> missing; ///< files your package lacks for this load
+    std::vector<RuleCitation> rules;  ///< the rules behind this step
+    std::vector<Fallback> fallbacks;  ///< what to try if it fails
+
+    /// The protocol of the load.
+    [[nodiscard]] Protocol protocol() const noexcept { return load.protocol(); }
+};
+
+/// The chain from `from` to `to`. No steps means the phone already runs the target.
+struct Plan {
+    std::string model;               ///< canonical model number
+    std::string family;              ///< family id
+    LoadId from;
+    LoadId to;
+    bool from_assumed = false;       ///< no `from` was given: the oldest plausible load was used
+    std::vector<PlanStep> steps;
+    std::vector<std::string> notes;  ///< assumptions and warnings about the whole plan
+    std::vector<std::string> missing_packages; ///< packages to download (not in `--firmware`)
+};
+
+/// Options for `Planner::graphviz`.
+struct GraphOptions {
+    std::string model;                      ///< limit floors to this model ("" = none)
+    std::optional<HardwareRevision> hw_rev; ///< hardware revision for floors
+    bool show_forbidden = false;            ///< also draw forbidden steps, dashed, with rule IDs
+};
+
+/// Plans for many phones at once; phones that ask the same are planned once.
+struct FleetPlans {
+    std::vector<Plan> plans;                  ///< one per distinct request that could be planned
+    std::vector<Error> errors;                ///< one per distinct request that could not
+    /// For each request: index into `plans` (>= 0) or `-1 - index` into `errors`.
+    std::vector<std::ptrdiff_t> outcome;
+};
+
+/// Plans upgrade chains over a catalog and the loads a user has. Thread-safe for
+/// concurrent `plan` calls once constructed.
+class Planner {
+public:
+    explicit Planner(const Catalog& catalog, std::vector<AvailableLoad> available = {});
+    ~Planner();
+    Planner(Planner&&) noexcept;
+    Planner& operator=(Planner&&) noexcept;
+
+    /// Plans one phone. Errors: an unknown model or a load of another family (BadInput); no
+    /// plan possible, a target below a hardware floor, a family without loads in the
+    /// protocol, a target fwplan knows nothing about (NotPossible, naming the rules).
+    [[nodiscard]] Result<Plan> plan(const PlanRequest& request) const;
+
+    /// Plans a fleet: requests are grouped by (model, from, to, hw-rev) and each group is
+    /// planned once.
+    [[nodiscard]] FleetPlans plan_fleet(std::span<const PlanRequest> requests) const;
+
+    /// The version graph of a family in Graphviz DOT: loads as nodes (final loads bold,
+    /// loads you have filled), allowed steps as edges reduced to the ones that are not
+    /// implied by two shorter steps; forbidden steps dashed on request.
+    [[nodiscard]] Result<std::string> graphviz(std::string_view family,
+                                               const GraphOptions& options = {}) const;
+
+    /// The loads the user has, as given.
+    [[nodiscard]] const std::vector<AvailableLoad>& available() const noexcept;
+
+private:
+    struct Impl;
+    std::unique_ptr<Impl> impl_;
+};
+
+/// The files a phone fetches for a catalog load when no manifest is at hand: the `.loads`,
+/// then the components the family's naming pattern gives for its build ID (Java 79xx:
+/// jar, cnu, apps, dsp, cvm; 7940/7960: the `.sbn` loader and `.sb2` image). Only the
+/// `.loads` when the build ID is unknown.
+[[nodiscard]] std::vector<std::string> expected_files(const KnownLoad& load);
+
+} // namespace fwplan
