@@ -860,9 +860,12 @@ def add_loose(tree: Tree, contents: dict[str, list[File]]) -> None:
     """loose/: single files, byte-identical to the ones inside the packages, plus the
     TLV variants (version 1.0/1.2, signer order 4,6,5, tag-15 timestamp)."""
     picks = [
-        ("SIP41.8-5-4S", "SIP41.8-5-4S.loads", "calibration: 650 bytes, header 404 (formats.md §1.2)"),
-        ("SIP41.8-5-4S", "term41.default.loads", "term file of the same package: 654 bytes, header 408"),
-        ("SIP41.8-5-4S", "apps41.8-5-4TH1-6.sbn", "CNU archive with a type-6 raw entry (name_offset 0)"),
+        ("SIP41.8-5-4S", "SIP41.8-5-4S.loads",
+         "calibration: 650 bytes, header 404 (formats.md §1.2)"),
+        ("SIP41.8-5-4S", "term41.default.loads",
+         "term file of the same package: 654 bytes, header 408"),
+        ("SIP41.8-5-4S", "apps41.8-5-4TH1-6.sbn",
+         "CNU archive with a type-6 raw entry (name_offset 0)"),
         ("SIP41.8-5-4S", "cvm41sip.8-5-4TH1-6.sbn", "CNU archive with a flags=1 size=0 entry"),
         ("P0S3-8-12-00", "P0S3-8-12-00.loads", "7940/7960 SIP .loads, LF 3-line body, 458 bytes"),
         ("P0S3-8-12-00", "P0S3-8-12-00.sb2", "7940/7960 signed app image (name at payload 0x20)"),
@@ -938,7 +941,8 @@ def add_broken(tree: Tree, contents: dict[str, list[File]]) -> None:
     tree.add(f"broken/{name}", good(name)[:200], "cut at byte 200, inside the signature")
     renamed = file_of(contents, "SIP41.8-5-4S", "SIP41.8-5-4S.loads")
     tree.add("broken/SIP41.9-4-2SR3-1S.loads", renamed,
-             "parseable but must be REPORTED: SIP41.8-5-4S.loads renamed (tag 14 and body say 8.5(4))")
+             "parseable but must be REPORTED: SIP41.8-5-4S.loads renamed "
+             "(tag 14 and body say 8.5(4))")
     tree.add("broken/empty.loads", b"", "0 bytes")
     tree.add("broken/garbage.loads", b"\xee" + pseudo_random("garbage.loads", 599),
              "600 pseudo-random bytes (first byte 0xEE: no TLV, no CD3412AB magic)")
@@ -1043,7 +1047,8 @@ def add_hostile(tree: Tree, contents: dict[str, list[File]]) -> None:
              "entry declares 4096 bytes uncompressed (local and central header) but inflates "
              "to 65536 (CRC is that of the 65536 bytes)")
     nul_zip = raw_zip([(zip_info("apps41.sbn_x.txt"), b"evil\n")])
-    tree.add("hostile/name-nul.zip", replace_name(nul_zip, "apps41.sbn_x.txt", b"apps41.sbn\0x.txt"),
+    tree.add("hostile/name-nul.zip",
+             replace_name(nul_zip, "apps41.sbn_x.txt", b"apps41.sbn\0x.txt"),
              "entry name 'apps41.sbn\\0x.txt' (NUL inside the name)")
     tree.add("hostile/name-control.zip",
              raw_zip([(zip_info("cvm41\x1bsip.sbn"), b"evil\n")]),
@@ -1185,6 +1190,7 @@ def package_from_args(args: argparse.Namespace) -> tuple[str, list[File], str]:
 
 def cmd_package(args: argparse.Namespace) -> int:
     name, files, folder = package_from_args(args)
+    name = args.zip_name or name
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     if args.unpacked:
@@ -1233,7 +1239,8 @@ def build_parser() -> argparse.ArgumentParser:
     package.add_argument("--family", required=True,
                          help="11, 31, 41, 42, 45, 70, 75, 7940_7960, 78xx, 894x, 69xx or 7921")
     package.add_argument("--load", required=True,
-                         help="load ID, e.g. SIP41.9-4-2SR3-1S, P0S3-8-12-00, sip78xx.14-2-1-0101-26")
+                         help="load ID, e.g. SIP41.9-4-2SR3-1S, P0S3-8-12-00, "
+                              "sip78xx.14-2-1-0101-26")
     package.add_argument("--protocol", choices=("sip", "sccp"),
                          help="TNP only; default from the load ID")
     package.add_argument("--build", help="TNP component build ID, e.g. 9-4-2ES26")
@@ -1248,6 +1255,8 @@ def build_parser() -> argparse.ArgumentParser:
                          help="TLV envelope version: 1.0, 1.1 (default, Cisco) or 1.2")
     package.add_argument("--size-mb", type=float, default=0.0,
                          help="grow the payloads so the zip is about N MB (default: tiny)")
+    package.add_argument("--zip-name", help="name of the zip (default: derived from the load "
+                         "like the real ones; 7940/7960 SCCP names need it)")
     package.add_argument("--unpacked", action="store_true",
                          help="write the files into --out instead of a zip")
     package.add_argument("--out", required=True, help="output folder")
