@@ -919,8 +919,9 @@ def add_broken(tree: Tree, contents: dict[str, list[File]]) -> None:
         return sign_tlv(name, body)
 
     name = "header-length-exceeds-file.loads"
-    tree.add(f"broken/{name}", patched(good(name), 8, struct.pack(">H", 0x1000)),
-             "tag 2 says the header is 4096 bytes; the file is about 660")
+    data = good(name)
+    tree.add(f"broken/{name}", patched(data, 8, struct.pack(">H", 0x1000)),
+             f"tag 2 says the header is 4096 bytes; the file has {len(data)}")
     name = "tlv-runs-past-header.loads"
     data = good(name)
     at = tlv_field_offsets(data)[TAG_FILENAME]
