@@ -2,10 +2,11 @@
 """fwgen: fwplan's synthetic Cisco IP phone firmware generator.
 
 fwplan must never ship Cisco files, yet its parsers have to be tested on bytes laid out
-exactly like the real ones. This program writes such bytes from scratch, following
-/work/shared/domain/formats.md (the project's copy: docs/testdata.md says where), and
-nothing else: the signatures are pseudo-random, the component payloads are pseudo-random
-or low-entropy filler, the names and sizes are the documented shapes.
+exactly like the real ones. This program writes such bytes from scratch, following the
+domain notes on the real byte layouts (formats.md; the § numbers below are its sections)
+and nothing else: the signatures are pseudo-random, the component payloads are
+pseudo-random or low-entropy filler, the names and sizes are the documented shapes.
+docs/testdata.md explains the generator and the choices the sources leave open.
 
 Everything is deterministic: the same arguments give the same bytes on every run (pseudo-
 random bytes come from SHAKE-256 of a label, zips and tarballs use fixed dates, modes and
