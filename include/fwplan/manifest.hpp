@@ -6,13 +6,14 @@
 /// its signed envelope (signed_file.hpp) and then fetches every file its body lists. The
 /// body's shape depends on the family:
 ///
-/// | kind          | families                  | body                                            |
-/// |---------------|---------------------------|-------------------------------------------------|
-/// | `TnpList`     | 7906/11, 7931, 794x/796x, 797x | CRLF list of `.sbn` names, `#` comments | |
-/// `P0ThreeLine` | 7940/7960                 | LF: `.sbn`, `.sb2`, `LA_VERSION=...`            | |
-/// `Ini78xx`     | 78xx/88xx, 8961/99xx      | INI: `[CISCO-ID]`, `[PLATFORM_n]` `role=file size=N`
-/// | | `SgnList`     | 69xx, 6901/6911, 6945, 894x | list of `.sgn` names (CRLF or LF) | |
-/// `Wireless`    | 7921/7925                 | `#?` directives, `NAME SIZE MD5` lines          |
+/// - `TnpList` (7906/7911, 7931, 7941/61, 7942/62, 7945/65, 7970/71, 7975): CRLF list of
+///   `.sbn` names, `#` comments, `# RELEASE load version <build>`, `#HARDWARE_COMP_1 n`;
+/// - `P0ThreeLine` (7940/7960): LF lines `P003-8-12-00.sbn`, `P0S3-8-12-00.sb2`,
+///   `LA_VERSION=PAS30830`;
+/// - `Ini78xx` (78xx/88xx): INI with `[CISCO-ID]` keys and `[PLATFORM_n]` sections whose
+///   `role=file size=N` lines are the files;
+/// - `SgnList` (69xx, 6901, 6911, 6945, 894x): a list of `.sgn` names, CRLF or LF;
+/// - `Wireless` (7921/7925 `.LOADS`): `#? KEY value` directives and `NAME SIZE MD5` lines.
 ///
 /// `termNN.default.loads` files (what a factory-reset phone asks for, formats.md §4.3) carry
 /// the body of one TNP load under a model-specific name; `term_file_target` finds which.
@@ -52,7 +53,7 @@ namespace fwplan {
 
 /// The body layouts of formats.md §2.
 enum class ManifestKind {
-    TnpList, ///< TNP phones: `#` comments, `# RELEASE load version`, `#HARDWARE_COMP_1 n`, names
+    TnpList,     ///< TNP phones: a list of `.sbn` names with `#` comments
     P0ThreeLine, ///< 7940/7960: component names plus `LA_VERSION=...`
     Ini78xx,     ///< 78xx/88xx: `[CISCO-ID]` keys and `[PLATFORM_n]` sections
     SgnList,     ///< 69xx/894x/6945 (and any other family with a plain name list)
