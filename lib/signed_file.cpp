@@ -17,10 +17,13 @@ using detail::fits;
 using detail::le32;
 using detail::le64;
 
-// A TLV envelope starts with tag 1 (length 2, major version 1); an LE one with its magic.
-// Anything else is a file without an envelope. Requiring the major version byte keeps ARM
-// images (which start with a branch instruction ending in 0xEA) and text out.
-constexpr std::string_view kTlvStart("\x01\x00\x02\x01", 4);
+// A TLV envelope starts with tag 1 (length 2) and then either major version 1 or tag 2
+// (length 2) right after the version; an LE one starts with its magic. Anything else is a
+// file without an envelope. Asking for more than `01 00 02` keeps ARM images (a branch
+// instruction ending in 0xEA) and text out, while a header of an unknown version is still
+// recognised and refused by name.
+constexpr std::string_view kTlvStart("\x01\x00\x02", 3);
+constexpr std::string_view kTlvLengthField("\x02\x00\x02", 3);
 constexpr std::string_view kLeMagic("\xCD\x34\x12\xAB", 4);
 
 constexpr std::size_t kTlvFixedPart = 10; // tag 1 and tag 2, 5 bytes each
@@ -204,11 +207,11 @@ private:
         default:
             break;
         }
-        store(t, value);
+        store(t, at, value);
         return {};
     }
 
-    void store(std::uint8_t t, std::string_view value) {
+    void store(std::uint8_t t, std::size_t at, std::string_view value) {
         switch (t) {
         case tag::kSignerName:
             out_.signer_name = c_string(value);
@@ -233,6 +236,7 @@ private:
             break;
         case tag::kSignature:
             signature_size_ = value.size();
+            signature_at_ = at;
             break;
         case tag::kTimestamp:
             out_.timestamp = be32(value, 0);
@@ -268,7 +272,7 @@ private:
             return signed_error("bad-field",
                                 "TLV header: the signature has " + num(*signature_size_) +
                                     " bytes but the modulus field says " + num(*modulus_size_),
-                                0);
+                                signature_at_);
         if (signature_size_)
             out_.signature_size = *signature_size_;
         else if (modulus_size_)
@@ -281,6 +285,7 @@ private:
     std::uint32_t seen_ = 0;
     std::optional<std::size_t> modulus_size_;
     std::optional<std::size_t> signature_size_;
+    std::size_t signature_at_ = 0;
 };
 
 // Tag 1 and tag 2 sit at fixed places in every known producer (Cisco, sgnfile): the
@@ -358,6 +363,12 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
                             "LE header: header size " + num(header_size) + " but only " +
                                 num(prefix.size()) + " bytes were read",
                             prefix.size());
+    if (header_size < kLeNameAt + 1)
+        return signed_error("bad-header-length",
+                            "LE header: header size " + num(header_size) +
+                                " is shorter than its fixed part and an empty name (" +
+                                num(kLeNameAt + 1) + " bytes)",
+                            kLeHeaderSizeAt);
     // The name and its NUL must end inside the header.
     if (!fits(kLeNameAt, std::uint64_t{name_length} + 1, header_size))
         return signed_error("bad-name",
@@ -382,8 +393,15 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
     return out;
 }
 
+bool looks_like_tlv(std::string_view prefix) {
+    if (prefix.size() < 4 || prefix.substr(0, kTlvStart.size()) != kTlvStart)
+        return false;
+    return byte_at(prefix, 3) == 1 ||
+           (prefix.size() >= 8 && prefix.substr(5, kTlvLengthField.size()) == kTlvLengthField);
+}
+
 Result<SignedHeader> parse_header(std::string_view prefix, std::uint64_t file_size) {
-    if (prefix.substr(0, kTlvStart.size()) == kTlvStart)
+    if (looks_like_tlv(prefix))
         return parse_tlv(prefix, file_size);
     if (prefix.substr(0, kLeMagic.size()) == kLeMagic)
         return parse_le(prefix, file_size);
