@@ -32,6 +32,8 @@ void check_error(const fwplan::Result<T>& result, const std::string& code, std::
     CHECK(error.message.find(words) != std::string::npos);
 }
 
+// The body views the bytes, so they must outlive the result: no temporaries.
+fwplan::SignedFile parsed(std::string&&) = delete;
 fwplan::SignedFile parsed(const std::string& bytes) {
     auto file = parse_signed_file(bytes);
     INFO((file ? std::string() : file.error().describe()));
@@ -95,7 +97,8 @@ TEST_CASE("TLV versions 1.0, 1.1 and 1.2 are accepted, others refused") {
     for (int minor : {0, 1, 2}) {
         TlvOptions o;
         o.minor = static_cast<std::uint8_t>(minor);
-        const auto f = parsed(fixtures::tlv_file(o, "x\n"));
+        const std::string file = fixtures::tlv_file(o, "x\n");
+        const auto f = parsed(file);
         CHECK(f.header.version_major == 1);
         CHECK(f.header.version_minor == minor);
     }
@@ -137,7 +140,8 @@ TEST_CASE("children of every container may come in any order") {
         tlv(12, std::string(128, 'S')) + tlv(14, cstr("a.loads"));
     std::string header = tlv(1, std::string("\x01\x00", 2)) +
                          tlv(2, fixtures::be16(10 + fields.size() + 1)) + fields + "\x0D";
-    const auto f = parsed(header + "body");
+    const std::string file = header + "body";
+    const auto f = parsed(file);
     CHECK(f.header.signer_name == "CN=me");
     CHECK(f.header.issuer_name == "CN=ca");
     CHECK(f.header.serial_number_hex == "0102");
@@ -149,10 +153,12 @@ TEST_CASE("children of every container may come in any order") {
 TEST_CASE("the timestamp (tag 15) is optional") {
     TlvOptions with;
     with.timestamp = 1700000000U;
-    const auto f = parsed(fixtures::tlv_file(with, "b"));
+    const std::string file = fixtures::tlv_file(with, "b");
+    const auto f = parsed(file);
     REQUIRE(f.header.timestamp.has_value());
     CHECK(*f.header.timestamp == 1700000000U);
-    CHECK_FALSE(parsed(fixtures::tlv_file({}, "b")).header.timestamp.has_value());
+    const std::string without = fixtures::tlv_file({}, "b");
+    CHECK_FALSE(parsed(without).header.timestamp.has_value());
 }
 
 TEST_CASE("padding of 0 to 3 bytes (and more) is skipped") {
@@ -161,7 +167,8 @@ TEST_CASE("padding of 0 to 3 bytes (and more) is skipped") {
                              "SIP41.8-5-4SXYZ.loads"}) {
         TlvOptions o;
         o.signed_name = name;
-        const auto f = parsed(fixtures::tlv_file(o, "body"));
+        const std::string file = fixtures::tlv_file(o, "body");
+        const auto f = parsed(file);
         CHECK(f.header.header_length % 4 == 0);
         CHECK(f.header.signed_name == name);
         CHECK(f.body == "body");
@@ -179,7 +186,8 @@ TEST_CASE("padding of 0 to 3 bytes (and more) is skipped") {
 TEST_CASE("unknown tags are skipped, like ITL's tag 28") {
     TlvOptions o;
     o.extra = fixtures::tlv(28, "\x01") + fixtures::tlv(99, "") + fixtures::tlv(0, "zz");
-    const auto f = parsed(fixtures::tlv_file(o, "body"));
+    const std::string file = fixtures::tlv_file(o, "body");
+    const auto f = parsed(file);
     CHECK(f.header.signed_name == "SIP41.8-5-4S.loads");
     CHECK(f.body == "body");
 }
@@ -427,7 +435,8 @@ TEST_CASE("CNU archive: named, raw (type 6) and flags=1 size=0 entries") {
     CHECK(cnu->entries[3].mtime == 1234567890);
 
     // Inside a signed .sbn: the body of the envelope is the archive.
-    const auto sbn = parsed(fixtures::signed_as("dsp41.9-4-2ES9.sbn", archive));
+    const std::string sbn_file = fixtures::signed_as("dsp41.9-4-2ES9.sbn", archive);
+    const auto sbn = parsed(sbn_file);
     CHECK(parse_cnu_archive(sbn.body).ok());
 }
 
