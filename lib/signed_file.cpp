@@ -27,7 +27,7 @@ constexpr std::string_view kTlvLengthField("\x02\x00\x02", 3);
 constexpr std::string_view kLeMagic("\xCD\x34\x12\xAB", 4);
 
 constexpr std::size_t kTlvFixedPart = 10; // tag 1 and tag 2, 5 bytes each
-constexpr std::size_t kMaxDepth = 4;      // real headers nest 2 deep (7 > 9 > 10/11)
+constexpr std::size_t kMaxDepth = 3;      // real headers nest 2 deep (7 > 9 > 10/11)
 
 // The LE header (formats.md §2.3). The size fields are read as u64: the u32 zero after each
 // is taken to be its high half [I], so a non-zero one means an absurd size, not garbage
@@ -139,7 +139,7 @@ private:
                 return overrun(t, pos, value_at + length, end, container);
             const std::string_view value = header_.substr(value_at, length);
             if (is_container(t)) {
-                if (depth + 1 >= kMaxDepth)
+                if (depth + 1 > kMaxDepth)
                     return signed_error("too-deep",
                                         "TLV header: " + tag_label(t) +
                                             " nests containers more than " + num(kMaxDepth) +

@@ -108,14 +108,15 @@ inline constexpr std::size_t kMaxManifestLines = 1000;
 
 /// Parses a whole `.loads` file: envelope (signed_file.hpp), identity and body.
 ///
-/// The identity comes from the signed name (TLV tag 14, LE name) with `.loads` stripped,
-/// else from `file_name`: a load ID (`LoadId::from_file_name`) or a term file
-/// (`model_for_term_file`, exact case). A name that is neither is an error. When the signed
+/// The identity comes from the signed name (TLV tag 14, LE name) with `.loads` stripped:
+/// a load ID (`LoadId::from_file_name`) or a term file (`model_for_term_file`, exact case).
+/// If the signed name is neither (or absent), `file_name` is used instead, with a warning;
+/// if neither name is one, that is an error (`fwplan.loads.unknown-name`). When the signed
 /// name differs from `file_name` (compared exactly: TFTP is case-sensitive) a warning names
 /// both, and says plainly when `file_name` is itself a different load or term file (the
 /// file was renamed; a phone will reject it). The family of the load (its `LoadIdStyle`)
 /// decides the body kind; 8961/99xx/78xx/88xx bodies are read as INI when they have
-/// sections and as a plain list otherwise. Errors carry `file = file_name`.
+/// sections and as a plain list otherwise. Errors carry the base name as `file`.
 ///
 /// **Example**
 ///
