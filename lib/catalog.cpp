@@ -51,10 +51,10 @@ private:
     }
     std::size_t line_of(const pugi::xml_node& node) const {
         const auto offset = static_cast<std::size_t>(node.offset_debug());
-        return 1 + static_cast<std::size_t>(
-                       std::count(xml_.begin(), xml_.begin() + static_cast<std::ptrdiff_t>(
-                                                                    std::min(offset, xml_.size())),
-                                  '\n'));
+        return 1 + static_cast<std::size_t>(std::count(
+                       xml_.begin(),
+                       xml_.begin() + static_cast<std::ptrdiff_t>(std::min(offset, xml_.size())),
+                       '\n'));
     }
 
     Result<void> read_group(const pugi::xml_node& node);
@@ -93,7 +93,8 @@ Result<std::vector<std::string>> Reader::expand_families(const pugi::xml_node& n
         else if (find_family(word) != nullptr)
             out.push_back(word);
         else
-            return fail(node, "applies-to names '" + word + "', which is neither a group nor a family");
+            return fail(node,
+                        "applies-to names '" + word + "', which is neither a group nor a family");
     }
     if (out.empty())
         return fail(node, "a rule needs applies-to (families or groups)");
@@ -113,7 +114,8 @@ Result<void> Reader::read_family(const pugi::xml_node& node, std::vector<KnownLo
             static const std::set<std::string_view> known = {"id",    "build",      "package",
                                                              "final", "confidence", "evidence"};
             if (!known.contains(attr.name()))
-                return fail(child, "unknown attribute '" + std::string(attr.name()) + "' on <load>");
+                return fail(child,
+                            "unknown attribute '" + std::string(attr.name()) + "' on <load>");
         }
         auto id = LoadId::parse(child.attribute("id").value());
         if (!id)
@@ -171,23 +173,23 @@ Result<std::optional<bool>> Reader::yes_no_attr(const pugi::xml_node& node, cons
 
 Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& rule) {
     static const std::map<std::string_view, EffectKind> kinds = {
-        {"forbid", EffectKind::Forbid},   {"prefer", EffectKind::Prefer},
-        {"allow", EffectKind::Allow},     {"caution", EffectKind::Caution},
-        {"floor", EffectKind::Floor},     {"fallback", EffectKind::Fallback},
+        {"forbid", EffectKind::Forbid}, {"prefer", EffectKind::Prefer},
+        {"allow", EffectKind::Allow},   {"caution", EffectKind::Caution},
+        {"floor", EffectKind::Floor},   {"fallback", EffectKind::Fallback},
     };
     static const std::set<std::string_view> attributes = {
-        "from-min",   "from-max",   "from-below",      "to-min",    "to-max",
-        "to-below",   "from-protocol", "to-protocol",  "protocol-change", "downgrade",
-        "from-line",  "to-line",    "models",          "hw-min",    "version",
-        "protocol",   "on",         "confidence",
+        "from-min",      "from-max",    "from-below",      "to-min",    "to-max",    "to-below",
+        "from-protocol", "to-protocol", "protocol-change", "downgrade", "from-line", "to-line",
+        "models",        "hw-min",      "version",         "protocol",  "on",        "confidence",
     };
     const auto kind = kinds.find(node.name());
     if (kind == kinds.end())
-        return fail(node, "rule " + rule.id + ": unknown element <" + std::string(node.name()) + ">");
+        return fail(node,
+                    "rule " + rule.id + ": unknown element <" + std::string(node.name()) + ">");
     for (const pugi::xml_attribute& attr : node.attributes())
         if (!attributes.contains(attr.name()))
-            return fail(node, "rule " + rule.id + ": unknown attribute '" + std::string(attr.name()) +
-                                  "' on <" + node.name() + ">");
+            return fail(node, "rule " + rule.id + ": unknown attribute '" +
+                                  std::string(attr.name()) + "' on <" + node.name() + ">");
 
     RuleEffect effect;
     effect.kind = kind->second;
@@ -196,13 +198,11 @@ Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& r
         const char* name;
         std::optional<Version>* target;
     };
-    for (VersionField field : {VersionField{"from-min", &when.from_min},
-                               VersionField{"from-max", &when.from_max},
-                               VersionField{"from-below", &when.from_below},
-                               VersionField{"to-min", &when.to_min},
-                               VersionField{"to-max", &when.to_max},
-                               VersionField{"to-below", &when.to_below},
-                               VersionField{"version", &effect.version}}) {
+    for (VersionField field :
+         {VersionField{"from-min", &when.from_min}, VersionField{"from-max", &when.from_max},
+          VersionField{"from-below", &when.from_below}, VersionField{"to-min", &when.to_min},
+          VersionField{"to-max", &when.to_max}, VersionField{"to-below", &when.to_below},
+          VersionField{"version", &effect.version}}) {
         auto value = version_attr(node, field.name);
         if (!value)
             return value.error();
@@ -227,7 +227,8 @@ Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& r
     when.to_line = node.attribute("to-line").value();
     for (const std::string* line : {&when.from_line, &when.to_line})
         if (!line->empty() && *line != "MPP" && *line != "enterprise")
-            return fail(node, "rule " + rule.id + ": a line is MPP or enterprise, not '" + *line + "'");
+            return fail(node,
+                        "rule " + rule.id + ": a line is MPP or enterprise, not '" + *line + "'");
     for (const std::string& word : words(node.attribute("models").value())) {
         auto model = find_model(word);
         if (!model)
@@ -261,7 +262,8 @@ Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& r
     if ((effect.kind == EffectKind::Prefer || effect.kind == EffectKind::Floor ||
          effect.kind == EffectKind::Fallback) &&
         !effect.version)
-        return fail(node, "rule " + rule.id + ": <" + std::string(node.name()) + "> needs a version");
+        return fail(node,
+                    "rule " + rule.id + ": <" + std::string(node.name()) + "> needs a version");
     if ((effect.kind == EffectKind::Caution || effect.kind == EffectKind::Fallback) &&
         effect.text.empty())
         return fail(node, "rule " + rule.id + ": <" + std::string(node.name()) +
@@ -314,8 +316,8 @@ Result<void> Reader::read(std::vector<KnownLoad>& loads, std::vector<Rule>& rule
     pugi::xml_document doc;
     const pugi::xml_parse_result parsed = doc.load_buffer(xml_.data(), xml_.size());
     if (!parsed) {
-        Error error = bad_input("catalog.not-xml", std::string("not well-formed XML: ") +
-                                                       parsed.description());
+        Error error = bad_input("catalog.not-xml",
+                                std::string("not well-formed XML: ") + parsed.description());
         error.file = std::string(origin_);
         error.offset = static_cast<std::uint64_t>(parsed.offset);
         return error;
@@ -377,8 +379,9 @@ Result<Confidence> parse_confidence(std::string_view text) {
         return Confidence::Inferred;
     if (u == "CONFLICT")
         return Confidence::Conflict;
-    return bad_input("catalog.confidence", "unknown confidence '" + std::string(text) +
-                                               "' (expected CISCO, COMMUNITY, INFERRED or CONFLICT)");
+    return bad_input("catalog.confidence",
+                     "unknown confidence '" + std::string(text) +
+                         "' (expected CISCO, COMMUNITY, INFERRED or CONFLICT)");
 }
 
 Result<HardwareRevision> HardwareRevision::parse(std::string_view text) {
@@ -460,7 +463,8 @@ void Catalog::merge(const Catalog& other) {
 Result<void> Catalog::merge_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
-        return io_error("catalog.unreadable", "cannot read the catalog file").in_file(path.string());
+        return io_error("catalog.unreadable", "cannot read the catalog file")
+            .in_file(path.string());
     std::ostringstream text;
     text << in.rdbuf();
     auto parsed = Catalog::parse(text.str(), path.string());

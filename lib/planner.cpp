@@ -1,6 +1,6 @@
-#include <fwplan/planner.hpp>
-
 #include "detail/version_graph.hpp"
+
+#include <fwplan/planner.hpp>
 
 #include <algorithm>
 #include <map>
@@ -20,10 +20,10 @@ namespace {
 // Step costs. One step costs far more than any penalty, so the fewest steps always win;
 // the penalties only choose among chains of the same length, the way an expert would.
 constexpr double kStep = 1000;
-constexpr double kEarlyProtocolSwitch = 300; // switch protocol once, at the last step
-constexpr double kDowngrade = 200;           // never go down when up works
-constexpr double kNotAvailable = 40;         // prefer loads the user already has
-constexpr double kNotPreferredBridge = 20;   // prefer the bridge a rule names (8.5(2))
+constexpr double kEarlyProtocolSwitch = 300;   // switch protocol once, at the last step
+constexpr double kDowngrade = 200;             // never go down when up works
+constexpr double kNotAvailable = 40;           // prefer loads the user already has
+constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names (8.5(2))
 constexpr double kSupport[] = {0, 10, 15, 15}; // allow-rule backing: CISCO, COMMUNITY, other
 constexpr double kLoadDoubt[] = {0, 2, 5, 5};  // how sure the load exists: CISCO .. INFERRED
 constexpr double kNewerIntermediate = 0.01;    // among equals, the newer intermediate
@@ -42,7 +42,9 @@ std::size_t confidence_rank(Confidence c) {
     return 3;
 }
 
-bool is_downgrade(const LoadId& from, const LoadId& to) { return to.version() < from.version(); }
+bool is_downgrade(const LoadId& from, const LoadId& to) {
+    return to.version() < from.version();
+}
 
 std::string base_name(const std::string& path) {
     const std::size_t slash = path.find_last_of('/');
@@ -64,7 +66,8 @@ RuleCitation cite(const EffectRef& ref, std::string_view role, std::string detai
 void add_citation(std::vector<RuleCitation>& list, RuleCitation citation) {
     for (RuleCitation& existing : list)
         if (existing.id == citation.id && existing.role == citation.role) {
-            if (!citation.detail.empty() && existing.detail.find(citation.detail) == std::string::npos)
+            if (!citation.detail.empty() &&
+                existing.detail.find(citation.detail) == std::string::npos)
                 existing.detail += (existing.detail.empty() ? "" : " ") + citation.detail;
             return;
         }
@@ -101,8 +104,8 @@ std::vector<std::string> expected_files(const KnownLoad& load) {
         const std::string code = id.family_code();
         const std::string proto = id.protocol() == Protocol::Sip ? "sip" : "sccp";
         const std::string b = "." + load.build + ".sbn";
-        return {id.loads_file_name(),  "jar" + code + proto + b, "cnu" + code + b,
-                "apps" + code + b,     "dsp" + code + b,         "cvm" + code + proto + b};
+        return {id.loads_file_name(), "jar" + code + proto + b, "cnu" + code + b,
+                "apps" + code + b,    "dsp" + code + b,         "cvm" + code + proto + b};
     }
     if (family->style == LoadIdStyle::P0) {
         const std::string& raw = id.str();
@@ -150,9 +153,13 @@ Planner::~Planner() = default;
 Planner::Planner(Planner&&) noexcept = default;
 Planner& Planner::operator=(Planner&&) noexcept = default;
 
-const std::vector<AvailableLoad>& Planner::available() const noexcept { return impl_->available; }
+const std::vector<AvailableLoad>& Planner::available() const noexcept {
+    return impl_->available;
+}
 
-Result<Plan> Planner::plan(const PlanRequest& request) const { return impl_->plan(request); }
+Result<Plan> Planner::plan(const PlanRequest& request) const {
+    return impl_->plan(request);
+}
 
 Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const FamilyInfo& family,
                                             const ModelInfo& model) const {
@@ -163,8 +170,8 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
         return plan_error("no-protocol",
                           "the " + std::string(model.number) + " has no " +
                               std::string(to_string(protocol)) + " firmware",
-                          "fwplan knows " + std::string(family.name) + " loads in: " +
-                              std::string(family.offers_sccp ? "SCCP " : "") +
+                          "fwplan knows " + std::string(family.name) +
+                              " loads in: " + std::string(family.offers_sccp ? "SCCP " : "") +
                               std::string(family.offers_sip ? "SIP " : "") +
                               std::string(family.offers_mgcp ? "MGCP" : ""));
     if (const KnownLoad* final_load = catalog.final_load(family.id, protocol))
@@ -223,13 +230,13 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
     // not below a floor of this phone.
     for (const auto& [id, floor] : graph.below_floor())
         if (id == *target)
-            return plan_error("below-floor",
-                              "the " + plan.model + " cannot install " + id.str() + " (" +
-                                  id.version().release() + "): " + floor.rule->id + " (" +
-                                  std::string(to_string(floor.rule->confidence)) + ") says " +
-                                  floor.rule->title,
-                              "source: " + (floor.rule->sources.empty() ? std::string("-")
-                                                                        : floor.rule->sources.front()));
+            return plan_error(
+                "below-floor",
+                "the " + plan.model + " cannot install " + id.str() + " (" +
+                    id.version().release() + "): " + floor.rule->id + " (" +
+                    std::string(to_string(floor.rule->confidence)) + ") says " + floor.rule->title,
+                "source: " +
+                    (floor.rule->sources.empty() ? std::string("-") : floor.rule->sources.front()));
     const std::optional<std::size_t> goal = graph.index_of(*target);
     if (!goal)
         return plan_error("unknown-target",
@@ -245,8 +252,10 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
         start = *graph.index_of(*request.from);
         const GraphVertex& v = graph.vertices()[start];
         if (v.known == nullptr && v.available == nullptr)
-            plan.notes.push_back(plan.from.str() + " is not in fwplan's knowledge base; it is "
-                                 "planned by its version, " + plan.from.version().release() + ".");
+            plan.notes.push_back(plan.from.str() +
+                                 " is not in fwplan's knowledge base; it is "
+                                 "planned by its version, " +
+                                 plan.from.version().release() + ".");
         for (const EffectRef& ref : graph.effects())
             if (ref.effect->kind == EffectKind::Floor &&
                 detail::phone_matches(ref.effect->when, phone) &&
@@ -271,7 +280,8 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
     const std::size_t n = vertices.size();
     std::vector<bool> preferred(n, false);
     for (const EffectRef& ref : graph.effects())
-        if (ref.effect->kind == EffectKind::Prefer && detail::phone_matches(ref.effect->when, phone))
+        if (ref.effect->kind == EffectKind::Prefer &&
+            detail::phone_matches(ref.effect->when, phone))
             for (std::size_t i = 0; i < n; ++i)
                 if (vertices[i].id.version() == *ref.effect->version &&
                     (!ref.effect->protocol || vertices[i].id.protocol() == *ref.effect->protocol))
@@ -306,14 +316,16 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
     const Protocol from_protocol = vertices[start].id.protocol();
     const Protocol goal_protocol = vertices[*goal].id.protocol();
     auto usable = [&](std::size_t v) {
-        return vertices[v].id.protocol() == from_protocol || vertices[v].id.protocol() == goal_protocol;
+        return vertices[v].id.protocol() == from_protocol ||
+               vertices[v].id.protocol() == goal_protocol;
     };
     const std::vector<std::size_t> path = graph.shortest_path(start, *goal, cost, usable);
     if (path.empty()) {
         const auto& blocked = graph.forbids(start, *goal);
-        std::string why = blocked.empty() ? std::string("no chain of allowed steps joins them")
-                                          : "the direct step is forbidden by " + rule_list(blocked) +
-                                                " and no chain of known loads goes around it";
+        std::string why = blocked.empty()
+                              ? std::string("no chain of allowed steps joins them")
+                              : "the direct step is forbidden by " + rule_list(blocked) +
+                                    " and no chain of known loads goes around it";
         return plan_error("no-path",
                           "no safe chain from " + plan.from.str() + " to " + target->str() +
                               " for the " + plan.model + ": " + why,
@@ -323,15 +335,16 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
     }
 
     for (std::size_t i = 0; i + 1 < path.size(); ++i)
-        plan.steps.push_back(make_step(graph, path[i], path[i + 1], *goal,
-                                       static_cast<unsigned>(i + 1)));
+        plan.steps.push_back(
+            make_step(graph, path[i], path[i + 1], *goal, static_cast<unsigned>(i + 1)));
 
     std::set<std::string> listed;
     for (const PlanStep& step : plan.steps) {
         if (!step.available && !step.package.empty() && listed.insert(step.package).second)
             plan.missing_packages.push_back(step.package);
         const GraphVertex& v = vertices[*graph.index_of(step.load)];
-        if (v.known != nullptr && v.available == nullptr && v.known->confidence == Confidence::Inferred)
+        if (v.known != nullptr && v.available == nullptr &&
+            v.known->confidence == Confidence::Inferred)
             plan.notes.push_back("Step " + std::to_string(step.number) + ": " + step.load.str() +
                                  " is named by the family's pattern (INFERRED); check that " +
                                  step.package + " exists before relying on it.");
@@ -369,10 +382,9 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
     // Why the step stops here rather than going straight to the target.
     if (v != goal)
         for (const EffectRef& ref : graph.forbids(u, goal))
-            add_citation(step.rules,
-                         cite(ref, RuleCitation::kForbidsDirect,
-                              "no direct step from " + step.from.str() + " to " +
-                                  vertices[goal].id.str() + "."));
+            add_citation(step.rules, cite(ref, RuleCitation::kForbidsDirect,
+                                          "no direct step from " + step.from.str() + " to " +
+                                              vertices[goal].id.str() + "."));
     for (const EffectRef& ref : graph.effects())
         if (v != goal && ref.effect->kind == EffectKind::Prefer &&
             detail::phone_matches(ref.effect->when, graph.phone()) &&
@@ -407,8 +419,8 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
         fallback.confidence = ref.rule->confidence_of(e);
         fallback.symptom = e.on;
         fallback.advice = e.text;
-        const Protocol protocol =
-            e.protocol_of_target ? vertices[goal].id.protocol() : e.protocol.value_or(to.id.protocol());
+        const Protocol protocol = e.protocol_of_target ? vertices[goal].id.protocol()
+                                                       : e.protocol.value_or(to.id.protocol());
         for (const GraphVertex& candidate : vertices)
             if (candidate.id.version() == *e.version && candidate.id.protocol() == protocol &&
                 candidate.id != step.from) {
@@ -432,11 +444,12 @@ FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
         // Group by what decides the answer; the model is canonicalised so "CP-7941G" and
         // "7941" share a plan.
         auto model = find_model(request.model);
-        std::string key = (model ? std::string((*model)->number) : "?" + request.model) + "|" +
-                          (request.from ? request.from->str() : "") + "|" +
-                          (request.to ? request.to->str() : "") + "|" +
-                          (request.to_protocol ? std::string(to_string(*request.to_protocol)) : "") +
-                          "|" + (request.hw_rev ? request.hw_rev->str() : "");
+        std::string key =
+            (model ? std::string((*model)->number) : "?" + request.model) + "|" +
+            (request.from ? request.from->str() : "") + "|" +
+            (request.to ? request.to->str() : "") + "|" +
+            (request.to_protocol ? std::string(to_string(*request.to_protocol)) : "") + "|" +
+            (request.hw_rev ? request.hw_rev->str() : "");
         auto [it, inserted] = groups.emplace(std::move(key), 0);
         if (inserted) {
             Result<Plan> plan = impl_->plan(request);
@@ -469,7 +482,8 @@ std::string dot_escape(std::string_view text) {
 
 } // namespace
 
-Result<std::string> Planner::graphviz(std::string_view family_id, const GraphOptions& options) const {
+Result<std::string> Planner::graphviz(std::string_view family_id,
+                                      const GraphOptions& options) const {
     const FamilyInfo* family = find_family(family_id);
     if (family == nullptr)
         return bad_input("graph.unknown-family", "unknown family '" + std::string(family_id) + "'");
@@ -500,8 +514,8 @@ Result<std::string> Planner::graphviz(std::string_view family_id, const GraphOpt
                                                                  : "#777777";
         dot << "  n" << i << " [label=\"" << dot_escape(v.id.str()) << "\\n"
             << dot_escape(std::string(to_string(v.id.protocol()))) << " "
-            << dot_escape(v.id.version().release()) << "\", color=\"" << colour
-            << "\", style=\"" << style << "\", fillcolor=\"#eeeeee\""
+            << dot_escape(v.id.version().release()) << "\", color=\"" << colour << "\", style=\""
+            << style << "\", fillcolor=\"#eeeeee\""
             << (v.known != nullptr && v.known->final ? ", penwidth=2.5" : "") << "];\n";
     }
     auto up = [&](std::size_t u, std::size_t v) {

@@ -43,12 +43,12 @@ enum class Confidence {
 
 /// A load the knowledge base knows of.
 struct KnownLoad {
-    LoadId id;                 ///< the load ID (identity)
-    std::string build;         ///< component build ID (`9-4-2ES26`) where known, else empty
-    std::string package;       ///< file to download: `cmterm-7941_7961-sip.9-4-2SR3-1.zip`
-    bool final = false;        ///< the family's last load in its protocol (Table B)
+    LoadId id;           ///< the load ID (identity)
+    std::string build;   ///< component build ID (`9-4-2ES26`) where known, else empty
+    std::string package; ///< file to download: `cmterm-7941_7961-sip.9-4-2SR3-1.zip`
+    bool final = false;  ///< the family's last load in its protocol (Table B)
     Confidence confidence = Confidence::Inferred; ///< how sure it is that this ID exists
-    std::string evidence;      ///< where the ID was seen (short text)
+    std::string evidence;                         ///< where the ID was seen (short text)
 };
 
 /// A hardware revision from the label on a phone (`V08`, `V15`); ordered by number.
@@ -56,7 +56,9 @@ struct HardwareRevision {
     unsigned number = 0;
     /// Parses `V15`, `v15` or `15`.
     [[nodiscard]] static Result<HardwareRevision> parse(std::string_view text);
-    [[nodiscard]] std::string str() const { return "V" + std::string(number < 10 ? "0" : "") + std::to_string(number); }
+    [[nodiscard]] std::string str() const {
+        return "V" + std::string(number < 10 ? "0" : "") + std::to_string(number);
+    }
     friend auto operator<=>(const HardwareRevision&, const HardwareRevision&) = default;
 };
 
@@ -75,7 +77,7 @@ struct StepCondition {
     std::optional<bool> downgrade;       ///< to < from (true) or to > from (false)
     std::string from_line;               ///< "MPP" or "enterprise" (78xx/88xx firmware line)
     std::string to_line;
-    std::vector<std::string> models;     ///< only these models (canonical numbers); empty: all
+    std::vector<std::string> models;        ///< only these models (canonical numbers); empty: all
     std::optional<HardwareRevision> hw_min; ///< only phones of this hardware revision or later
 };
 
@@ -103,13 +105,13 @@ struct RuleEffect {
 
 /// One rule of Table A.
 struct Rule {
-    std::string id;                      ///< `J-01`, `S-03`, `H-02`, ...
-    std::string title;                   ///< one line
-    std::string text;                    ///< what the source says, and what fwplan does with it
-    std::vector<std::string> families;   ///< family ids it covers (groups expanded)
+    std::string id;                    ///< `J-01`, `S-03`, `H-02`, ...
+    std::string title;                 ///< one line
+    std::string text;                  ///< what the source says, and what fwplan does with it
+    std::vector<std::string> families; ///< family ids it covers (groups expanded)
     Confidence confidence = Confidence::Inferred;
-    std::vector<std::string> sources;    ///< URLs (or a citation where no URL exists)
-    std::vector<RuleEffect> effects;     ///< empty for notes that only inform
+    std::vector<std::string> sources; ///< URLs (or a citation where no URL exists)
+    std::vector<RuleEffect> effects;  ///< empty for notes that only inform
 
     /// The confidence of one effect (its own, or the rule's).
     [[nodiscard]] Confidence confidence_of(const RuleEffect& effect) const {

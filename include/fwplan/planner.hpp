@@ -45,17 +45,17 @@ struct AvailableLoad {
 
 /// What to plan.
 struct PlanRequest {
-    std::string model;                      ///< as people type it: `7941`, `CP-7941G`
-    std::optional<LoadId> from;             ///< what the phone runs; none: the oldest plausible load
-    std::optional<LoadId> to;               ///< the load to end on; none: the final load of `to_protocol`
+    std::string model;          ///< as people type it: `7941`, `CP-7941G`
+    std::optional<LoadId> from; ///< what the phone runs; none: the oldest plausible load
+    std::optional<LoadId> to;   ///< the load to end on; none: the final load of `to_protocol`
     std::optional<Protocol> to_protocol;    ///< when `to` is empty; default SIP
     std::optional<HardwareRevision> hw_rev; ///< from the label on the phone, when known
 };
 
 /// A rule that shaped a step, as the user sees it.
 struct RuleCitation {
-    std::string id;                   ///< `J-01`
-    std::string title;                ///< one line
+    std::string id;    ///< `J-01`
+    std::string title; ///< one line
     Confidence confidence = Confidence::Inferred;
     std::vector<std::string> sources; ///< URLs
     std::string role;                 ///< why it is cited: see the constants below
@@ -70,25 +70,25 @@ struct RuleCitation {
 
 /// What to try if a step fails in a known way (a COMMUNITY workaround such as J-08).
 struct Fallback {
-    std::string rule;             ///< `J-08`
+    std::string rule; ///< `J-08`
     Confidence confidence = Confidence::Community;
-    std::string symptom;          ///< `AUTH FAIL`
-    std::string advice;           ///< what to do
-    std::optional<LoadId> load;   ///< the load to try first, when the catalog has one
-    std::string package;          ///< its package
+    std::string symptom;        ///< `AUTH FAIL`
+    std::string advice;         ///< what to do
+    std::optional<LoadId> load; ///< the load to try first, when the catalog has one
+    std::string package;        ///< its package
 };
 
 /// One firmware change: the phone is told to load `load`.
 struct PlanStep {
-    unsigned number = 0;            ///< 1-based
-    LoadId from;                    ///< what the phone runs before this step
-    LoadId load;                    ///< what it is told to load
-    bool protocol_change = false;   ///< SCCP ↔ SIP in this step
-    bool downgrade = false;         ///< the load is older than `from`
-    std::string package;            ///< what to put on the TFTP server (to download, or yours)
-    bool available = false;         ///< the user has it (`--firmware`)
-    std::string available_in;       ///< where, when available
-    std::vector<std::string> files; ///< files the phone will fetch (.loads then components)
+    unsigned number = 0;              ///< 1-based
+    LoadId from;                      ///< what the phone runs before this step
+    LoadId load;                      ///< what it is told to load
+    bool protocol_change = false;     ///< SCCP ↔ SIP in this step
+    bool downgrade = false;           ///< the load is older than `from`
+    std::string package;              ///< what to put on the TFTP server (to download, or yours)
+    bool available = false;           ///< the user has it (`--firmware`)
+    std::string available_in;         ///< where, when available
+    std::vector<std::string> files;   ///< files the phone will fetch (.loads then components)
     bool files_from_manifest = false; ///< files read from your package (else expected names)
     std::vector<std::string> missing; ///< files your package lacks for this load
     std::vector<RuleCitation> rules;  ///< the rules behind this step
@@ -100,13 +100,13 @@ struct PlanStep {
 
 /// The chain from `from` to `to`. No steps means the phone already runs the target.
 struct Plan {
-    std::string model;               ///< canonical model number
-    std::string family;              ///< family id
+    std::string model;  ///< canonical model number
+    std::string family; ///< family id
     LoadId from;
     LoadId to;
-    bool from_assumed = false;       ///< no `from` was given: the oldest plausible load was used
+    bool from_assumed = false; ///< no `from` was given: the oldest plausible load was used
     std::vector<PlanStep> steps;
-    std::vector<std::string> notes;  ///< assumptions and warnings about the whole plan
+    std::vector<std::string> notes;            ///< assumptions and warnings about the whole plan
     std::vector<std::string> missing_packages; ///< packages to download (not in `--firmware`)
 };
 
@@ -119,8 +119,8 @@ struct GraphOptions {
 
 /// Plans for many phones at once; phones that ask the same are planned once.
 struct FleetPlans {
-    std::vector<Plan> plans;                  ///< one per distinct request that could be planned
-    std::vector<Error> errors;                ///< one per distinct request that could not
+    std::vector<Plan> plans;   ///< one per distinct request that could be planned
+    std::vector<Error> errors; ///< one per distinct request that could not
     /// For each request: index into `plans` (>= 0) or `-1 - index` into `errors`.
     std::vector<std::ptrdiff_t> outcome;
 };

@@ -12,8 +12,8 @@ namespace fwplan::detail {
 
 namespace {
 
-bool version_in(const Version& v, const std::optional<Version>& min, const std::optional<Version>& max,
-                const std::optional<Version>& below) {
+bool version_in(const Version& v, const std::optional<Version>& min,
+                const std::optional<Version>& max, const std::optional<Version>& below) {
     if (min && v < *min)
         return false;
     if (max && v > *max)
@@ -139,8 +139,8 @@ VersionGraph::shortest_path(std::size_t from, std::size_t to,
     struct Step {
         std::size_t index;
     };
-    using Graph = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS,
-                                        boost::no_property, Step>;
+    using Graph =
+        boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, boost::no_property, Step>;
     using Edge = boost::graph_traits<Graph>::edge_descriptor;
 
     const std::size_t n = vertices_.size();
@@ -164,8 +164,8 @@ VersionGraph::shortest_path(std::size_t from, std::size_t to,
         boost::weight_map(weight_of)
             .predecessor_map(boost::make_iterator_property_map(
                 predecessor.begin(), boost::get(boost::vertex_index, graph)))
-            .distance_map(boost::make_iterator_property_map(distance.begin(),
-                                                            boost::get(boost::vertex_index, graph))));
+            .distance_map(boost::make_iterator_property_map(
+                distance.begin(), boost::get(boost::vertex_index, graph))));
     if (distance[to] >= unreached)
         return {};
     std::vector<std::size_t> path{to};

@@ -63,7 +63,8 @@ public:
     [[nodiscard]] const std::vector<EffectRef>& forbids(std::size_t u, std::size_t v) const;
     [[nodiscard]] bool allowed(std::size_t u, std::size_t v) const { return forbids(u, v).empty(); }
     /// The effects of `kind` that match the step u → v.
-    [[nodiscard]] std::vector<EffectRef> matching(EffectKind kind, std::size_t u, std::size_t v) const;
+    [[nodiscard]] std::vector<EffectRef> matching(EffectKind kind, std::size_t u,
+                                                  std::size_t v) const;
 
     /// The cheapest chain of vertices from `from` to `to` (both included) over allowed
     /// steps through vertices `usable(v)` says may be passed, `cost(u, v)` > 0 per step;
