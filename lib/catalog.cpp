@@ -460,6 +460,10 @@ void Catalog::merge(const Catalog& other) {
     }
 }
 
+bool Catalog::remove_rule(std::string_view id) {
+    return std::erase_if(rules_, [&](const Rule& rule) { return rule.id == id; }) > 0;
+}
+
 Result<void> Catalog::merge_file(const std::filesystem::path& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)

@@ -134,6 +134,8 @@ public:
 
     /// Adds the loads and rules of another catalog; same IDs replace what was there.
     void merge(const Catalog& other);
+    /// Removes a rule (to see what a plan would be without it); false if there was none.
+    bool remove_rule(std::string_view id);
     /// Reads a catalog file and merges it.
     [[nodiscard]] Result<void> merge_file(const std::filesystem::path& path);
 

@@ -1,0 +1,137 @@
+// catalog.hpp: the built-in knowledge base holds every rule of Table A with a source,
+// Table B's final loads, and user catalogs are checked line by line.
+#include <fwplan/catalog.hpp>
+
+#include <doctest/doctest.h>
+
+#include <set>
+#include <string>
+
+using namespace fwplan;
+
+TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
+    const Catalog& kb = Catalog::builtin();
+    const std::set<std::string> table_a = {
+        "J-01", "J-02", "J-03", "J-04", "J-05", "J-06", "J-07", "J-08", "J-09", "J-10", "J-11",
+        "J-12", "J-13", "J-14", "J-15", "S-01", "S-02", "S-03", "S-04", "S-05", "S-06", "S-07",
+        "S-08", "S-09", "S-10", "S-11", "S-12", "H-01", "H-02", "H-03", "H-04", "H-05", "H-06",
+        "H-07", "M-01", "M-02", "M-03", "M-04", "MPP-01", "N-01", "N-02", "N-03", "C-01", "C-02"};
+    std::set<std::string> have;
+    for (const Rule& rule : kb.rules()) {
+        CAPTURE(rule.id);
+        have.insert(rule.id);
+        CHECK_FALSE(rule.title.empty());
+        CHECK_FALSE(rule.text.empty());
+        CHECK_FALSE(rule.families.empty());
+        // Every rule has a source, except the ones upgrade-rules.md marks as inference.
+        if (rule.confidence != Confidence::Inferred)
+            CHECK_FALSE(rule.sources.empty());
+    }
+    CHECK(have == table_a);
+    CHECK(kb.find_rule("J-01")->confidence == Confidence::Cisco);
+    CHECK(kb.find_rule("J-04")->confidence == Confidence::Community);
+    CHECK(kb.find_rule("M-04")->confidence == Confidence::Conflict);
+    CHECK(kb.find_rule("J-01")->covers("41"));
+    CHECK(kb.find_rule("J-01")->covers("31"));
+    CHECK_FALSE(kb.find_rule("J-01")->covers("7940_7960"));
+}
+
+TEST_CASE("Table B: the final loads of every family") {
+    const Catalog& kb = Catalog::builtin();
+    struct Final {
+        const char* family;
+        Protocol protocol;
+        const char* load;
+    };
+    for (const Final& f : {Final{"41", Protocol::Sip, "SIP41.9-4-2SR3-1S"},
+                           Final{"41", Protocol::Sccp, "SCCP41.9-4-2SR3-1S"},
+                           Final{"42", Protocol::Sip, "SIP42.9-4-2SR3-1S"},
+                           Final{"45", Protocol::Sip, "SIP45.9-4-2SR4-3S"},
+                           Final{"75", Protocol::Sip, "SIP75.9-4-2SR4-3S"},
+                           Final{"11", Protocol::Sip, "SIP11.9-4-2SR3-1S"},
+                           Final{"70", Protocol::Sccp, "SCCP70.9-4-2SR3-1S"},
+                           Final{"31", Protocol::Sccp, "SCCP31.9-4-2SR2-2S"},
+                           Final{"7940_7960", Protocol::Sip, "P0S3-8-12-00"},
+                           Final{"7940_7960", Protocol::Sccp, "P0030801SR02"},
+                           Final{"894x", Protocol::Sip, "SIP894x.9-4-2SR3-1"},
+                           Final{"9971", Protocol::Sip, "sip9971.9-4-2SR4-1"}}) {
+        CAPTURE(f.load);
+        const KnownLoad* load = kb.final_load(f.family, f.protocol);
+        REQUIRE(load != nullptr);
+        CHECK(load->id.str() == f.load);
+        CHECK_FALSE(load->package.empty());
+    }
+    CHECK(kb.find_load("SIP41.9-4-2SR3-1S")->package == "cmterm-7941_7961-sip.9-4-2SR3-1.zip");
+    CHECK(kb.find_load("SIP41.9-4-2SR3-1S")->build == "9-4-2ES26");
+    // Loads come out oldest first within a family.
+    const auto loads = kb.loads_of_family("41");
+    for (std::size_t i = 0; i + 1 < loads.size(); ++i)
+        CHECK(loads[i]->id < loads[i + 1]->id);
+}
+
+TEST_CASE("a user catalog adds loads and overrides rules by ID") {
+    Catalog catalog = Catalog::builtin();
+    const char* xml = R"(<catalog format="1">
+  <family id="41">
+    <load id="SIP41.9-4-2SR4-1S" package="mine.zip" confidence="COMMUNITY" evidence="my lab"/>
+  </family>
+  <rule id="J-08" applies-to="41" confidence="INFERRED" title="site policy">
+    <text>We never downgrade.</text>
+  </rule>
+</catalog>)";
+    auto extra = Catalog::parse(xml, "site.xml");
+    REQUIRE(extra.ok());
+    const std::size_t rules_before = catalog.rules().size();
+    catalog.merge(*extra);
+    CHECK(catalog.find_load("SIP41.9-4-2SR4-1S") != nullptr);
+    CHECK(catalog.find_rule("J-08")->title == "site policy");
+    CHECK(catalog.find_rule("J-08")->effects.empty());
+    CHECK(catalog.rules().size() == rules_before);
+    CHECK(catalog.remove_rule("J-08"));
+    CHECK_FALSE(catalog.remove_rule("J-08"));
+}
+
+TEST_CASE("catalog errors name the file and line") {
+    struct Bad {
+        const char* xml;
+        const char* says;
+    };
+    for (const Bad& b : {
+             Bad{"<catalog format=\"1\"><family id=\"41\">\n<load id=\"SIP42.8-5-4S\"/></family></catalog>",
+                 "line 2: load SIP42.8-5-4S belongs to family 42, not 41"},
+             Bad{"<catalog format=\"1\"><family id=\"99\"/></catalog>", "unknown family '99'"},
+             Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"41\" confidence=\"CISCO\" "
+                 "title=\"t\"><text>x</text><forbid from-belw=\"8.3(3)\"/></rule></catalog>",
+                 "unknown attribute 'from-belw'"},
+             Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"41\" confidence=\"SURE\" "
+                 "title=\"t\"><text>x</text></rule></catalog>",
+                 "unknown confidence 'SURE'"},
+             Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"41\" confidence=\"CISCO\" "
+                 "title=\"t\"><text>x</text><forbid from-below=\"8.3\"/><floor/></rule></catalog>",
+                 "<floor> needs a version"},
+             Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"Z99\" confidence=\"CISCO\" "
+                 "title=\"t\"><text>x</text></rule></catalog>",
+                 "neither a group nor a family"},
+             Bad{"<catalog format=\"2\"/>", "unsupported catalog format"},
+             Bad{"<catalog format=\"1\"><family id=\"41\">", "not well-formed XML"},
+             Bad{"<catalog format=\"1\"><family id=\"41\"><load id=\"SIP41.8-5-4S\"/>"
+                 "<load id=\"SIP41.8-5-4S\"/></family></catalog>",
+                 "listed twice"},
+         }) {
+        CAPTURE(b.says);
+        auto parsed = Catalog::parse(b.xml, "site.xml");
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().file == "site.xml");
+        CHECK(parsed.error().describe().find(b.says) != std::string::npos);
+    }
+}
+
+TEST_CASE("hardware revisions and confidences parse") {
+    CHECK(HardwareRevision::parse("V15").value().number == 15);
+    CHECK(HardwareRevision::parse("v08").value() < HardwareRevision::parse("15").value());
+    CHECK(HardwareRevision::parse("V8").value().str() == "V08");
+    CHECK_FALSE(HardwareRevision::parse("V").ok());
+    CHECK_FALSE(HardwareRevision::parse("rev A").ok());
+    CHECK(parse_confidence("community").value() == Confidence::Community);
+    CHECK(to_string(Confidence::Conflict) == "CONFLICT");
+}

@@ -1,0 +1,315 @@
+// planner.hpp: the chains upgrade-rules.md demands, each checked against the rule that
+// makes it so (remove the rule and the test fails, or the plan visibly changes).
+#include <fwplan/planner.hpp>
+
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <string>
+#include <vector>
+
+using namespace fwplan;
+
+namespace {
+
+LoadId id(const std::string& text) { return LoadId::parse(text).value(); }
+
+PlanRequest request(const std::string& model, const std::string& from, const std::string& to = "") {
+    PlanRequest r;
+    r.model = model;
+    if (!from.empty())
+        r.from = id(from);
+    if (!to.empty())
+        r.to = id(to);
+    return r;
+}
+
+Plan plan_ok(const Planner& planner, const PlanRequest& r) {
+    auto plan = planner.plan(r);
+    const std::string why = plan ? std::string() : plan.error().describe();
+    INFO(why);
+    REQUIRE(plan.ok());
+    return *plan;
+}
+
+std::vector<std::string> chain(const Plan& plan) {
+    std::vector<std::string> out;
+    for (const PlanStep& step : plan.steps)
+        out.push_back(step.load.str());
+    return out;
+}
+
+bool cites(const PlanStep& step, const std::string& rule, std::string_view role = {}) {
+    return std::any_of(step.rules.begin(), step.rules.end(), [&](const RuleCitation& c) {
+        return c.id == rule && (role.empty() || c.role == role);
+    });
+}
+
+Catalog without(std::initializer_list<const char*> rules) {
+    Catalog catalog = Catalog::builtin();
+    for (const char* rule : rules)
+        REQUIRE(catalog.remove_rule(rule));
+    return catalog;
+}
+
+} // namespace
+
+TEST_CASE("7941 on SCCP 8.3(1) to SIP 9.4(2)SR3: 8.5(2) first (J-01, J-04), never 8.5(2)SR1") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S"));
+    CHECK(chain(plan) == std::vector<std::string>{"SCCP41.8-5-2S", "SIP41.9-4-2SR3-1S"});
+    const PlanStep& bridge = plan.steps.at(0);
+    CHECK(cites(bridge, "J-01", RuleCitation::kForbidsDirect));
+    CHECK(cites(bridge, "J-04", RuleCitation::kForbidsDirect));
+    CHECK(cites(bridge, "J-01", RuleCitation::kBridge));
+    CHECK(bridge.package == "cmterm-7941_7961-sccp.8-5-2.zip");
+    CHECK_FALSE(plan.steps.at(1).protocol_change == false); // the switch happens at the end
+    CHECK(plan.steps.at(1).files.at(1) == "jar41sip.9-4-2ES26.sbn");
+    for (const PlanStep& step : plan.steps)
+        CHECK(step.load.version() != Version::parse("8.5(2)SR1").value());
+    CHECK(plan.missing_packages ==
+          std::vector<std::string>{"cmterm-7941_7961-sccp.8-5-2.zip",
+                                   "cmterm-7941_7961-sip.9-4-2SR3-1.zip"});
+}
+
+TEST_CASE("without the bridge rules the 7941 would jump straight (the rules are what decide)") {
+    Planner planner(without({"J-01", "J-02", "J-04", "J-05"}));
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S"));
+    CHECK(plan.steps.size() == 1);
+}
+
+TEST_CASE("J-04 alone keeps 8.5(2)SR1 out of reach; J-01 alone allows it") {
+    // Only J-01 (CISCO): 8.5(2)SR1 is below 8.5(3), so it becomes a legal one-step target.
+    Planner only_j01(without({"J-02", "J-04", "J-05"}));
+    CHECK(plan_ok(only_j01, request("7941", "SCCP41.8-3-1S", "SIP41.8-5-2SR1S")).steps.size() == 1);
+    // With J-04 (COMMUNITY) the same target needs the plain 8.5(2) bridge.
+    Planner full(Catalog::builtin());
+    const Plan plan = plan_ok(full, request("7941", "SCCP41.8-3-1S", "SIP41.8-5-2SR1S"));
+    REQUIRE(plan.steps.size() == 2);
+    CHECK(plan.steps[0].load.version() == Version::parse("8.5(2)").value());
+    CHECK(cites(plan.steps[0], "J-04", RuleCitation::kForbidsDirect));
+}
+
+TEST_CASE("7941 on SCCP 8.5(4) to SIP 9.4(2)SR3: one step, J-08 as the AUTH FAIL fallback") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-5-4S", "SIP41.9-4-2SR3-1S"));
+    REQUIRE(chain(plan) == std::vector<std::string>{"SIP41.9-4-2SR3-1S"});
+    const PlanStep& step = plan.steps[0];
+    CHECK(step.protocol_change);
+    REQUIRE(step.fallbacks.size() == 1);
+    CHECK(step.fallbacks[0].rule == "J-08");
+    CHECK(step.fallbacks[0].symptom == "AUTH FAIL");
+    CHECK(step.fallbacks[0].confidence == Confidence::Community);
+    REQUIRE(step.fallbacks[0].load);
+    CHECK(step.fallbacks[0].load->str() == "SIP41.8-5-2S"); // the target protocol's 8.5(2)
+
+    Planner without_j08(without({"J-08"}));
+    CHECK(plan_ok(without_j08, request("7941", "SCCP41.8-5-4S", "SIP41.9-4-2SR3-1S"))
+              .steps[0]
+              .fallbacks.empty());
+}
+
+TEST_CASE("the worked example needs no --to: the final SIP load") {
+    Planner planner(Catalog::builtin());
+    PlanRequest r = request("CP-7941G", "SCCP41.8-3-1S");
+    const Plan plan = plan_ok(planner, r);
+    CHECK(plan.to.str() == "SIP41.9-4-2SR3-1S");
+    CHECK(plan.model == "7941");
+}
+
+TEST_CASE("7945 and 7975 end on 9.4(2)SR4, not SR3 (Table B)") {
+    Planner planner(Catalog::builtin());
+    for (const char* model : {"7945", "7965", "7975"}) {
+        CAPTURE(model);
+        const Plan plan = plan_ok(planner, request(model, ""));
+        CHECK(plan.to.version().release() == "9.4(2)SR4");
+        CHECK(plan.to.protocol() == Protocol::Sip);
+        CHECK(plan.from_assumed);
+    }
+    CHECK(plan_ok(planner, request("7975", "")).to.str() == "SIP75.9-4-2SR4-3S");
+    CHECK(plan_ok(planner, request("7941", "")).to.version().release() == "9.4(2)SR3");
+}
+
+TEST_CASE("7960 on SIP 4.0 climbs 4.4, 5.3, 6.x, 7.x before 8.12 (S-03)") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7960", "P0S3-04-0-00", "P0S3-8-12-00"));
+    const auto loads = chain(plan);
+    REQUIRE(loads.size() == 5);
+    CHECK(loads[0] == "P0S3-04-4-00");
+    CHECK(loads[1] == "P0S3-05-3-00");
+    CHECK(plan.steps[2].load.version().major() == 6);
+    CHECK(plan.steps[3].load.version().major() == 7);
+    CHECK(loads[4] == "P0S3-8-12-00");
+    for (std::size_t i = 0; i < 4; ++i)
+        CHECK(cites(plan.steps[i], "S-03", RuleCitation::kForbidsDirect));
+
+    Planner no_ladder(without({"S-03"}));
+    CHECK(plan_ok(no_ladder, request("7960", "P0S3-04-0-00", "P0S3-8-12-00")).steps.size() < 5);
+}
+
+TEST_CASE("7960 on SCCP below 5.0 reaches SCCP 5.x before SIP (S-05), never back to unsigned (S-02)") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7960", "P00303010102", "P0S3-8-12-00"));
+    REQUIRE(plan.steps.size() >= 2);
+    // Every step before the switch to SIP stays on SCCP, and the switch starts at 5.x+.
+    const auto first_sip = std::find_if(plan.steps.begin(), plan.steps.end(),
+                                        [](const PlanStep& s) { return s.protocol() == Protocol::Sip; });
+    REQUIRE(first_sip != plan.steps.end());
+    CHECK(first_sip->from.protocol() == Protocol::Sccp);
+    CHECK(first_sip->from.version() >= Version(5, 0, 0));
+    CHECK(cites(plan.steps[0], "S-05", RuleCitation::kForbidsDirect));
+    for (const PlanStep& step : plan.steps)
+        CHECK_FALSE(step.downgrade);
+
+    // S-02: once signed (5.0+), nothing below 5.0 can be the target.
+    auto back = planner.plan(request("7960", "P00305000500", "P00303010102"));
+    REQUIRE_FALSE(back.ok());
+    CHECK(back.error().kind == ErrorKind::NotPossible);
+    CHECK(back.error().message.find("S-02") != std::string::npos);
+
+    Planner without_s05(without({"S-05", "S-08"}));
+    CHECK(plan_ok(without_s05, request("7960", "P00303010102", "P0S3-8-12-00")).steps.size() == 1);
+}
+
+TEST_CASE("8841 hardware V15 cannot go below 12.6 (H-02)") {
+    Planner planner(Catalog::builtin());
+    PlanRequest r = request("8841", "sip88xx.14-2-1-0101-26", "sip88xx.12-0-1MN-113");
+    r.hw_rev = HardwareRevision::parse("V15").value();
+    auto refused = planner.plan(r);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::NotPossible);
+    CHECK(refused.error().code == "fwplan.plan.below-floor");
+    CHECK(refused.error().message.find("H-02") != std::string::npos);
+
+    // An older board (V08) may: only H-01's 11.7(1) applies.
+    r.hw_rev = HardwareRevision::parse("V08").value();
+    CHECK(planner.plan(r).ok());
+    // Without --hw-rev the step is planned with a caution naming H-02.
+    r.hw_rev.reset();
+    const Plan cautious = plan_ok(planner, r);
+    CHECK(cites(cautious.steps.at(0), "H-02", RuleCitation::kFloor));
+
+    Planner without_h02(without({"H-02"}));
+    r.hw_rev = HardwareRevision::parse("V15").value();
+    CHECK(without_h02.plan(r).ok());
+}
+
+TEST_CASE("a load only in --firmware is planned through, from its manifest") {
+    // 7931: the knowledge base has no SIP 9.4(2)SR3 for it; the user has one.
+    AvailableLoad mine;
+    mine.id = id("SIP31.9-4-2SR3-1S");
+    mine.package = "/home/me/cmterm-7931-sip.9-4-2SR3-1.zip";
+    mine.build = "9-4-2ES26";
+    mine.files = {"SIP31.9-4-2SR3-1S.loads", "jar31sip.9-4-2ES26.sbn", "cnu31.9-4-2ES26.sbn"};
+
+    Planner knows_nothing(Catalog::builtin());
+    auto unknown = knows_nothing.plan(request("7931", "SCCP31.9-2-1S", "SIP31.9-4-2SR3-1S"));
+    REQUIRE_FALSE(unknown.ok());
+    CHECK(unknown.error().code == "fwplan.plan.unknown-target");
+
+    Planner planner(Catalog::builtin(), {mine});
+    const Plan plan = plan_ok(planner, request("7931", "SCCP31.9-2-1S", "SIP31.9-4-2SR3-1S"));
+    REQUIRE(plan.steps.size() == 1);
+    CHECK(plan.steps[0].available);
+    CHECK(plan.steps[0].available_in == mine.package);
+    CHECK(plan.steps[0].files_from_manifest);
+    CHECK(plan.steps[0].files == mine.files);
+    CHECK(plan.missing_packages.empty());
+
+    // An unknown intermediate the user has is preferred over a catalog one.
+    AvailableLoad six;
+    six.id = id("P0S3-06-3-00");
+    six.package = "P0S3-06-3-00.zip";
+    Planner with_six(Catalog::builtin(), {six});
+    const auto loads = chain(plan_ok(with_six, request("7960", "P0S3-04-0-00", "P0S3-8-12-00")));
+    CHECK(std::find(loads.begin(), loads.end(), "P0S3-06-3-00") != loads.end());
+}
+
+TEST_CASE("impossible requests say why") {
+    Planner planner(Catalog::builtin());
+    PlanRequest sccp = request("9971", "sip9971.9-4-2SR2-2");
+    sccp.to_protocol = Protocol::Sccp;
+    auto no_sccp = planner.plan(sccp);
+    REQUIRE_FALSE(no_sccp.ok());
+    CHECK(no_sccp.error().code == "fwplan.plan.no-protocol");
+
+    auto wrong = planner.plan(request("7941", "SIP42.8-5-4S"));
+    REQUIRE_FALSE(wrong.ok());
+    CHECK(wrong.error().kind == ErrorKind::BadInput);
+    CHECK(wrong.error().message.find("7942/7962") != std::string::npos);
+
+    auto unknown_model = planner.plan(request("1234", ""));
+    CHECK(unknown_model.error().code == "fwplan.model.unknown");
+
+    // J-12: no downgrade below 8.5(2).
+    auto down = planner.plan(request("7941", "SIP41.9-4-2SR3-1S", "SCCP41.8-3-1S"));
+    REQUIRE_FALSE(down.ok());
+    CHECK(down.error().message.find("J-12") != std::string::npos);
+}
+
+TEST_CASE("no --from: the oldest plausible load, bridges included, and it says so") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7941", ""));
+    CHECK(plan.from_assumed);
+    CHECK(plan.from.str() == "TERM41.7-0-3-0S");
+    CHECK(plan.steps.at(0).load.version() == Version::parse("8.5(2)").value());
+    CHECK(cites(plan.steps.at(0), "J-09", RuleCitation::kCaution));
+    CHECK(plan.notes.at(0).find("No --from given") != std::string::npos);
+    // J-13: a 7942 never ran anything older than 8.3(1).
+    CHECK(plan_ok(planner, request("7942", "")).from.version() == Version::parse("8.3(1)").value());
+}
+
+TEST_CASE("plans are deterministic and the phone on its target needs nothing") {
+    Planner a(Catalog::builtin());
+    Planner b(Catalog::builtin());
+    for (const char* model : {"7941", "7960", "7975", "7911"}) {
+        const Plan pa = plan_ok(a, request(model, ""));
+        const Plan pb = plan_ok(b, request(model, ""));
+        CHECK(chain(pa) == chain(pb));
+    }
+    CHECK(plan_ok(a, request("7941", "SIP41.9-4-2SR3-1S")).steps.empty());
+}
+
+TEST_CASE("fleet planning groups identical requests") {
+    Planner planner(Catalog::builtin());
+    std::vector<PlanRequest> fleet;
+    for (int i = 0; i < 300; ++i)
+        fleet.push_back(request(i % 3 == 0 ? "CP-7941G" : "7941", "SCCP41.8-3-1S"));
+    fleet.push_back(request("7960", "P0S3-04-0-00"));
+    fleet.push_back(request("1234", ""));
+    const FleetPlans result = planner.plan_fleet(fleet);
+    CHECK(result.plans.size() == 2);
+    CHECK(result.errors.size() == 1);
+    REQUIRE(result.outcome.size() == fleet.size());
+    CHECK(result.outcome[0] == result.outcome[1]); // CP-7941G and 7941 share a plan
+    CHECK(result.outcome.back() == -1);
+    CHECK(result.plans[static_cast<std::size_t>(result.outcome[0])].steps.size() == 2);
+}
+
+TEST_CASE("graphviz draws the family with its final load and the forbidden steps on request") {
+    Planner planner(Catalog::builtin());
+    const std::string dot = planner.graphviz("7940_7960").value();
+    CHECK(dot.find("digraph \"7940/7960\"") != std::string::npos);
+    CHECK(dot.find("P0S3-8-12-00") != std::string::npos);
+    CHECK(dot.find("penwidth=2.5") != std::string::npos);
+    CHECK(dot.find("style=dashed") == std::string::npos);
+    GraphOptions all;
+    all.show_forbidden = true;
+    const std::string full = planner.graphviz("7940_7960", all).value();
+    CHECK(full.find("label=\"S-03") != std::string::npos);
+    CHECK_FALSE(planner.graphviz("nope").ok());
+}
+
+TEST_CASE("expected files follow each family's naming") {
+    const Catalog& kb = Catalog::builtin();
+    CHECK(expected_files(*kb.find_load("SIP41.9-4-2SR3-1S")) ==
+          std::vector<std::string>{"SIP41.9-4-2SR3-1S.loads", "jar41sip.9-4-2ES26.sbn",
+                                   "cnu41.9-4-2ES26.sbn", "apps41.9-4-2ES26.sbn",
+                                   "dsp41.9-4-2ES26.sbn", "cvm41sip.9-4-2ES26.sbn"});
+    CHECK(expected_files(*kb.find_load("P0S3-8-12-00")) ==
+          std::vector<std::string>{"P0S3-8-12-00.loads", "P003-8-12-00.sbn", "P0S3-8-12-00.sb2"});
+    CHECK(expected_files(*kb.find_load("P0S3-04-4-00")) ==
+          std::vector<std::string>{"P0S3-04-4-00.bin"});
+    CHECK(expected_files(*kb.find_load("SCCP41.8-5-2S")) ==
+          std::vector<std::string>{"SCCP41.8-5-2S.loads"});
+}
