@@ -10,6 +10,44 @@ char lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
+// The length of the well-formed UTF-8 sequence at `i`, or 0 when there is none. Overlong
+// forms, surrogates and values above U+10FFFF are not UTF-8.
+std::size_t utf8_sequence(std::string_view text, std::size_t i,
+                          std::uint32_t* code_point = nullptr) noexcept {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+        length = 1;
+        code = lead;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+        code = lead & 0x1FU;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        code = lead & 0x0FU;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        code = lead & 0x07U;
+    } else {
+        return 0;
+    }
+    if (text.size() - i < length)
+        return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if ((next & 0xC0U) != 0x80U)
+            return 0;
+        code = (code << 6) | (next & 0x3FU);
+    }
+    const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+    if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
+        return 0;
+    if (code_point != nullptr)
+        *code_point = code;
+    return length;
+}
+
 void append_escaped(std::string& out, char c) {
     static constexpr char kDigits[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(c);
@@ -30,11 +68,22 @@ void append_escaped(std::string& out, char c) {
 
 std::string quote(std::string_view text, std::size_t max_chars) {
     std::string out = "'";
-    const std::size_t shown = text.size() > max_chars ? max_chars : text.size();
-    for (std::size_t i = 0; i < shown; ++i)
-        append_escaped(out, text[i]);
+    const std::string_view shown = text.substr(0, max_chars);
+    for (std::size_t i = 0; i < shown.size();) {
+        // Printable non-ASCII text (a display name in German) is shown as it is; invalid
+        // bytes and C1 control characters (U+0080..U+009F) are escaped like C0 ones.
+        std::uint32_t code = 0;
+        const std::size_t length = utf8_sequence(shown, i, &code);
+        if (length > 1 && code >= 0xA0) {
+            out.append(shown.substr(i, length));
+            i += length;
+        } else {
+            append_escaped(out, shown[i]);
+            ++i;
+        }
+    }
     out += '\'';
-    if (shown < text.size())
+    if (shown.size() < text.size())
         out += "... (" + std::to_string(text.size()) + " bytes)";
     return out;
 }
@@ -69,38 +118,9 @@ std::size_t find_control_char(std::string_view text) noexcept {
 }
 
 std::size_t find_invalid_utf8(std::string_view text) noexcept {
-    std::size_t i = 0;
-    while (i < text.size()) {
-        const auto lead = static_cast<unsigned char>(text[i]);
-        std::size_t length = 0;
-        std::uint32_t code = 0;
-        if (lead < 0x80) {
-            ++i;
-            continue;
-        }
-        if (lead >= 0xC2 && lead <= 0xDF) {
-            length = 2;
-            code = lead & 0x1FU;
-        } else if (lead >= 0xE0 && lead <= 0xEF) {
-            length = 3;
-            code = lead & 0x0FU;
-        } else if (lead >= 0xF0 && lead <= 0xF4) {
-            length = 4;
-            code = lead & 0x07U;
-        } else {
-            return i;
-        }
-        if (text.size() - i < length)
-            return i;
-        for (std::size_t k = 1; k < length; ++k) {
-            const auto next = static_cast<unsigned char>(text[i + k]);
-            if ((next & 0xC0U) != 0x80U)
-                return i;
-            code = (code << 6) | (next & 0x3FU);
-        }
-        // Overlong forms, surrogates and values above U+10FFFF are not UTF-8.
-        const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-        if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
+    for (std::size_t i = 0; i < text.size();) {
+        const std::size_t length = utf8_sequence(text, i);
+        if (length == 0)
             return i;
         i += length;
     }

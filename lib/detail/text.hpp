@@ -9,8 +9,8 @@
 
 namespace fwplan::detail {
 
-/// `'text'` with control and non-ASCII bytes shown as `\xNN` and long text cut, so an
-/// error message never carries terminal escapes or a megabyte of input.
+/// `'text'` with control characters and bytes that are not UTF-8 shown as `\xNN` and long
+/// text cut, so an error message never carries terminal escapes or a megabyte of input.
 std::string quote(std::string_view text, std::size_t max_chars = 64);
 /// One character the same way: `'g'`, `'\x00'`.
 std::string quote_char(char c);

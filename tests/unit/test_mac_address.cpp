@@ -103,3 +103,14 @@ TEST_CASE("MACs compare, order and hash as values") {
     CHECK(set.size() == 2);
     CHECK(std::hash<MacAddress>{}(a) == std::hash<MacAddress>{}(mac("0000.0000.0001")));
 }
+
+TEST_CASE("the quoted input keeps readable text and escapes what a terminal would obey") {
+    auto readable = MacAddress::parse("B\xC3\xBCro");
+    REQUIRE_FALSE(readable.ok());
+    CHECK(readable.error().message.find("'B\xC3\xBCro' is not a MAC address") == 0);
+    // A C1 control (CSI, U+009B), an escape and a stray byte are shown as \x escapes.
+    auto hostile = MacAddress::parse("\xC2\x9B"
+                                     "2J\x1B[0m\xFF");
+    REQUIRE_FALSE(hostile.ok());
+    CHECK(hostile.error().message.find("'\\xc2\\x9b2J\\x1b[0m\\xff'") == 0);
+}
