@@ -342,6 +342,8 @@ Result<WriteResult> write_file_atomically(const fs::path& dir, std::string_view 
             const int saved = errno;
             if (moved) // put the old file back where it was
                 ::renameat(dir_fd.get(), backup->c_str(), dir_fd.get(), name.c_str());
+            else // the old file never moved: drop the extra link to it
+                ::unlinkat(dir_fd.get(), backup->c_str(), 0);
             return file_error("file.rename", path, "cannot move the new file into place", saved);
         }
     }
