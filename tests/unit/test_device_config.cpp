@@ -37,7 +37,9 @@ const ModelInfo& model(const char* number) {
     return **found;
 }
 
-MacAddress mac(const char* text) { return MacAddress::parse(text).value(); }
+MacAddress mac(const char* text) {
+    return MacAddress::parse(text).value();
+}
 
 DeviceTemplate tmpl(const std::string& xml, const std::string& name = "fixture") {
     auto parsed = DeviceTemplate::from_string(xml, name);
@@ -64,7 +66,9 @@ std::string read_file(const fs::path& path) {
     return content;
 }
 
-fs::path template_path(const char* name) { return fs::path(FWPLAN_TESTDATA_DIR) / "templates" / name; }
+fs::path template_path(const char* name) {
+    return fs::path(FWPLAN_TESTDATA_DIR) / "templates" / name;
+}
 
 std::string replace(std::string text, const std::string& from, const std::string& to) {
     const std::size_t at = text.find(from);
@@ -73,8 +77,9 @@ std::string replace(std::string text, const std::string& from, const std::string
 }
 
 // Parses as fwplan does for rendering: everything kept, nothing decoded.
-constexpr unsigned kRawParse = (pugi::parse_full | pugi::parse_ws_pcdata) &
-                               ~(pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute);
+constexpr unsigned kRawParse =
+    (pugi::parse_full | pugi::parse_ws_pcdata) &
+    ~(pugi::parse_escapes | pugi::parse_eol | pugi::parse_wconv_attribute);
 
 void parse_into(pugi::xml_document& doc, const std::string& text, unsigned options = kRawParse) {
     const pugi::xml_parse_result result = doc.load_buffer(text.data(), text.size(), options);
@@ -103,13 +108,12 @@ struct FlattenOptions {
     bool skip_blank_in_device = false;
 };
 
-void flatten_into(pugi::xml_node node, const std::string& parent_path, const FlattenOptions& options,
-                  std::vector<FlatNode>& out) {
+void flatten_into(pugi::xml_node node, const std::string& parent_path,
+                  const FlattenOptions& options, std::vector<FlatNode>& out) {
     for (pugi::xml_node child : node.children()) {
-        const std::string path =
-            child.type() == pugi::node_element
-                ? (parent_path.empty() ? "" : parent_path + "/") + child.name()
-                : parent_path;
+        const std::string path = child.type() == pugi::node_element
+                                     ? (parent_path.empty() ? "" : parent_path + "/") + child.name()
+                                     : parent_path;
         if (options.skip_step_elements && child.type() == pugi::node_element &&
             (path == "device/loadInformation" || path == "device/deviceProtocol"))
             continue;
@@ -311,7 +315,8 @@ SipSettings fritzbox_settings() {
 // ---------------------------------------------------------------------------------------
 // Rendering a user's template
 
-TEST_CASE("a user's template rendered for two steps differs only in loadInformation and deviceProtocol") {
+TEST_CASE(
+    "a user's template rendered for two steps differs only in loadInformation and deviceProtocol") {
     const DeviceTemplate t = tmpl(kUserTemplate);
     const std::string step1 = render(t, "SCCP41.9-4-2SR1-1S");
     const std::string step2 = render(t, "SIP41.9-4-2SR3-1S");
@@ -331,7 +336,8 @@ TEST_CASE("a user's template rendered for two steps differs only in loadInformat
     CHECK(child_text(step2, "/device/loadInformation") == "SIP41.9-4-2SR3-1S");
     CHECK(child_text(step2, "/device/deviceProtocol") == "SIP");
     // The key expansion module keeps its own load.
-    CHECK(child_text(step2, "/device/addOnModules/addOnModule/loadInformation") == "SCCP7914.5-0-4");
+    CHECK(child_text(step2, "/device/addOnModules/addOnModule/loadInformation") ==
+          "SCCP7914.5-0-4");
     CHECK(count_of(step2, "<loadInformation>") == 2);
     CHECK(count_of(step2, "<deviceProtocol>") == 1);
     // Entity references, character references and CDATA are written as they were.
@@ -365,17 +371,17 @@ TEST_CASE("where a missing loadInformation goes without commonProfile") {
                      "  <vendorConfig/>\n</device>\n");
     }
     SUBCASE("after the last element CUCM writes before it") {
-        const std::string out = render(
-            tmpl("<device>\n  <devicePool/>\n  <sipProfile/>\n  <versionStamp>1</versionStamp>\n</device>\n"),
-            "SCCP41.9-4-2SR1-1S");
+        const std::string out = render(tmpl("<device>\n  <devicePool/>\n  <sipProfile/>\n  "
+                                            "<versionStamp>1</versionStamp>\n</device>\n"),
+                                       "SCCP41.9-4-2SR1-1S");
         CHECK(out == "<device>\n  <devicePool/>\n  <sipProfile/>\n"
                      "  <loadInformation>SCCP41.9-4-2SR1-1S</loadInformation>\n"
                      "  <versionStamp>1</versionStamp>\n</device>\n");
     }
     SUBCASE("before the first element CUCM writes after it") {
-        const std::string out = render(
-            tmpl("<device>\n  <versionStamp>1</versionStamp>\n  <userLocale/>\n</device>"),
-            "SCCP41.9-4-2SR1-1S");
+        const std::string out =
+            render(tmpl("<device>\n  <versionStamp>1</versionStamp>\n  <userLocale/>\n</device>"),
+                   "SCCP41.9-4-2SR1-1S");
         CHECK(out == "<device>\n  <loadInformation>SCCP41.9-4-2SR1-1S</loadInformation>\n"
                      "  <versionStamp>1</versionStamp>\n  <userLocale/>\n</device>");
     }
@@ -414,13 +420,15 @@ TEST_CASE("a loadInformation in an odd place is updated where it is and every no
 }
 
 TEST_CASE("deviceProtocol is set when present, and created only for SIP steps") {
-    const std::string without = "<device>\n  <fullConfig>true</fullConfig>\n  <commonProfile/>\n</device>\n";
+    const std::string without =
+        "<device>\n  <fullConfig>true</fullConfig>\n  <commonProfile/>\n</device>\n";
     const DeviceTemplate t = tmpl(without);
     CHECK_FALSE(t.device_protocol().has_value());
     // SIP: created after <fullConfig>.
-    CHECK(render(t, "SIP41.9-4-2SR3-1S") ==
-          "<device>\n  <fullConfig>true</fullConfig>\n  <deviceProtocol>SIP</deviceProtocol>\n"
-          "  <commonProfile/>\n  <loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n");
+    CHECK(
+        render(t, "SIP41.9-4-2SR3-1S") ==
+        "<device>\n  <fullConfig>true</fullConfig>\n  <deviceProtocol>SIP</deviceProtocol>\n"
+        "  <commonProfile/>\n  <loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n");
     // SCCP: a phone assumes SCCP without it, so none is created.
     CHECK(render(t, "SCCP41.9-4-2SR1-1S") ==
           "<device>\n  <fullConfig>true</fullConfig>\n  <commonProfile/>\n"
@@ -453,7 +461,8 @@ TEST_CASE("the old text of loadInformation is replaced whole, its comments stay"
           "P0S3-8-12-00<!-- factory --></loadInformation></device>");
 }
 
-TEST_CASE("rendering is byte-identical on repeat and a template naming the load is its own output") {
+TEST_CASE(
+    "rendering is byte-identical on repeat and a template naming the load is its own output") {
     const DeviceTemplate user = tmpl(kUserTemplate);
     CHECK(render(user, "SIP41.9-4-2SR3-1S") == render(user, "SIP41.9-4-2SR3-1S"));
     const DeviceTemplate copy = user; // copies share the parsed document, not the output
@@ -495,7 +504,8 @@ TEST_CASE("what pugixml cannot keep is normalized safely") {
         CHECK(std::string(doc.child("device").attribute("note").value()) == "say \"hi\"");
     }
     SUBCASE("a byte-order mark, CRLF inside elements and the final line break are kept") {
-        const std::string in = "\xEF\xBB\xBF<device>\r\n\t<loadInformation>x</loadInformation>\r\n</device>\r\n";
+        const std::string in =
+            "\xEF\xBB\xBF<device>\r\n\t<loadInformation>x</loadInformation>\r\n</device>\r\n";
         CHECK(render(tmpl(in), "SCCP41.9-4-2SR1-1S") ==
               "\xEF\xBB\xBF<device>\r\n\t<loadInformation>SCCP41.9-4-2SR1-1S</loadInformation>\r\n"
               "</device>\r\n");
@@ -591,14 +601,18 @@ TEST_CASE("the built-in SIP template filled from settings has what registration 
 
     pugi::xml_document doc;
     parse_into(doc, out, pugi::parse_default);
-    auto text = [&](const char* xpath) { return std::string(doc.select_node(xpath).node().text().as_string()); };
+    auto text = [&](const char* xpath) {
+        return std::string(doc.select_node(xpath).node().text().as_string());
+    };
     CHECK(text("/device/deviceProtocol") == "SIP");
-    const char* manager = "/device/devicePool/callManagerGroup/members/member[@priority='0']/callManager";
+    const char* manager =
+        "/device/devicePool/callManagerGroup/members/member[@priority='0']/callManager";
     CHECK(text((std::string(manager) + "/processNodeName").c_str()) == "192.168.178.1");
     CHECK(text((std::string(manager) + "/ports/sipPort").c_str()) == "5060");
     CHECK(text((std::string(manager) + "/ports/ethernetPhonePort").c_str()) == "2000");
     CHECK(text((std::string(manager) + "/ports/securedSipPort").c_str()) == "5061");
-    CHECK(text("/device/devicePool/dateTimeSetting/timeZone") == "W. Europe Standard/Daylight Time");
+    CHECK(text("/device/devicePool/dateTimeSetting/timeZone") ==
+          "W. Europe Standard/Daylight Time");
     CHECK(text("/device/devicePool/dateTimeSetting/dateTemplate") == "D.M.Y");
     CHECK(text("/device/devicePool/dateTimeSetting/ntps/ntp/name") == "fritz.box");
     CHECK(text("/device/sipProfile/sipProxies/registerWithProxy") == "true");
@@ -606,7 +620,9 @@ TEST_CASE("the built-in SIP template filled from settings has what registration 
     CHECK(text("/device/sipProfile/voipControlPort") == "5060");
 
     const char* line1 = "/device/sipProfile/sipLines/line[@button='1']";
-    auto line = [&](const char* base, const char* leaf) { return text((std::string(base) + "/" + leaf).c_str()); };
+    auto line = [&](const char* base, const char* leaf) {
+        return text((std::string(base) + "/" + leaf).c_str());
+    };
     CHECK(line(line1, "featureID") == "9");
     CHECK(line(line1, "proxy") == "USECALLMANAGER");
     CHECK(line(line1, "port") == "5060");
@@ -626,9 +642,13 @@ TEST_CASE("the built-in SIP template filled from settings has what registration 
     CHECK(text("/device/deviceSecurityMode") == "1");
     CHECK(text("/device/transportLayerProtocol") == "2");
     CHECK(text("/device/loadInformation") == "SIP41.9-4-2SR3-1S");
-    CHECK(std::string(doc.select_node("/device/loadInformation").node().previous_sibling().name()) == "commonProfile");
-    CHECK(std::string(doc.select_node("/device/loadInformation").node().next_sibling().name()) == "vendorConfig");
-    CHECK(out.find("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n  <deviceProtocol>") == 0);
+    CHECK(
+        std::string(doc.select_node("/device/loadInformation").node().previous_sibling().name()) ==
+        "commonProfile");
+    CHECK(std::string(doc.select_node("/device/loadInformation").node().next_sibling().name()) ==
+          "vendorConfig");
+    CHECK(out.find("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n  <deviceProtocol>") ==
+          0);
 
     // A built-in template a 7941 can register with raises no warning.
     CHECK(t->lint(&model("7941"), Protocol::Sip).empty());
@@ -679,11 +699,15 @@ TEST_CASE("settings that would break a file are refused, passwords never shown")
     bad.push_back({with([](SipSettings& s) { s.server = "a\"b"; }), "is not a host name"});
     bad.push_back({with([](SipSettings& s) { s.ntp_server = "<x>"; }), "NTP server"});
     bad.push_back({with([](SipSettings& s) { s.port = 0; }), "SIP port 0"});
-    bad.push_back({with([](SipSettings& s) { s.outbound_proxy_port = 70000; }), "outbound proxy port 70000"});
+    bad.push_back(
+        {with([](SipSettings& s) { s.outbound_proxy_port = 70000; }), "outbound proxy port 70000"});
     bad.push_back({with([](SipSettings& s) { s.lines[0].name = "62\n0"; }), "line 1 name"});
-    bad.push_back({with([](SipSettings& s) { s.lines[1].display_name = "\xC3("; }), "not valid UTF-8"});
-    bad.push_back({with([](SipSettings& s) { s.lines[0].auth_password = "secret\x01pw"; }), "line 1 password contains"});
-    bad.push_back({with([](SipSettings& s) { s.speed_dials[0].number = std::string(600, '1'); }), "longer than"});
+    bad.push_back(
+        {with([](SipSettings& s) { s.lines[1].display_name = "\xC3("; }), "not valid UTF-8"});
+    bad.push_back({with([](SipSettings& s) { s.lines[0].auth_password = "secret\x01pw"; }),
+                   "line 1 password contains"});
+    bad.push_back({with([](SipSettings& s) { s.speed_dials[0].number = std::string(600, '1'); }),
+                   "longer than"});
     for (const Bad& b : bad) {
         CAPTURE(b.words);
         auto ok = validate(b.settings);
@@ -700,11 +724,12 @@ TEST_CASE("settings that would break a file are refused, passwords never shown")
 TEST_CASE("the firmware-only skeleton installs the load and nothing else") {
     const DeviceTemplate t = DeviceTemplate::firmware_only();
     CHECK(render(t, "SIP41.9-4-2SR3-1S") ==
-          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n  <deviceProtocol>SIP</deviceProtocol>\n"
+          "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n  "
+          "<deviceProtocol>SIP</deviceProtocol>\n"
           "  <loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n</device>\n");
-    CHECK(codes(t.lint(&model("7941"))) ==
-          std::set<std::string>{"fwplan.config.no-server", "fwplan.config.no-register",
-                                "fwplan.config.no-line"});
+    CHECK(codes(t.lint(&model("7941"))) == std::set<std::string>{"fwplan.config.no-server",
+                                                                 "fwplan.config.no-register",
+                                                                 "fwplan.config.no-line"});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -722,11 +747,13 @@ TEST_CASE("each lint fires on its fault and is silent once it is fixed") {
     };
     const std::string line1 = "<line button=\"1\">";
     const Case cases[] = {
-        {"duplicate-element", "<vendorConfig/>", "<vendorConfig/><loadInformation>X</loadInformation>"},
+        {"duplicate-element", "<vendorConfig/>",
+         "<vendorConfig/><loadInformation>X</loadInformation>"},
         {"load-information-position", "<loadInformation>SIP41.9-4-2SR3-1S</loadInformation>\n", ""},
         {"security-mode", "<deviceSecurityMode>1<", "<deviceSecurityMode>3<"},
         {"duplicate-button", "<line button=\"2\">", "<line button=\"1\">"},
-        {"no-server", "<processNodeName>192.168.178.1</processNodeName>", "<processNodeName> </processNodeName>"},
+        {"no-server", "<processNodeName>192.168.178.1</processNodeName>",
+         "<processNodeName> </processNodeName>"},
         {"no-sip-port", "<sipPort>5060</sipPort>", ""},
         {"no-register", "<registerWithProxy>true<", "<registerWithProxy>false<"},
         {"no-line", "<featureID>9</featureID>", "<featureID>2</featureID>"},
@@ -755,7 +782,8 @@ TEST_CASE("each lint fires on its fault and is silent once it is fixed") {
 }
 
 TEST_CASE("lints name the line they are about") {
-    const std::string text = replace(kGoodTemplate, "<authName>620</authName>", "<authName>x</authName>");
+    const std::string text =
+        replace(kGoodTemplate, "<authName>620</authName>", "<authName>x</authName>");
     const auto warnings = tmpl(text).lint();
     REQUIRE(warnings.size() == 1);
     CHECK(warnings[0].where == "device/sipProfile/sipLines/line[button=1]/authName");
@@ -782,7 +810,9 @@ TEST_CASE("password limits follow the family") {
     CHECK(codes(with_password(twelve).lint(nullptr)) == // no model: the shortest reported limit
           std::set<std::string>{"fwplan.config.password-too-long"});
     // Characters, not bytes: eight umlauts are eight characters.
-    CHECK(codes(with_password("\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4").lint(&model("7941"))).empty());
+    CHECK(codes(with_password("\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4\xC3\xA4")
+                    .lint(&model("7941")))
+              .empty());
     const auto long_pw = with_password(twelve).lint(&model("7941"));
     REQUIRE(long_pw.size() == 1);
     CHECK(long_pw[0].message.find("12 characters") != std::string::npos);
@@ -791,12 +821,15 @@ TEST_CASE("password limits follow the family") {
 }
 
 TEST_CASE("registration lints are skipped where the file does not register") {
-    const DeviceTemplate t = tmpl(replace(kGoodTemplate, "<registerWithProxy>true<", "<registerWithProxy>false<"));
-    CHECK(codes(t.lint(&model("7941"), Protocol::Sip)) == std::set<std::string>{"fwplan.config.no-register"});
+    const DeviceTemplate t =
+        tmpl(replace(kGoodTemplate, "<registerWithProxy>true<", "<registerWithProxy>false<"));
+    CHECK(codes(t.lint(&model("7941"), Protocol::Sip)) ==
+          std::set<std::string>{"fwplan.config.no-register"});
     CHECK(t.lint(&model("7941"), Protocol::Sccp).empty());
     CHECK(t.lint(&model("7960"), Protocol::Sip).empty()); // 7960 SIP registers via SIP<MAC>.cnf
     // Structural lints hold for every protocol.
-    const DeviceTemplate secure = tmpl(replace(kGoodTemplate, "<deviceSecurityMode>1<", "<deviceSecurityMode>2<"));
+    const DeviceTemplate secure =
+        tmpl(replace(kGoodTemplate, "<deviceSecurityMode>1<", "<deviceSecurityMode>2<"));
     CHECK(codes(secure.lint(&model("7960"), Protocol::Sccp)) ==
           std::set<std::string>{"fwplan.config.security-mode"});
 }
@@ -807,9 +840,9 @@ TEST_CASE("the FritzBox sample has no warnings, the minimal one says it cannot r
     CHECK(fritz->lint(&model("7941")).empty());
     auto minimal = DeviceTemplate::from_file(template_path("7941-minimal.cnf.xml"));
     REQUIRE(minimal.ok());
-    CHECK(codes(minimal->lint(&model("7941"))) ==
-          std::set<std::string>{"fwplan.config.no-server", "fwplan.config.no-register",
-                                "fwplan.config.no-line"});
+    CHECK(codes(minimal->lint(&model("7941"))) == std::set<std::string>{"fwplan.config.no-server",
+                                                                        "fwplan.config.no-register",
+                                                                        "fwplan.config.no-line"});
 }
 
 // ---------------------------------------------------------------------------------------
@@ -848,8 +881,10 @@ TEST_CASE("XMLDefault names each model's load under its number, in registry orde
           "      </member>\n"
           "    </members>\n"
           "  </callManagerGroup>\n"
-          "  <loadInformation115 model=\"Cisco IP Phone 7941G\">SIP41.9-4-2SR3-1S</loadInformation115>\n"
-          "  <loadInformation30018 model=\"Cisco IP Phone 7961G\">SIP41.9-4-2SR3-1S</loadInformation30018>\n"
+          "  <loadInformation115 model=\"Cisco IP Phone "
+          "7941G\">SIP41.9-4-2SR3-1S</loadInformation115>\n"
+          "  <loadInformation30018 model=\"Cisco IP Phone "
+          "7961G\">SIP41.9-4-2SR3-1S</loadInformation30018>\n"
           "  <loadInformation7 model=\"Cisco IP Phone 7960G\">P0S3-8-12-00</loadInformation7>\n"
           "</Default>\n");
 
@@ -867,9 +902,9 @@ TEST_CASE("XMLDefault skips models without a number and refuses contradictions")
                                                             "fwplan.config.xml-default-empty"});
     CHECK(skipped->files[0].content.find("loadInformation") == std::string::npos);
 
-    auto twice = make_xml_default({{&model("7941"), load("SIP41.9-4-2SR3-1S")},
-                                   {&model("7941"), load("SIP41.8-5-4S")}},
-                                  server);
+    auto twice = make_xml_default(
+        {{&model("7941"), load("SIP41.9-4-2SR3-1S")}, {&model("7941"), load("SIP41.8-5-4S")}},
+        server);
     REQUIRE_FALSE(twice.ok());
     CHECK(twice.error().code == "fwplan.config.xml-default-duplicate");
     auto wrong = make_xml_default({{&model("7942"), load("SIP41.9-4-2SR3-1S")}}, server);
@@ -896,9 +931,9 @@ TEST_CASE("a 7941 step is one SEP file with the template's lints") {
     CHECK(child_text(step->files[0].content, "/device/loadInformation") == "SIP41.8-5-4S");
     CHECK(step->warnings.empty());
 
-    auto with_dial_plan = make_step_files(model("7961"), mac("00:80:41:ae:fd:7e"),
-                                          load("SIP41.8-5-4S"), Protocol::Sip,
-                                          DeviceTemplate::firmware_only(), SipSettings{}, {.dial_plan = true});
+    auto with_dial_plan = make_step_files(
+        model("7961"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"), Protocol::Sip,
+        DeviceTemplate::firmware_only(), SipSettings{}, {.dial_plan = true});
     REQUIRE(with_dial_plan.ok());
     REQUIRE(with_dial_plan->files.size() == 2);
     CHECK(with_dial_plan->files[1].name == "dialplan.xml");
@@ -921,7 +956,8 @@ TEST_CASE("a step refuses a load of another family or a protocol the family lack
     CHECK(mismatch.error().file == "built-in firmware-only template");
 }
 
-TEST_CASE("7940/7960 SIP step: SEP, SIPDefault and SIP<MAC> name the same load, OS79XX.TXT the loader") {
+TEST_CASE(
+    "7940/7960 SIP step: SEP, SIPDefault and SIP<MAC> name the same load, OS79XX.TXT the loader") {
     auto t = DeviceTemplate::from_file(template_path("7960-sccp.cnf.xml"));
     REQUIRE(t.ok());
     const SipSettings settings = fritzbox_settings();
@@ -967,9 +1003,11 @@ TEST_CASE("7940/7960 SIP step: SEP, SIPDefault and SIP<MAC> name the same load, 
     CHECK(phone.at("proxy2_address") == "192.168.178.1");
     CHECK(phone.at("messages_uri") == "**600");
     // A '#' would start a comment and a space end the value: such values are quoted.
-    CHECK(file_named(*step, "SIP008041AEFD7E.cnf")->content.find("line1_password: \"Xk7#pQ2m\"\n") !=
+    CHECK(
+        file_named(*step, "SIP008041AEFD7E.cnf")->content.find("line1_password: \"Xk7#pQ2m\"\n") !=
+        std::string::npos);
+    CHECK(file_named(*step, "SIP008041AEFD7E.cnf")->content.find("line1_name: 620\n") !=
           std::string::npos);
-    CHECK(file_named(*step, "SIP008041AEFD7E.cnf")->content.find("line1_name: 620\n") != std::string::npos);
 
     // Only the speed dial is worth a warning here (the SEP file's registration is not used).
     CHECK(codes(step->warnings) == std::set<std::string>{"fwplan.config.speed-dials-ignored"});
@@ -995,8 +1033,10 @@ TEST_CASE("7940/7960 SCCP step: the SIP files name the SCCP load too, and no OS7
     pugi::xml_document sep_doc;
     parse_into(sep_doc, sep);
     CHECK_FALSE(sep_doc.select_node("/device/deviceProtocol")); // none created for SCCP
-    CHECK(cnf_values(file_named(*step, "SIPDefault.cnf")->content).at("image_version") == "P0030801SR02");
-    CHECK(cnf_values(file_named(*step, "SIP008041AEFD7E.cnf")->content).at("image_version") == "P0030801SR02");
+    CHECK(cnf_values(file_named(*step, "SIPDefault.cnf")->content).at("image_version") ==
+          "P0030801SR02");
+    CHECK(cnf_values(file_named(*step, "SIP008041AEFD7E.cnf")->content).at("image_version") ==
+          "P0030801SR02");
     CHECK(step->warnings.empty()); // an SCCP step needs no SIP settings
 }
 
@@ -1047,10 +1087,10 @@ TEST_CASE("a password file gives its first line without the line break") {
         std::string content;
         std::string password;
     };
-    for (const Sample& s : {Sample{"lf", "Xk7#pQ2m\n", "Xk7#pQ2m"},
-                            Sample{"crlf", "Xk7#pQ2m\r\n", "Xk7#pQ2m"},
-                            Sample{"none", "Xk7#pQ2m", "Xk7#pQ2m"},
-                            Sample{"more", "first pw\nsecond line\n", "first pw"}}) {
+    for (const Sample& s :
+         {Sample{"lf", "Xk7#pQ2m\n", "Xk7#pQ2m"}, Sample{"crlf", "Xk7#pQ2m\r\n", "Xk7#pQ2m"},
+          Sample{"none", "Xk7#pQ2m", "Xk7#pQ2m"},
+          Sample{"more", "first pw\nsecond line\n", "first pw"}}) {
         CAPTURE(s.name);
         std::ofstream(dir / s.name, std::ios::binary) << s.content;
         auto pw = read_password_file(dir / s.name);
