@@ -50,7 +50,8 @@
 ///     for (const fwplan::ConfigWarning& w : step->warnings)
 ///         std::cerr << "warning: " << w.message << " [" << w.code << "]\n";
 ///     for (const fwplan::GeneratedFile& f : step->files)
-///         fwplan::write_file_atomically(out_dir, f.name, f.content);
+///         if (auto written = fwplan::write_file_atomically(out_dir, f.name, f.content); !written)
+///             std::cerr << written.error().describe() << '\n';
 
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
