@@ -1,0 +1,84 @@
+#pragma once
+/// @file file_writer.hpp
+/// Writing the files fwplan generates into an output folder or TFTP root, safely.
+///
+/// DESIGN.md ("How it must behave"): every file appears whole or not at all, nothing that
+/// differs is overwritten unless the user asks, and what is replaced can be restored. So:
+/// - the content goes to a temporary file in the same folder (`.NAME.fwplan-PID-N.tmp`),
+///   which is written, flushed and `fsync`ed, given mode 0644 (TFTP servers serve only
+///   world-readable files) and then renamed over the name: readers see the old file or the
+///   new one, never a part; the folder is `fsync`ed after the rename;
+/// - an identical existing file is left alone (`Unchanged`: not even its time changes);
+/// - a different existing file is an error of kind `Conflict` unless `WritePolicy::force`;
+///   with force the old file is first kept as `NAME.bak` (or `NAME.bak.1`, `NAME.bak.2`, ...
+///   when that exists: a backup is never overwritten) and then replaced;
+/// - on any failure the temporary file is removed and the old file (if any) stays.
+///
+/// Names are checked before anything is touched: a name is one plain path component, so
+/// no MAC address, template name or load ID can make fwplan write outside the folder.
+///
+/// **Example**
+///
+///     auto written = fwplan::write_file_atomically("/srv/tftp", mac.sep_config_file_name(),
+///                                                  xml, {.force = false});
+///     if (!written) {
+///         std::cerr << written.error().describe() << '\n'; // Conflict: hint says --force
+///         return fwplan::exit_code_for(written.error().kind);
+///     }
+///     if (written->outcome == fwplan::WriteOutcome::Replaced)
+///         std::cout << "old file kept as " << written->backup << '\n';
+
+#include <fwplan/error.hpp>
+
+#include <filesystem>
+#include <string_view>
+
+namespace fwplan {
+
+/// What `write_file_atomically` did.
+enum class WriteOutcome {
+    Created,   ///< the file did not exist and now does
+    Unchanged, ///< an identical file was there; nothing was touched
+    Replaced,  ///< a different file was there; it was kept as a backup and replaced (force)
+};
+
+/// "created", "unchanged" or "replaced".
+[[nodiscard]] std::string_view to_string(WriteOutcome outcome) noexcept;
+
+/// How to treat an existing file with different content.
+struct WritePolicy {
+    bool force = false; ///< replace it (after keeping a backup) instead of refusing
+};
+
+/// The result of one write.
+struct WriteResult {
+    WriteOutcome outcome = WriteOutcome::Created;
+    std::filesystem::path path;   ///< the file written (or left unchanged)
+    std::filesystem::path backup; ///< where the old file was kept; empty unless Replaced
+};
+
+/// Checks that `name` is a plain file name fwplan may create: not empty, not `.` or `..`,
+/// no `/`, `\`, NUL or other control character, not starting with `.` (hidden files and
+/// fwplan's own temporary files), at most 255 bytes. The error (`fwplan.file.bad-name`)
+/// quotes the name safely.
+[[nodiscard]] Result<void> check_file_name(std::string_view name);
+
+/// Writes `content` to `dir/name` as described in the file comment. `dir` must exist.
+///
+/// Errors: `fwplan.file.bad-name` (BadInput) for a bad name; `fwplan.file.exists` (Conflict)
+/// for a different file without force; `fwplan.file.not-regular` (Conflict) when `name` is
+/// a folder; `fwplan.file.*` (Io) when the system refuses (with the system's reason).
+[[nodiscard]] Result<WriteResult> write_file_atomically(const std::filesystem::path& dir,
+                                                        std::string_view name,
+                                                        std::string_view content,
+                                                        const WritePolicy& policy = {});
+
+/// Creates the folder `parent/name` (mode 0755) with the same name checks; an existing
+/// folder is fine, a file or a link of that name is an error (`fwplan.file.not-directory`).
+/// Returns the folder's path. (Not called `create_directory`: with `std::filesystem::path`
+/// arguments, argument-dependent lookup would make that name ambiguous with the standard
+/// library's.)
+[[nodiscard]] Result<std::filesystem::path> create_subdirectory(const std::filesystem::path& parent,
+                                                                std::string_view name);
+
+} // namespace fwplan

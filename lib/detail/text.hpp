@@ -1,0 +1,38 @@
+#pragma once
+// Small text helpers shared by the configuration writers: quoting untrusted text for
+// messages, case-insensitive prefixes, and the character checks that keep generated files
+// well-formed.
+
+#include <cstddef>
+#include <string>
+#include <string_view>
+
+namespace fwplan::detail {
+
+/// `'text'` with control characters and bytes that are not UTF-8 shown as `\xNN` and long
+/// text cut, so an error message never carries terminal escapes or a megabyte of input.
+std::string quote(std::string_view text, std::size_t max_chars = 64);
+/// One character the same way: `'g'`, `'\x00'`.
+std::string quote_char(char c);
+
+bool starts_with_ignoring_case(std::string_view text, std::string_view prefix) noexcept;
+bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept;
+
+/// The offset of the first byte that is a control character (below 0x20, or 0x7F), or
+/// npos. Tab counts as a control character here: none of the values fwplan writes may
+/// contain one.
+std::size_t find_control_char(std::string_view text) noexcept;
+/// The offset of the first byte that does not belong to well-formed UTF-8, or npos.
+std::size_t find_invalid_utf8(std::string_view text) noexcept;
+
+/// 1-based line and column of a byte offset (columns count bytes).
+struct LineColumn {
+    std::size_t line = 1;
+    std::size_t column = 1;
+};
+LineColumn line_column(std::string_view text, std::size_t offset) noexcept;
+
+/// Removes spaces, tabs, CR and LF at both ends.
+std::string_view trim(std::string_view text) noexcept;
+
+} // namespace fwplan::detail

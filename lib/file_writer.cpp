@@ -1,0 +1,379 @@
+#include "detail/text.hpp"
+
+#include <fwplan/file_writer.hpp>
+
+#include <atomic>
+#include <cerrno>
+#include <cstdint>
+#include <cstdio>
+#include <cstring>
+#include <fcntl.h>
+#include <memory>
+#include <string>
+#include <sys/stat.h>
+#include <unistd.h>
+#include <utility>
+
+namespace fwplan {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+constexpr std::size_t kMaxNameBytes = 255;
+constexpr std::size_t kMaxBackups = 1000;
+constexpr mode_t kFileMode = 0644;
+constexpr mode_t kDirectoryMode = 0755;
+
+// Owns a file descriptor; closes it once.
+class UniqueFd {
+public:
+    UniqueFd() = default;
+    explicit UniqueFd(int fd) noexcept : fd_(fd) {}
+    UniqueFd(const UniqueFd&) = delete;
+    UniqueFd& operator=(const UniqueFd&) = delete;
+    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
+    UniqueFd& operator=(UniqueFd&& other) noexcept {
+        if (this != &other) {
+            reset();
+            fd_ = std::exchange(other.fd_, -1);
+        }
+        return *this;
+    }
+    ~UniqueFd() { reset(); }
+
+    [[nodiscard]] int get() const noexcept { return fd_; }
+    explicit operator bool() const noexcept { return fd_ >= 0; }
+    void reset() noexcept {
+        if (fd_ >= 0)
+            ::close(fd_);
+        fd_ = -1;
+    }
+    // Closes and reports the error close() gives (a failed write-back shows up here).
+    int close_checked() noexcept {
+        const int result = ::close(std::exchange(fd_, -1));
+        return result;
+    }
+
+private:
+    int fd_ = -1;
+};
+
+std::string system_reason(int error_number) {
+    return std::strerror(error_number);
+}
+
+Error file_error(std::string code, const fs::path& path, const std::string& what, int errno_value) {
+    Error error = io_error(std::move(code), what + ": " + system_reason(errno_value));
+    error.file = path.string();
+    return error;
+}
+
+Error conflict(std::string code, const fs::path& path, std::string message, std::string hint) {
+    Error error = bad_input(std::move(code), std::move(message));
+    error.kind = ErrorKind::Conflict;
+    error.file = path.string();
+    error.hint = std::move(hint);
+    return error;
+}
+
+enum class EntryKind { Missing, Regular, Directory, Other };
+
+struct Entry {
+    EntryKind kind = EntryKind::Missing;
+    off_t size = 0;
+};
+
+Result<Entry> inspect(int dir_fd, const std::string& name, const fs::path& path) {
+    struct stat info {};
+    if (::fstatat(dir_fd, name.c_str(), &info, AT_SYMLINK_NOFOLLOW) != 0) {
+        if (errno == ENOENT)
+            return Entry{};
+        return file_error("file.stat", path, "cannot look at the existing file", errno);
+    }
+    if (S_ISREG(info.st_mode))
+        return Entry{EntryKind::Regular, info.st_size};
+    if (S_ISDIR(info.st_mode))
+        return Entry{EntryKind::Directory, 0};
+    return Entry{EntryKind::Other, 0}; // a link, fifo, socket or device: never read
+}
+
+// True when the regular file `name` holds exactly `content`. Reads in small chunks, so
+// comparing a large file needs no more memory than a small one.
+Result<bool> same_content(int dir_fd, const std::string& name, const fs::path& path,
+                          std::string_view content) {
+    UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
+    if (!fd)
+        return file_error("file.read", path, "cannot read the existing file", errno);
+    struct stat info {};
+    if (::fstat(fd.get(), &info) != 0 || !S_ISREG(info.st_mode) ||
+        static_cast<std::uint64_t>(info.st_size) != content.size())
+        return false;
+    char buffer[65536];
+    std::size_t compared = 0;
+    while (true) {
+        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
+        if (got < 0) {
+            if (errno == EINTR)
+                continue;
+            return file_error("file.read", path, "cannot read the existing file", errno);
+        }
+        if (got == 0)
+            return compared == content.size();
+        const auto count = static_cast<std::size_t>(got);
+        if (count > content.size() - compared ||
+            std::memcmp(buffer, content.data() + compared, count) != 0)
+            return false;
+        compared += count;
+    }
+}
+
+Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
+    std::size_t written = 0;
+    while (written < content.size()) {
+        const ssize_t result = ::write(fd, content.data() + written, content.size() - written);
+        if (result < 0) {
+            if (errno == EINTR)
+                continue;
+            return file_error("file.write", path, "cannot write the temporary file", errno);
+        }
+        written += static_cast<std::size_t>(result);
+    }
+    return {};
+}
+
+// A temporary file in the target folder that removes itself unless committed.
+class TempFile {
+public:
+    TempFile(int dir_fd, std::string name) : dir_fd_(dir_fd), name_(std::move(name)) {}
+    TempFile(const TempFile&) = delete;
+    TempFile& operator=(const TempFile&) = delete;
+    ~TempFile() {
+        if (!committed_)
+            ::unlinkat(dir_fd_, name_.c_str(), 0);
+    }
+    [[nodiscard]] const std::string& name() const noexcept { return name_; }
+    void commit() noexcept { committed_ = true; }
+
+private:
+    int dir_fd_;
+    std::string name_;
+    bool committed_ = false;
+};
+
+std::string temp_name(const std::string& name, unsigned attempt) {
+    static std::atomic<unsigned> counter{0};
+    // Keep the temporary name within the 255-byte limit even for a long target name.
+    return "." + name.substr(0, 200) + ".fwplan-" + std::to_string(::getpid()) + "-" +
+           std::to_string(counter.fetch_add(1)) + "-" + std::to_string(attempt) + ".tmp";
+}
+
+// Creates, fills, chmods and fsyncs the temporary file; the TempFile owns its removal.
+Result<void> fill_temp(int dir_fd, const std::string& name, std::string_view content,
+                       const fs::path& dir, std::unique_ptr<TempFile>& temp) {
+    UniqueFd fd;
+    for (unsigned attempt = 0; attempt < 100 && !fd; ++attempt) {
+        std::string candidate = temp_name(name, attempt);
+        fd = UniqueFd(::openat(dir_fd, candidate.c_str(),
+                               O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
+        if (fd)
+            temp = std::make_unique<TempFile>(dir_fd, std::move(candidate));
+        else if (errno != EEXIST)
+            return file_error("file.create", dir / candidate, "cannot create a temporary file",
+                              errno);
+    }
+    if (!fd)
+        return file_error("file.create", dir, "cannot find a free temporary file name", EEXIST);
+    const fs::path temp_path = dir / temp->name();
+    if (auto ok = write_all(fd.get(), content, temp_path); !ok)
+        return ok.error();
+    // The umask must not decide whether the TFTP server may read the file.
+    if (::fchmod(fd.get(), kFileMode) != 0)
+        return file_error("file.chmod", temp_path, "cannot set mode 0644", errno);
+    if (::fsync(fd.get()) != 0)
+        return file_error("file.sync", temp_path, "cannot flush the temporary file", errno);
+    if (fd.close_checked() != 0)
+        return file_error("file.close", temp_path, "cannot close the temporary file", errno);
+    return {};
+}
+
+// Moves the temporary file to `name`, failing if `name` appeared meanwhile.
+Result<void> place_new(int dir_fd, const TempFile& temp, const std::string& name,
+                       const fs::path& path) {
+    if (::renameat2(dir_fd, temp.name().c_str(), dir_fd, name.c_str(), RENAME_NOREPLACE) == 0)
+        return {};
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
+        if (errno == EEXIST)
+            return conflict("file.exists", path,
+                            "'" + path.string() + "' appeared while fwplan was writing it",
+                            "run fwplan again to compare it with what fwplan writes");
+        return file_error("file.rename", path, "cannot move the new file into place", errno);
+    }
+    // Filesystems without RENAME_NOREPLACE: link() also refuses to replace.
+    if (::linkat(dir_fd, temp.name().c_str(), dir_fd, name.c_str(), 0) != 0) {
+        if (errno == EEXIST)
+            return conflict("file.exists", path,
+                            "'" + path.string() + "' appeared while fwplan was writing it",
+                            "run fwplan again to compare it with what fwplan writes");
+        return file_error("file.rename", path, "cannot move the new file into place", errno);
+    }
+    ::unlinkat(dir_fd, temp.name().c_str(), 0);
+    return {};
+}
+
+// Keeps the existing `name` as `name.bak` (or `.bak.N`). A hard link keeps `name` in
+// place until the rename replaces it, so there is no moment without the file; where the
+// filesystem has no hard links the file is renamed instead.
+Result<std::string> keep_backup(int dir_fd, const std::string& name, const fs::path& dir,
+                                bool& moved) {
+    moved = false;
+    for (std::size_t n = 0; n < kMaxBackups; ++n) {
+        std::string backup = name + ".bak" + (n == 0 ? std::string() : "." + std::to_string(n));
+        if (::linkat(dir_fd, name.c_str(), dir_fd, backup.c_str(), 0) == 0)
+            return backup;
+        if (errno == EEXIST)
+            continue;
+        if (errno != EPERM && errno != EXDEV && errno != ENOTSUP && errno != EMLINK)
+            return file_error("file.backup", dir / backup, "cannot keep a backup", errno);
+        // No hard links here: rename, but never over an existing backup.
+        if (::renameat2(dir_fd, name.c_str(), dir_fd, backup.c_str(), RENAME_NOREPLACE) == 0) {
+            moved = true;
+            return backup;
+        }
+        if (errno == EEXIST)
+            continue;
+        return file_error("file.backup", dir / backup, "cannot keep a backup", errno);
+    }
+    return file_error("file.backup", dir / name, "too many backups exist already", EEXIST);
+}
+
+Result<void> sync_directory(int dir_fd, const fs::path& dir) {
+    if (::fsync(dir_fd) != 0 && errno != EINVAL)
+        return file_error("file.sync", dir, "cannot flush the folder", errno);
+    return {};
+}
+
+} // namespace
+
+std::string_view to_string(WriteOutcome outcome) noexcept {
+    switch (outcome) {
+    case WriteOutcome::Created:
+        return "created";
+    case WriteOutcome::Unchanged:
+        return "unchanged";
+    case WriteOutcome::Replaced:
+        return "replaced";
+    }
+    return "created";
+}
+
+Result<void> check_file_name(std::string_view name) {
+    auto refuse = [&](const std::string& why) -> Result<void> {
+        Error error = bad_input(
+            "file.bad-name", detail::quote(name) + " cannot be a file name fwplan writes: " + why);
+        return error.with_hint("fwplan only writes plain file names inside the output folder");
+    };
+    if (name.empty())
+        return refuse("it is empty");
+    if (name == "." || name == "..")
+        return refuse("it names a folder, not a file");
+    if (name.size() > kMaxNameBytes)
+        return refuse("it is longer than 255 bytes");
+    if (name.find('/') != std::string_view::npos || name.find('\\') != std::string_view::npos)
+        return refuse("it contains a path separator");
+    if (name.find('\0') != std::string_view::npos)
+        return refuse("it contains a NUL byte");
+    if (detail::find_control_char(name) != std::string_view::npos)
+        return refuse("it contains a control character");
+    if (name.front() == '.')
+        return refuse("it starts with '.' (hidden and temporary files)");
+    return {};
+}
+
+Result<WriteResult> write_file_atomically(const fs::path& dir, std::string_view name_view,
+                                          std::string_view content, const WritePolicy& policy) {
+    if (auto ok = check_file_name(name_view); !ok)
+        return ok.error();
+    const std::string name(name_view);
+    const fs::path path = dir / name;
+
+    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd)
+        return file_error("file.open-dir", dir, "cannot open the output folder", errno);
+
+    auto entry = inspect(dir_fd.get(), name, path);
+    if (!entry)
+        return entry.error();
+    if (entry->kind == EntryKind::Directory)
+        return conflict("file.not-regular", path, "'" + path.string() + "' is a folder",
+                        "remove or rename the folder, fwplan never replaces one");
+    if (entry->kind == EntryKind::Regular) {
+        auto same = same_content(dir_fd.get(), name, path, content);
+        if (!same)
+            return same.error();
+        if (*same)
+            return WriteResult{WriteOutcome::Unchanged, path, {}};
+    }
+    const bool exists = entry->kind != EntryKind::Missing;
+    if (exists && !policy.force) {
+        const std::string what = entry->kind == EntryKind::Regular
+                                     ? "already exists with different content"
+                                     : "exists and is a link or a special file";
+        return conflict("file.exists", path,
+                        "'" + path.string() + "' " + what + "; fwplan does not overwrite it",
+                        "use --force to replace it (the old one is kept as " + name + ".bak)");
+    }
+
+    std::unique_ptr<TempFile> temp;
+    if (auto ok = fill_temp(dir_fd.get(), name, content, dir, temp); !ok)
+        return ok.error();
+
+    WriteResult result{exists ? WriteOutcome::Replaced : WriteOutcome::Created, path, {}};
+    if (!exists) {
+        if (auto ok = place_new(dir_fd.get(), *temp, name, path); !ok)
+            return ok.error();
+    } else {
+        bool moved = false;
+        auto backup = keep_backup(dir_fd.get(), name, dir, moved);
+        if (!backup)
+            return backup.error();
+        result.backup = dir / *backup;
+        if (::renameat(dir_fd.get(), temp->name().c_str(), dir_fd.get(), name.c_str()) != 0) {
+            const int saved = errno;
+            if (moved) // put the old file back where it was
+                ::renameat(dir_fd.get(), backup->c_str(), dir_fd.get(), name.c_str());
+            else // the old file never moved: drop the extra link to it
+                ::unlinkat(dir_fd.get(), backup->c_str(), 0);
+            return file_error("file.rename", path, "cannot move the new file into place", saved);
+        }
+    }
+    temp->commit();
+    if (auto ok = sync_directory(dir_fd.get(), dir); !ok)
+        return ok.error();
+    return result;
+}
+
+Result<fs::path> create_subdirectory(const fs::path& parent, std::string_view name_view) {
+    if (auto ok = check_file_name(name_view); !ok)
+        return ok.error();
+    const std::string name(name_view);
+    const fs::path path = parent / name;
+    UniqueFd dir_fd(::open(parent.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+    if (!dir_fd)
+        return file_error("file.open-dir", parent, "cannot open the folder", errno);
+    if (::mkdirat(dir_fd.get(), name.c_str(), kDirectoryMode) == 0)
+        return path;
+    const int saved = errno;
+    if (saved != EEXIST)
+        return file_error("file.mkdir", path, "cannot create the folder", saved);
+    auto entry = inspect(dir_fd.get(), name, path);
+    if (!entry)
+        return entry.error();
+    if (entry->kind != EntryKind::Directory)
+        return conflict("file.not-directory", path,
+                        "'" + path.string() + "' exists and is not a folder",
+                        "remove or rename it, or choose another output folder");
+    return path;
+}
+
+} // namespace fwplan
