@@ -12,9 +12,9 @@ using namespace fwplan;
 TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
     const Catalog& kb = Catalog::builtin();
     const std::set<std::string> table_a = {
-        "J-01", "J-02", "J-03", "J-04", "J-05", "J-06", "J-07", "J-08", "J-09", "J-10", "J-11",
-        "J-12", "J-13", "J-14", "J-15", "S-01", "S-02", "S-03", "S-04", "S-05", "S-06", "S-07",
-        "S-08", "S-09", "S-10", "S-11", "S-12", "H-01", "H-02", "H-03", "H-04", "H-05", "H-06",
+        "J-01", "J-02", "J-03", "J-04", "J-05", "J-06",   "J-07", "J-08", "J-09", "J-10", "J-11",
+        "J-12", "J-13", "J-14", "J-15", "S-01", "S-02",   "S-03", "S-04", "S-05", "S-06", "S-07",
+        "S-08", "S-09", "S-10", "S-11", "S-12", "H-01",   "H-02", "H-03", "H-04", "H-05", "H-06",
         "H-07", "M-01", "M-02", "M-03", "M-04", "MPP-01", "N-01", "N-02", "N-03", "C-01", "C-02"};
     std::set<std::string> have;
     for (const Rule& rule : kb.rules()) {
@@ -97,7 +97,8 @@ TEST_CASE("catalog errors name the file and line") {
         const char* says;
     };
     for (const Bad& b : {
-             Bad{"<catalog format=\"1\"><family id=\"41\">\n<load id=\"SIP42.8-5-4S\"/></family></catalog>",
+             Bad{"<catalog format=\"1\"><family id=\"41\">\n<load "
+                 "id=\"SIP42.8-5-4S\"/></family></catalog>",
                  "line 2: load SIP42.8-5-4S belongs to family 42, not 41"},
              Bad{"<catalog format=\"1\"><family id=\"99\"/></catalog>", "unknown family '99'"},
              Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"41\" confidence=\"CISCO\" "

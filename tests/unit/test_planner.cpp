@@ -12,7 +12,9 @@ using namespace fwplan;
 
 namespace {
 
-LoadId id(const std::string& text) { return LoadId::parse(text).value(); }
+LoadId id(const std::string& text) {
+    return LoadId::parse(text).value();
+}
 
 PlanRequest request(const std::string& model, const std::string& from, const std::string& to = "") {
     PlanRequest r;
@@ -67,9 +69,8 @@ TEST_CASE("7941 on SCCP 8.3(1) to SIP 9.4(2)SR3: 8.5(2) first (J-01, J-04), neve
     CHECK(plan.steps.at(1).files.at(1) == "jar41sip.9-4-2ES26.sbn");
     for (const PlanStep& step : plan.steps)
         CHECK(step.load.version() != Version::parse("8.5(2)SR1").value());
-    CHECK(plan.missing_packages ==
-          std::vector<std::string>{"cmterm-7941_7961-sccp.8-5-2.zip",
-                                   "cmterm-7941_7961-sip.9-4-2SR3-1.zip"});
+    CHECK(plan.missing_packages == std::vector<std::string>{"cmterm-7941_7961-sccp.8-5-2.zip",
+                                                            "cmterm-7941_7961-sip.9-4-2SR3-1.zip"});
 }
 
 TEST_CASE("without the bridge rules the 7941 would jump straight (the rules are what decide)") {
@@ -147,13 +148,15 @@ TEST_CASE("7960 on SIP 4.0 climbs 4.4, 5.3, 6.x, 7.x before 8.12 (S-03)") {
     CHECK(plan_ok(no_ladder, request("7960", "P0S3-04-0-00", "P0S3-8-12-00")).steps.size() < 5);
 }
 
-TEST_CASE("7960 on SCCP below 5.0 reaches SCCP 5.x before SIP (S-05), never back to unsigned (S-02)") {
+TEST_CASE(
+    "7960 on SCCP below 5.0 reaches SCCP 5.x before SIP (S-05), never back to unsigned (S-02)") {
     Planner planner(Catalog::builtin());
     const Plan plan = plan_ok(planner, request("7960", "P00303010102", "P0S3-8-12-00"));
     REQUIRE(plan.steps.size() >= 2);
     // Every step before the switch to SIP stays on SCCP, and the switch starts at 5.x+.
-    const auto first_sip = std::find_if(plan.steps.begin(), plan.steps.end(),
-                                        [](const PlanStep& s) { return s.protocol() == Protocol::Sip; });
+    const auto first_sip =
+        std::find_if(plan.steps.begin(), plan.steps.end(),
+                     [](const PlanStep& s) { return s.protocol() == Protocol::Sip; });
     REQUIRE(first_sip != plan.steps.end());
     CHECK(first_sip->from.protocol() == Protocol::Sccp);
     CHECK(first_sip->from.version() >= Version(5, 0, 0));
