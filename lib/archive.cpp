@@ -1,5 +1,3 @@
-#include <fwplan/archive.hpp>
-
 #include "detail/archive_backend.hpp"
 #include "detail/cop_header.hpp"
 #include "detail/crc32.hpp"
@@ -8,6 +6,8 @@
 #include "detail/tar_backend.hpp"
 #include "detail/unique_fd.hpp"
 #include "detail/zip_backend.hpp"
+
+#include <fwplan/archive.hpp>
 
 #include <algorithm>
 #include <array>
@@ -74,7 +74,8 @@ using detail::Slot;
 using detail::UniqueFd;
 using detail::Where;
 
-constexpr const char* kDownloadAgain = "the package is damaged or was tampered with; download it again";
+constexpr const char* kDownloadAgain =
+    "the package is damaged or was tampered with; download it again";
 
 struct Staged {
     ArchiveEntry entry;
@@ -99,16 +100,15 @@ std::string bytes(std::uint64_t n) {
 
 // Streams one entry through `sink`, counting: the read stops the moment the entry produces
 // more than it declared, so a lying header cannot make fwplan expand more than the limits.
-Result<std::uint32_t> read_checked(const ArchiveEntry& entry, const Slot& slot,
-                                   const Where& where, const ArchiveSink& sink) {
+Result<std::uint32_t> read_checked(const ArchiveEntry& entry, const Slot& slot, const Where& where,
+                                   const ArchiveSink& sink) {
     detail::Crc32 crc;
     std::uint64_t produced = 0;
     auto counting = [&](std::string_view chunk) -> Result<void> {
         produced += chunk.size();
         if (produced > entry.size)
-            return bad_input("archive.size-mismatch", "produces more than the " +
-                                                          bytes(entry.size) +
-                                                          " its header declares")
+            return bad_input("archive.size-mismatch",
+                             "produces more than the " + bytes(entry.size) + " its header declares")
                 .with_hint(kDownloadAgain);
         crc.update(chunk);
         return sink(chunk);
@@ -117,9 +117,9 @@ Result<std::uint32_t> read_checked(const ArchiveEntry& entry, const Slot& slot,
     if (auto ok = slot.backend->read(slot.raw, counting); !ok)
         return where.at(ok.error(), slot.raw.name);
     if (produced != entry.size)
-        return where.at(bad_input("archive.size-mismatch",
-                                  "ends after " + bytes(produced) + ", but its header declares " +
-                                      bytes(entry.size))
+        return where.at(bad_input("archive.size-mismatch", "ends after " + bytes(produced) +
+                                                               ", but its header declares " +
+                                                               bytes(entry.size))
                             .with_hint(kDownloadAgain),
                         slot.raw.name);
     if (entry.crc32 && crc.value() != *entry.crc32)
@@ -185,8 +185,8 @@ public:
         else if (S_ISREG(st.st_mode))
             impl_.kind = kind_for_name(impl_.path.filename().string());
         else
-            return outer.at(bad_input("archive.not-a-package",
-                                      "is neither a regular file nor a folder"));
+            return outer.at(
+                bad_input("archive.not-a-package", "is neither a regular file nor a folder"));
 
         auto backend = open_backend(std::move(*fd), outer, static_cast<std::uint64_t>(st.st_size));
         if (!backend)
@@ -235,7 +235,8 @@ private:
     // Lists one container (the package itself or a nested zip) and vets what it holds.
     Result<std::vector<Staged>> list(Backend& backend, const Where& where) {
         std::vector<Staged> staged;
-        auto ok = backend.list([&](RawEntry&& raw) { return vet(std::move(raw), backend, where, staged); });
+        auto ok = backend.list(
+            [&](RawEntry&& raw) { return vet(std::move(raw), backend, where, staged); });
         if (!ok)
             return ok.error();
         if (auto unique = check_collisions(staged, where); !unique)
@@ -294,20 +295,18 @@ private:
                             raw.name);
         const std::uint64_t stored = std::max<std::uint64_t>(raw.compressed_size, 1);
         if (raw.size >= limits.min_ratio_size && raw.size / stored > limits.max_ratio)
-            return where.at(bad_input("archive.ratio",
-                                      "expands from " + bytes(raw.compressed_size) + " to " +
-                                          bytes(raw.size) + " (" +
-                                          std::to_string(raw.size / stored) +
-                                          " times, more than the " +
-                                          std::to_string(limits.max_ratio) +
-                                          " allowed): a compression bomb")
-                                .with_hint(kDownloadAgain),
-                            raw.name);
+            return where.at(
+                bad_input("archive.ratio",
+                          "expands from " + bytes(raw.compressed_size) + " to " + bytes(raw.size) +
+                              " (" + std::to_string(raw.size / stored) + " times, more than the " +
+                              std::to_string(limits.max_ratio) + " allowed): a compression bomb")
+                    .with_hint(kDownloadAgain),
+                raw.name);
         total_ += raw.size;
         if (total_ > limits.max_total_size)
-            return where.at(bad_input("archive.too-large",
-                                      "expands to more than the " + bytes(limits.max_total_size) +
-                                          " allowed in all"),
+            return where.at(bad_input("archive.too-large", "expands to more than the " +
+                                                               bytes(limits.max_total_size) +
+                                                               " allowed in all"),
                             raw.name);
         return {};
     }
@@ -317,9 +316,10 @@ private:
         if (auto bad = detail::check_entry_name(name))
             return where.at(std::move(*bad), raw.name);
         const auto refuse = [&](const char* code, const char* what) {
-            return where.at(bad_input(code, what).with_hint(
-                                "a firmware package holds plain files only; get it again"),
-                            raw.name);
+            return where.at(
+                bad_input(code, what)
+                    .with_hint("a firmware package holds plain files only; get it again"),
+                raw.name);
         };
         switch (raw.type) {
         case RawType::Symlink:
@@ -352,17 +352,15 @@ private:
                 continue;
             const ArchiveEntry& first = *it->second;
             Error clash =
-                first.name == entry.name
-                    ? bad_input("archive.duplicate", "is stored twice")
-                    : first.base_name == entry.base_name
-                          ? bad_input("archive.name-collision",
-                                      "has the same file name as '" + detail::printable(first.name) +
-                                          "'; in a flat TFTP root they would be one file")
-                          : bad_input("archive.case-collision",
-                                      "differs only in case from '" +
-                                          detail::printable(first.name) +
-                                          "'; in a TFTP root served case-insensitively they "
-                                          "would be one file");
+                first.name == entry.name ? bad_input("archive.duplicate", "is stored twice")
+                : first.base_name == entry.base_name
+                    ? bad_input("archive.name-collision",
+                                "has the same file name as '" + detail::printable(first.name) +
+                                    "'; in a flat TFTP root they would be one file")
+                    : bad_input("archive.case-collision",
+                                "differs only in case from '" + detail::printable(first.name) +
+                                    "'; in a TFTP root served case-insensitively they "
+                                    "would be one file");
             clash = where.at(std::move(clash).with_hint(kDownloadAgain), staged[i].slot.raw.name);
             if (impl_.policy == UnsafeEntryPolicy::Refuse)
                 return clash;
@@ -381,10 +379,10 @@ private:
                 continue;
             }
             if (++nested_ > impl_.limits.max_nested_zips)
-                return Where{impl_.package, ""}.at(
-                    bad_input("archive.too-many-nested",
-                              "holds more than the " + std::to_string(impl_.limits.max_nested_zips) +
-                                  " nested zips allowed"));
+                return Where{impl_.package, ""}.at(bad_input(
+                    "archive.too-many-nested", "holds more than the " +
+                                                   std::to_string(impl_.limits.max_nested_zips) +
+                                                   " nested zips allowed"));
             Where inner{impl_.package, item.entry.name};
             auto file = copy_to_temp(item);
             if (!file)
@@ -409,8 +407,9 @@ private:
         if (!file)
             return Where{impl_.package, ""}.at(file.error(), item.entry.name);
         const int fd = file->get();
-        auto crc = read_checked(item.entry, item.slot, Where{impl_.package, ""},
-                                [fd](std::string_view chunk) { return detail::write_all(fd, chunk); });
+        auto crc =
+            read_checked(item.entry, item.slot, Where{impl_.package, ""},
+                         [fd](std::string_view chunk) { return detail::write_all(fd, chunk); });
         if (!crc)
             return Where{impl_.package, ""}.at(crc.error(), item.entry.name);
         if (::lseek(fd, 0, SEEK_SET) != 0)
@@ -515,7 +514,8 @@ std::vector<const ArchiveEntry*> Archive::find_ignoring_case(std::string_view ba
     const std::string wanted = detail::ascii_lower(base_name);
     std::vector<const ArchiveEntry*> found;
     for (const ArchiveEntry& entry : entries())
-        if (entry.base_name.size() == wanted.size() && detail::ascii_lower(entry.base_name) == wanted)
+        if (entry.base_name.size() == wanted.size() &&
+            detail::ascii_lower(entry.base_name) == wanted)
             found.push_back(&entry);
     return found;
 }
@@ -545,8 +545,8 @@ Result<std::uint32_t> Archive::read(const ArchiveEntry& entry, const ArchiveSink
         error.entry = detail::printable(entry.qualified_name());
         return error;
     }
-    return read_checked(all[index], impl_->slots[index], Where{impl_->package, all[index].container},
-                        sink);
+    return read_checked(all[index], impl_->slots[index],
+                        Where{impl_->package, all[index].container}, sink);
 }
 
 Result<std::string> Archive::read_all(const ArchiveEntry& entry, std::size_t max_bytes) const {

@@ -89,12 +89,13 @@ enum class UnsafeEntryPolicy {
 
 /// One file inside a package. Folders are not entries; only files are.
 struct ArchiveEntry {
-    std::string name;      ///< path inside its container, `/`-separated, as stored (a leading
-                           ///< `./` is dropped): `P0S3-8-12-00/P0S3-8-12-00.loads`
-    std::string base_name; ///< last component: the name it gets in a flat TFTP root
-    std::string container; ///< for an entry of a nested zip: that zip's `name`; else empty
-    std::uint64_t size = 0;            ///< expanded size, as declared (checked while reading)
-    std::uint64_t compressed_size = 0; ///< as stored; equals `size` outside zips
+    std::string name;       ///< path inside its container, `/`-separated, as stored (a leading
+                            ///< `./` is dropped; zip names in UTF-8, CP437 ones converted):
+                            ///< `P0S3-8-12-00/P0S3-8-12-00.loads`
+    std::string base_name;  ///< last component: the name it gets in a flat TFTP root
+    std::string container;  ///< for an entry of a nested zip: that zip's `name`; else empty
+    std::uint64_t size = 0; ///< expanded size, as declared (checked while reading)
+    std::uint64_t compressed_size = 0;  ///< as stored; equals `size` outside zips
     std::optional<std::uint32_t> crc32; ///< as recorded in a zip; absent elsewhere
 
     /// `container + "/" + name` for a nested entry, else `name`: how messages name it.
@@ -111,19 +112,20 @@ using ArchiveSink = std::function<Result<void>(std::string_view chunk)>;
 class Archive {
 public:
     /// Opens and checks a package; nothing is written except anonymous temporary files for
-    /// nested zips. Errors (`fwplan.archive.*`): `not-found`, `unreadable` (I/O),
-    /// `not-a-zip`, `damaged`, `bad-signed-header`, the hostile-entry codes (`path-traversal`,
-    /// `absolute-path`, `bad-name`, `device-name`, `link`, `special-file`, `duplicate`,
-    /// `name-collision`, `case-collision`, `encrypted`, `unsupported-compression`) and the
-    /// limit codes of `ArchiveLimits`. The path itself may be a symbolic link; links inside a
-    /// package or folder are never followed.
+    /// nested zips. Errors (`fwplan.archive.*`): `not-found`, `unreadable`, `temp-file`
+    /// (I/O); `not-a-package` (neither file nor folder), `not-a-zip`, `damaged`,
+    /// `bad-signed-header`; the hostile-entry codes (`path-traversal`, `absolute-path`,
+    /// `bad-name`, `device-name`, `link`, `special-file`, `duplicate`, `name-collision`,
+    /// `case-collision`, `encrypted`, `unsupported-compression`); the limit codes of
+    /// `ArchiveLimits`, and `too-deep` for folders nested over 64 levels. The path itself may
+    /// be a symbolic link; links inside a package or folder are never followed.
     ///
     /// **Example**
     ///
     ///     fwplan::ArchiveLimits small;
     ///     small.max_total_size = 64ull << 20;
-    ///     auto root = fwplan::Archive::open("/srv/tftp", small, fwplan::UnsafeEntryPolicy::Report);
-    ///     if (root)
+    ///     auto root = fwplan::Archive::open("/srv/tftp", small,
+    ///     fwplan::UnsafeEntryPolicy::Report); if (root)
     ///         for (const fwplan::Error& problem : root->findings())
     ///             std::cerr << problem.describe() << '\n';
     [[nodiscard]] static Result<Archive> open(const std::filesystem::path& path,
@@ -153,8 +155,8 @@ public:
     [[nodiscard]] const ArchiveEntry* find(std::string_view name) const;
     /// Every entry whose `base_name` equals `base_name` ignoring ASCII case, in order: how a
     /// case-insensitive TFTP server would resolve the request.
-    [[nodiscard]] std::vector<const ArchiveEntry*> find_ignoring_case(
-        std::string_view base_name) const;
+    [[nodiscard]] std::vector<const ArchiveEntry*>
+    find_ignoring_case(std::string_view base_name) const;
 
     /// Streams `entry` (one of `entries()`, or an equal copy) to `sink` in chunks; memory
     /// stays flat in the entry's size. Fails (`fwplan.archive.size-mismatch`) as soon as more

@@ -21,7 +21,7 @@ enum class RawType { File, Directory, Symlink, Hardlink, Special };
 
 /// One entry as the format stores it, before any check.
 struct RawEntry {
-    std::string name;   ///< zip: UTF-8 (libzip's guess); tar and folders: the raw bytes
+    std::string name; ///< zip: UTF-8 (libzip's guess); tar and folders: the raw bytes
     RawType type = RawType::File;
     std::uint64_t size = 0;
     std::uint64_t compressed_size = 0;

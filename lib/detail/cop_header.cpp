@@ -9,8 +9,7 @@ unsigned byte_at(std::string_view s, std::size_t i) {
     return static_cast<unsigned char>(s[i]);
 }
 Error bad_header(std::string what) {
-    return bad_input("archive.bad-signed-header",
-                     "is not a CUCM installer: " + std::move(what))
+    return bad_input("archive.bad-signed-header", "is not a CUCM installer: " + std::move(what))
         .with_hint("a .cop.sgn starts with a signed TLV header followed by a tar.gz; "
                    "download the installer again");
 }

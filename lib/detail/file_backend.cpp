@@ -102,9 +102,9 @@ private:
     Result<void> walk(int dir_fd, const std::string& prefix, int depth,
                       const RawVisitor& visit) const {
         if (depth > kMaxDepth)
-            return where_.at(bad_input("archive.too-deep",
-                                       "has folders nested more than " +
-                                           std::to_string(kMaxDepth) + " levels deep"),
+            return where_.at(bad_input("archive.too-deep", "has folders nested more than " +
+                                                               std::to_string(kMaxDepth) +
+                                                               " levels deep"),
                              prefix);
         auto names = folder_names(dir_fd);
         if (!names)
@@ -131,8 +131,8 @@ private:
                 return ok;
             if (!descend)
                 continue;
-            UniqueFd child(::openat(dir_fd, name.c_str(),
-                                    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
+            UniqueFd child(
+                ::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
             if (!child.valid())
                 return where_.at(system_failure("cannot open the folder", errno), path);
             if (auto ok = walk(child.get(), path, depth + 1, visit); !ok)
@@ -201,7 +201,8 @@ private:
 } // namespace
 
 Result<std::unique_ptr<Backend>> open_folder(UniqueFd dir, Where where) {
-    return std::unique_ptr<Backend>(std::make_unique<FolderBackend>(std::move(dir), std::move(where)));
+    return std::unique_ptr<Backend>(
+        std::make_unique<FolderBackend>(std::move(dir), std::move(where)));
 }
 
 Result<std::unique_ptr<Backend>> open_loose_file(UniqueFd file, std::string name, Where where) {

@@ -66,9 +66,8 @@ public:
             return io_error("archive.unreadable", "out of memory");
         if (archive_read_support_filter_gzip(a) != ARCHIVE_OK ||
             archive_read_support_format_tar(a) != ARCHIVE_OK)
-            return io_error("archive.unreadable",
-                            std::string("libarchive cannot read tar.gz: ") +
-                                archive_error_string(a));
+            return io_error("archive.unreadable", std::string("libarchive cannot read tar.gz: ") +
+                                                      archive_error_string(a));
         if (archive_read_open(a, &stream->feed_, nullptr, feed_read, nullptr) != ARCHIVE_OK)
             return damaged(a, "opening it");
         return stream;
@@ -125,9 +124,9 @@ public:
                 return where_.at(ok.error(), entry.name);
             const char* name = archive_entry_pathname(header);
             if (ordinal == entry.locator && (name == nullptr || entry.name != name))
-                return where_.at(bad_input("archive.changed",
-                                           "the package changed since it was opened"),
-                                 entry.name);
+                return where_.at(
+                    bad_input("archive.changed", "the package changed since it was opened"),
+                    entry.name);
         }
         std::vector<char> buffer(kChunkSize);
         for (;;) {
@@ -136,8 +135,7 @@ public:
                 return where_.at(damaged(a, "reading the entry"), entry.name);
             if (n == 0)
                 return {};
-            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-                !ok)
+            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)
                 return ok;
         }
     }
@@ -157,11 +155,10 @@ private:
                                        "expands to more than " +
                                            std::to_string(limits_.max_total_size) + " bytes"));
         if (out >= limits_.min_ratio_size && in > 0 && out / in > limits_.max_ratio)
-            return where_.at(
-                bad_input("archive.ratio", "expands " + std::to_string(out / in) +
-                                               " times, more than the " +
-                                               std::to_string(limits_.max_ratio) +
-                                               " allowed: a compression bomb"));
+            return where_.at(bad_input("archive.ratio", "expands " + std::to_string(out / in) +
+                                                            " times, more than the " +
+                                                            std::to_string(limits_.max_ratio) +
+                                                            " allowed: a compression bomb"));
         return {};
     }
 
@@ -188,8 +185,8 @@ private:
                 break;
             }
         }
-        const la_int64_t size = archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry)
-                                                                       : 0;
+        const la_int64_t size =
+            archive_entry_size_is_set(entry) != 0 ? archive_entry_size(entry) : 0;
         if (size < 0)
             return where_.at(bad_input("archive.damaged", "has a negative size"), raw.name);
         raw.size = static_cast<std::uint64_t>(size);

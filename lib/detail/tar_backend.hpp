@@ -13,7 +13,6 @@ namespace fwplan::detail {
 /// bounded by `limits`: at most `max_total_size` plus 64 MiB of headers, and, from
 /// `min_ratio_size` on, at most `max_ratio` times the compressed bytes read.
 [[nodiscard]] Result<std::unique_ptr<Backend>> open_tar(UniqueFd fd, std::uint64_t offset,
-                                                        Where where,
-                                                        const ArchiveLimits& limits);
+                                                        Where where, const ArchiveLimits& limits);
 
 } // namespace fwplan::detail

@@ -19,8 +19,8 @@ void UniqueFd::reset(int fd) noexcept {
 
 namespace {
 Error temp_failure(const std::string& where, int err) {
-    return io_error("archive.temp-file", "cannot create a temporary file in " + where + ": " +
-                                             std::strerror(err))
+    return io_error("archive.temp-file",
+                    "cannot create a temporary file in " + where + ": " + std::strerror(err))
         .with_hint("set TMPDIR to a writable folder with enough space");
 }
 } // namespace

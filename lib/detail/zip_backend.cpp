@@ -231,8 +231,7 @@ public:
     Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
         ZipFileHandle file(zip_fopen_index(zip_.get(), entry.locator, 0));
         if (!file)
-            return where_.at(translate(zip_get_error(zip_.get()), "opening the entry"),
-                             entry.name);
+            return where_.at(translate(zip_get_error(zip_.get()), "opening the entry"), entry.name);
         std::vector<char> buffer(kChunkSize);
         for (;;) {
             const zip_int64_t n = zip_fread(file.get(), buffer.data(), buffer.size());
@@ -241,8 +240,7 @@ public:
                                  entry.name);
             if (n == 0)
                 return {};
-            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-                !ok)
+            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)
                 return ok;
         }
     }
@@ -278,22 +276,21 @@ private:
         raw.type = type_of(index, raw.name);
         if (raw.type == RawType::Directory && raw.size > 0)
             raw.problem = where_.at(
-                bad_input("archive.special-file", "is marked as a folder but holds " +
-                                                      std::to_string(raw.size) + " bytes"),
+                bad_input("archive.special-file",
+                          "is marked as a folder but holds " + std::to_string(raw.size) + " bytes"),
                 raw.name);
-        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 &&
-            st.encryption_method != ZIP_EM_NONE)
+        if ((st.valid & ZIP_STAT_ENCRYPTION_METHOD) != 0 && st.encryption_method != ZIP_EM_NONE)
             raw.problem = where_.at(
                 bad_input("archive.encrypted", "is encrypted")
                     .with_hint("Cisco packages are never encrypted; get the package again"),
                 raw.name);
         else if ((st.valid & ZIP_STAT_COMP_METHOD) != 0 &&
                  zip_compression_method_supported(st.comp_method, 0) == 0)
-            raw.problem = where_.at(bad_input("archive.unsupported-compression",
-                                              "uses compression method " +
-                                                  std::to_string(st.comp_method) +
-                                                  ", which fwplan cannot read"),
-                                    raw.name);
+            raw.problem =
+                where_.at(bad_input("archive.unsupported-compression",
+                                    "uses compression method " + std::to_string(st.comp_method) +
+                                        ", which fwplan cannot read"),
+                          raw.name);
         return raw;
     }
 

@@ -131,8 +131,8 @@ void write_zip(const fs::path& path, const std::vector<ZipItem>& items) {
 }
 
 struct TarItem {
-    TarItem(std::string name_, std::string data_, unsigned type_ = AE_IFREG,
-            std::string link_ = "", bool hardlink_ = false)
+    TarItem(std::string name_, std::string data_, unsigned type_ = AE_IFREG, std::string link_ = "",
+            bool hardlink_ = false)
         : name(std::move(name_)), data(std::move(data_)), type(type_), link(std::move(link_)),
           hardlink(hardlink_) {}
     std::string name;
@@ -328,7 +328,8 @@ TEST_CASE("a folder lists every regular file below it with '/' names, and comput
     CHECK(read_text(archive, "SIP41.9-4-2SR3-1S.loads") == kLoads);
 
     // The CRC-32 check value of "123456789" (IEEE 802.3) is CBF43926.
-    auto crc = archive.read(archive.entries()[1], [](std::string_view) -> Result<void> { return {}; });
+    auto crc =
+        archive.read(archive.entries()[1], [](std::string_view) -> Result<void> { return {}; });
     REQUIRE(crc.ok());
     CHECK(*crc == 0xCBF43926u);
 }
@@ -386,7 +387,8 @@ TEST_CASE("a .cop.sgn skips its signed header and reads the tar.gz behind it") {
         CHECK(read_text(unsigned_cop, "SIP42.9-4-2SR3-1S.loads") == kLoads);
     }
     SUBCASE("plain and gzipped tars read the same way") {
-        spit(scratch / "P0S3-8-12-00.tar", make_tar({{"P0S3-8-12-00/OS79XX.TXT", "P003 \r\n"}}, false));
+        spit(scratch / "P0S3-8-12-00.tar",
+             make_tar({{"P0S3-8-12-00/OS79XX.TXT", "P003 \r\n"}}, false));
         spit(scratch / "P0S3-8-12-00.tgz", make_tar({{"P0S3-8-12-00/OS79XX.TXT", "P003 \r\n"}}));
         for (const char* name : {"P0S3-8-12-00.tar", "P0S3-8-12-00.tgz"}) {
             Archive plain = open_ok(scratch / name);
@@ -457,7 +459,8 @@ TEST_CASE("a bundle zip exposes the entries of the zips inside it, one level dee
 TEST_CASE("a damaged entry fails its CRC check when read, naming the entry") {
     Scratch scratch;
     const fs::path zip = scratch / "crc.zip";
-    write_zip(zip, {{"good.txt", "all fine here"}, {"SIP41.loads", "HELLO-CRC-CHECK-PAYLOAD", true}});
+    write_zip(zip,
+              {{"good.txt", "all fine here"}, {"SIP41.loads", "HELLO-CRC-CHECK-PAYLOAD", true}});
     patch(zip, "HELLO-CRC-CHECK-PAYLOAD", "JELLO-CRC-CHECK-PAYLOAD");
     Archive archive = open_ok(zip); // the CRC is only known once the data is read
     const ArchiveEntry* damaged = archive.find("SIP41.loads");
@@ -540,7 +543,8 @@ TEST_CASE("links and special files inside zips and tars are refused") {
     Scratch scratch;
     SUBCASE("zip symlink") {
         const fs::path zip = scratch / "link.zip";
-        write_zip(zip, {{"ok.sbn", "x"}, {"term41.default.loads", "/etc/passwd", true, S_IFLNK | 0777}});
+        write_zip(zip,
+                  {{"ok.sbn", "x"}, {"term41.default.loads", "/etc/passwd", true, S_IFLNK | 0777}});
         auto error = open_fails(zip);
         CHECK(error.code == "fwplan.archive.link");
         check_names_package_and_entry(error, zip, "term41.default.loads");
@@ -554,13 +558,15 @@ TEST_CASE("links and special files inside zips and tars are refused") {
     }
     const fs::path cop = scratch / "links.cop.sgn";
     SUBCASE("tar symlink") {
-        spit(cop, cop_header() + make_tar({{"a.sbn", "x"}, {"b.sbn", "", AE_IFLNK, "/etc/passwd"}}));
+        spit(cop,
+             cop_header() + make_tar({{"a.sbn", "x"}, {"b.sbn", "", AE_IFLNK, "/etc/passwd"}}));
         auto error = open_fails(cop);
         CHECK(error.code == "fwplan.archive.link");
         check_names_package_and_entry(error, cop, "b.sbn");
     }
     SUBCASE("tar hard link") {
-        spit(cop, cop_header() + make_tar({{"a.sbn", "x"}, {"b.sbn", "", AE_IFREG, "a.sbn", true}}));
+        spit(cop,
+             cop_header() + make_tar({{"a.sbn", "x"}, {"b.sbn", "", AE_IFREG, "a.sbn", true}}));
         auto error = open_fails(cop);
         CHECK(error.code == "fwplan.archive.link");
         check_names_package_and_entry(error, cop, "b.sbn");
@@ -683,7 +689,8 @@ TEST_CASE("limits: entry count, entry size, total size, ratio and nesting") {
     CHECK(too_big.code == "fwplan.archive.entry-too-large");
     check_names_package_and_entry(too_big, zip, "big.sbn");
 
-    write_zip(zip, {{"a.sbn", noise(9000, 1)}, {"b.sbn", noise(9000, 2)}, {"c.sbn", noise(9000, 3)}});
+    write_zip(zip,
+              {{"a.sbn", noise(9000, 1)}, {"b.sbn", noise(9000, 2)}, {"c.sbn", noise(9000, 3)}});
     CHECK(open_fails(zip, small).code == "fwplan.archive.too-large");
 
     // 9000 zeros deflate to a few dozen bytes: far over a ratio of 10.
