@@ -68,7 +68,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                                                           "input.tar.gz"};
     const std::size_t kind = data[0] % kNames.size();
     const auto policy = (data[0] / kNames.size()) % 2 == 0 ? fwplan::UnsafeEntryPolicy::Refuse
-                                                            : fwplan::UnsafeEntryPolicy::Report;
+                                                           : fwplan::UnsafeEntryPolicy::Report;
     const std::filesystem::path path = work_dir() / kNames[kind];
     {
         std::ofstream out(path, std::ios::binary | std::ios::trunc);

@@ -886,3 +886,50 @@ TEST_CASE("read: copies of entries work, foreign entries and failing sinks are e
     CHECK(moved.entries().size() == 2);
     CHECK(fwplan::to_string(moved.kind()) == "zip");
 }
+
+TEST_CASE("encrypted entries and unknown compression methods are refused at open") {
+    Scratch scratch;
+    const fs::path zip = scratch / "locked.zip";
+    SUBCASE("encrypted") {
+        if (zip_encryption_method_supported(ZIP_EM_AES_256, 1) == 0)
+            return; // a libzip without crypto cannot write the fixture (Debian 12 has it)
+        write_zip(zip, {{"open.loads", kLoads}, {"secret.sbn", "classified"}});
+        int error = 0;
+        zip_t* handle = zip_open(zip.c_str(), 0, &error);
+        REQUIRE(handle != nullptr);
+        REQUIRE(zip_file_set_encryption(handle, 1, ZIP_EM_AES_256, "password") == 0);
+        REQUIRE(zip_close(handle) == 0);
+        auto refused = open_fails(zip);
+        CHECK(refused.code == "fwplan.archive.encrypted");
+        check_names_package_and_entry(refused, zip, "secret.sbn");
+    }
+    SUBCASE("compression method 6 (implode)") {
+        write_zip(zip, {{"old.sbn", "imploded long ago", true}});
+        std::string bytes = slurp(zip);
+        bytes[8] = 6; // local header: compression method
+        const std::size_t central = bytes.find("PK\x01\x02");
+        REQUIRE(central != std::string::npos);
+        bytes[central + 10] = 6; // central directory: the same field
+        spit(zip, bytes);
+        auto refused = open_fails(zip);
+        CHECK(refused.code == "fwplan.archive.unsupported-compression");
+        check_names_package_and_entry(refused, zip, "old.sbn");
+    }
+}
+
+TEST_CASE("a path that is neither file nor folder, or a folder too deep, is refused") {
+    Scratch scratch;
+    const fs::path pipe = scratch / "firmware.zip";
+    REQUIRE(::mkfifo(pipe.c_str(), 0600) == 0);
+    auto fifo = open_fails(pipe); // and does not hang waiting for a writer
+    CHECK(fifo.code == "fwplan.archive.not-a-package");
+    CHECK(fifo.file == pipe.string());
+
+    fs::path deep = scratch / "deep";
+    for (int level = 0; level < 66; ++level)
+        deep /= "d";
+    fs::create_directories(deep);
+    auto too_deep = open_fails(scratch / "deep");
+    CHECK(too_deep.code == "fwplan.archive.too-deep");
+    CHECK(too_deep.file == (scratch / "deep").string());
+}
