@@ -115,19 +115,19 @@ Result<std::uint32_t> read_checked(const ArchiveEntry& entry, const Slot& slot, 
     };
     // The sink's own errors pass through too, with the package and entry filled in.
     if (auto ok = slot.backend->read(slot.raw, counting); !ok)
-        return where.at(ok.error(), slot.raw.name);
+        return where.at(ok.error(), entry.name);
     if (produced != entry.size)
         return where.at(bad_input("archive.size-mismatch", "ends after " + bytes(produced) +
                                                                ", but its header declares " +
                                                                bytes(entry.size))
                             .with_hint(kDownloadAgain),
-                        slot.raw.name);
+                        entry.name);
     if (entry.crc32 && crc.value() != *entry.crc32)
         return where.at(bad_input("archive.crc-mismatch",
                                   "its data does not match the recorded CRC-32: the zip is "
                                   "damaged")
                             .with_hint(kDownloadAgain),
-                        slot.raw.name);
+                        entry.name);
     return crc.value();
 }
 

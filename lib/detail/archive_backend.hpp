@@ -52,7 +52,9 @@ public:
 
     /// Lists every entry once, in storage order.
     [[nodiscard]] virtual Result<void> list(const RawVisitor& visit) = 0;
-    /// Streams `entry` (as listed) to `sink`; the caller counts and checks the bytes.
+    /// Streams `entry` (as listed) to `sink`; the caller counts and checks the bytes, and
+    /// fills in package and entry on the errors (which name the entry as `ArchiveEntry`
+    /// does, without a tar's `./`).
     [[nodiscard]] virtual Result<void> read(const RawEntry& entry,
                                             const ArchiveSink& sink) const = 0;
 };

@@ -87,15 +87,13 @@ public:
     Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
         auto file = open_below(entry.name);
         if (!file)
-            return where_.at(file.error(), entry.name);
+            return file.error();
         struct stat st {};
         if (::fstat(file->get(), &st) != 0)
-            return where_.at(system_failure("cannot read the file", errno), entry.name);
+            return system_failure("cannot read the file", errno);
         if (!S_ISREG(st.st_mode) || static_cast<std::uint64_t>(st.st_size) != entry.size)
-            return where_.at(changed(), entry.name);
-        if (auto ok = stream_file(file->get(), sink); !ok)
-            return where_.at(ok.error(), entry.name);
-        return {};
+            return changed();
+        return stream_file(file->get(), sink);
     }
 
 private:
@@ -186,10 +184,8 @@ public:
         return visit(std::move(raw));
     }
 
-    Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
-        if (auto ok = stream_file(file_.get(), sink); !ok)
-            return where_.at(ok.error(), entry.name);
-        return {};
+    Result<void> read(const RawEntry&, const ArchiveSink& sink) const override {
+        return stream_file(file_.get(), sink);
     }
 
 private:

@@ -113,15 +113,15 @@ public:
     Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
         auto stream = TarStream::open(fd_.get(), offset_);
         if (!stream)
-            return where_.at(stream.error(), entry.name);
+            return stream.error();
         archive* a = (*stream)->get();
         for (std::uint64_t ordinal = 0; ordinal <= entry.locator; ++ordinal) {
             archive_entry* header = nullptr;
             const int status = archive_read_next_header(a, &header);
             if (status != ARCHIVE_OK)
-                return where_.at(damaged(a, "looking for the entry"), entry.name);
+                return damaged(a, "looking for the entry");
             if (auto ok = check_stream(a); !ok)
-                return where_.at(ok.error(), entry.name);
+                return ok;
             const char* name = archive_entry_pathname(header);
             if (ordinal == entry.locator && (name == nullptr || entry.name != name))
                 return where_.at(
@@ -132,7 +132,7 @@ public:
         for (;;) {
             const la_ssize_t n = archive_read_data(a, buffer.data(), buffer.size());
             if (n < 0)
-                return where_.at(damaged(a, "reading the entry"), entry.name);
+                return damaged(a, "reading the entry");
             if (n == 0)
                 return {};
             if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)

@@ -231,13 +231,12 @@ public:
     Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
         ZipFileHandle file(zip_fopen_index(zip_.get(), entry.locator, 0));
         if (!file)
-            return where_.at(translate(zip_get_error(zip_.get()), "opening the entry"), entry.name);
+            return translate(zip_get_error(zip_.get()), "opening the entry");
         std::vector<char> buffer(kChunkSize);
         for (;;) {
             const zip_int64_t n = zip_fread(file.get(), buffer.data(), buffer.size());
             if (n < 0)
-                return where_.at(translate(zip_file_get_error(file.get()), "reading the entry"),
-                                 entry.name);
+                return translate(zip_file_get_error(file.get()), "reading the entry");
             if (n == 0)
                 return {};
             if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)

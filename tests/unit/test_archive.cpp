@@ -379,6 +379,14 @@ TEST_CASE("a .cop.sgn skips its signed header and reads the tar.gz behind it") {
     REQUIRE(crc.ok());
     CHECK(streamed == payload);
 
+    SUBCASE("a package cut short after open() fails the read, naming the entry as listed") {
+        spit(cop, cop_header() + tar.substr(0, tar.size() / 3)); // same file, rewritten
+        auto text = archive.read_all(archive.entries()[1], 1u << 20);
+        REQUIRE_FALSE(text.ok());
+        CHECK(text.error().code == "fwplan.archive.damaged");
+        check_names_package_and_entry(text.error(), cop,
+                                      "cmterm-7942_7962-sip.9-4-2SR3-1/apps42.9-4-2ES26.sbn");
+    }
     SUBCASE("an unsigned .cop is the bare tar.gz") {
         const fs::path bare = scratch / "cmterm-79417961-sip.8-0-2SR1.cop";
         spit(bare, tar);
