@@ -1,0 +1,111 @@
+#!/usr/bin/env python3
+"""Writes the seed corpus of fuzz_archive (tests/fuzz/corpus/archive/): small synthetic
+zips, .cop.sgn files and tars made here, byte for byte reproducible. The first byte of each
+seed is the fuzz target's selector: 0 zip, 1 .cop.sgn, 2 tar.gz; +3 for the Report policy.
+
+    python3 tests/fuzz/make_archive_corpus.py
+"""
+import gzip
+import io
+import os
+import tarfile
+import zipfile
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+OUT = os.path.join(HERE, "corpus", "archive")
+STAMP = (2020, 1, 1, 0, 0, 0)
+LOADS = b"#\r\n# synthetic SIP41.9-4-2SR3-1S\r\napps41.9-4-2ES26.sbn\r\n"
+COP_HEADER = bytes([0x01, 0x00, 0x02, 0x01, 0x01, 0x02, 0x00, 0x02, 0x00, 0x0C, 0x0D, 0x0D])
+
+
+def zip_bytes(items, zip64=False):
+    """items: (name, data, compress, unix_mode or None)."""
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        for name, data, compress, mode in items:
+            info = zipfile.ZipInfo(name, STAMP)
+            info.compress_type = zipfile.ZIP_DEFLATED if compress else zipfile.ZIP_STORED
+            if mode is not None:
+                info.external_attr = mode << 16
+                info.create_system = 3
+            with archive.open(info, "w", force_zip64=zip64) as out:
+                out.write(data)
+    return buffer.getvalue()
+
+
+def tar_bytes(items, compress=True):
+    """items: (name, data, type, link)."""
+    raw = io.BytesIO()
+    with tarfile.open(fileobj=raw, mode="w", format=tarfile.PAX_FORMAT) as archive:
+        for name, data, kind, link in items:
+            info = tarfile.TarInfo(name)
+            info.mtime = 0
+            info.type = kind
+            info.linkname = link
+            info.size = len(data) if kind == tarfile.REGTYPE else 0
+            archive.addfile(info, io.BytesIO(data) if kind == tarfile.REGTYPE else None)
+    if not compress:
+        # Without the record padding tarfile adds: the entries and the two zero blocks that
+        # end a tar are enough, and a small seed fuzzes faster.
+        body = raw.getvalue().rstrip(b"\0")
+        body += b"\0" * (-len(body) % 512)
+        return body + b"\0" * 1024
+    packed = io.BytesIO()
+    with gzip.GzipFile(fileobj=packed, mode="wb", mtime=0) as out:
+        out.write(raw.getvalue())
+    return packed.getvalue()
+
+
+def main():
+    os.makedirs(OUT, exist_ok=True)
+    basic = zip_bytes([
+        ("SIP41.9-4-2SR3-1S.loads", LOADS, False, None),
+        ("term41.default.loads", LOADS, True, None),
+        ("apps41.9-4-2ES26.sbn", bytes(range(256)) * 4, True, None),
+    ])
+    inner = zip_bytes([("SIP42.loads", LOADS, True, None), ("deeper.zip", basic, False, None)])
+    seeds = {
+        "zip-basic": b"\x00" + basic,
+        "zip-folder": b"\x00" + zip_bytes([
+            ("P0S3-8-12-00/", b"", False, 0o040755),
+            ("P0S3-8-12-00/P0S3-8-12-00.loads", b"P003-8-12-00 P0S3-8-12-00.sb2\n", True, None),
+            ("P0S3-8-12-00/OS79XX.TXT", b"P003-8-12-00 \r\n", False, None),
+        ]),
+        "zip-nested": b"\x00" + zip_bytes([
+            ("README.txt", b"bundle", False, None),
+            ("cmterm-7942_7962-sip.9-4-2SR3-1.zip", inner, False, None),
+        ]),
+        "zip-zip64": b"\x00" + zip_bytes([("SIP45.loads", LOADS, True, None)], zip64=True),
+        "zip-empty": b"\x00" + zip_bytes([]),
+        "zip-hostile": b"\x03" + zip_bytes([
+            ("ok.sbn", b"ok", False, None),
+            ("../evil.loads", b"x", False, None),
+            ("link.sbn", b"/etc/passwd", False, 0o120777),
+            ("CON.txt", b"x", False, None),
+            ("Ok.sbn", b"case", False, None),
+        ]),
+        "cop-signed": b"\x01" + COP_HEADER + tar_bytes([
+            ("./", b"", tarfile.DIRTYPE, ""),
+            ("./cmterm-7941_7961-sip/SIP41.loads", LOADS, tarfile.REGTYPE, ""),
+            ("./cmterm-7941_7961-sip/apps41.sbn", bytes(range(256)), tarfile.REGTYPE, ""),
+        ]),
+        "cop-unsigned": b"\x01" + tar_bytes([("SIP41.loads", LOADS, tarfile.REGTYPE, "")]),
+        "tar-plain": b"\x02" + tar_bytes([
+            ("P0S3-8-12-00/", b"", tarfile.DIRTYPE, ""),
+            ("P0S3-8-12-00/OS79XX.TXT", b"P003 \r\n", tarfile.REGTYPE, ""),
+        ], compress=False),
+        "tar-hostile": b"\x05" + tar_bytes([
+            ("a.sbn", b"a", tarfile.REGTYPE, ""),
+            ("b.sbn", b"", tarfile.SYMTYPE, "/etc/passwd"),
+            ("c.sbn", b"", tarfile.LNKTYPE, "a.sbn"),
+            ("x" * 120 + "/long-name.loads", LOADS, tarfile.REGTYPE, ""),
+        ]),
+    }
+    for name, data in sorted(seeds.items()):
+        with open(os.path.join(OUT, name), "wb") as out:
+            out.write(data)
+        print(f"{name}: {len(data)} bytes")
+
+
+if __name__ == "__main__":
+    main()
