@@ -211,13 +211,13 @@ private:
         case ArchiveKind::Zip:
             return detail::open_zip(std::move(fd), outer, impl_.limits.max_entries);
         case ArchiveKind::CopSgn: {
-            std::array<char, detail::kCopHeadBytes> head{};
+            std::string head(detail::kCopHeadBytes, '\0');
             const ssize_t n = ::pread(fd.get(), head.data(), head.size(), 0);
             if (n < 0)
                 return outer.at(io_error("archive.unreadable",
                                          std::string("cannot be read: ") + std::strerror(errno)));
-            auto offset = detail::cop_payload_offset(
-                std::string_view(head.data(), static_cast<std::size_t>(n)), size);
+            head.resize(static_cast<std::size_t>(n));
+            auto offset = detail::cop_payload_offset(head, size);
             if (!offset)
                 return outer.at(offset.error());
             return detail::open_tar(std::move(fd), *offset, outer, impl_.limits);

@@ -1,21 +1,21 @@
 #pragma once
 // Where the payload of a CUCM `.cop.sgn` starts (formats.md §1): the file opens with the
-// TLV signed header, `01 00 02 vv vv` (VERSION) then `02 00 02 hh ll` (HEADER_LENGTH, big
-// endian), and the tar.gz follows header_length bytes from the start. That is all stripsgn
-// does. Only this skip lives here; the full envelope parser is signed_file.hpp's job.
+// TLV signed header and the tar.gz follows header_length bytes from the start (all that
+// usecallmanager's stripsgn does). The header itself is read by signed_file.hpp.
 #include <fwplan/error.hpp>
+#include <fwplan/signed_file.hpp>
 
 #include <cstdint>
 #include <string_view>
 
 namespace fwplan::detail {
 
-/// Bytes `cop_payload_offset` needs to see (fewer are fine: it then reports truncation).
-inline constexpr std::size_t kCopHeadBytes = 10;
+/// Bytes `cop_payload_offset` wants to see: a whole TLV header fits in them.
+inline constexpr std::size_t kCopHeadBytes = kSignedHeaderPrefix;
 
 /// The offset of the tar.gz inside a `.cop`/`.cop.sgn` whose first bytes are `head` and
-/// whose size is `file_size`: the tag-2 header length, or 0 for an unsigned `.cop` that is
-/// a bare gzip stream. Fails with `fwplan.archive.bad-signed-header` otherwise.
+/// whose size is `file_size`: the signed header's length, or 0 for an unsigned `.cop` that
+/// is a bare gzip stream. Fails with `fwplan.archive.bad-signed-header` otherwise.
 [[nodiscard]] Result<std::uint64_t> cop_payload_offset(std::string_view head,
                                                        std::uint64_t file_size);
 

@@ -1,28 +1,24 @@
 #include "detail/crc32.hpp"
 
-#include <array>
+#include <climits>
+
+#include <algorithm>
+#include <zlib.h>
 
 namespace fwplan::detail {
 
-namespace {
-constexpr std::array<std::uint32_t, 256> make_table() {
-    std::array<std::uint32_t, 256> table{};
-    for (std::uint32_t i = 0; i < 256; ++i) {
-        std::uint32_t c = i;
-        for (int k = 0; k < 8; ++k)
-            c = (c & 1u) != 0 ? 0xEDB88320u ^ (c >> 1) : c >> 1;
-        table[i] = c;
-    }
-    return table;
-}
-constexpr std::array<std::uint32_t, 256> kTable = make_table();
-} // namespace
-
 void Crc32::update(std::string_view bytes) noexcept {
-    std::uint32_t c = state_;
-    for (char ch : bytes)
-        c = kTable[(c ^ static_cast<unsigned char>(ch)) & 0xFFu] ^ (c >> 8);
-    state_ = c;
+    // zlib takes uInt lengths: feed huge chunks in pieces.
+    const auto* data = reinterpret_cast<const Bytef*>(bytes.data());
+    std::size_t left = bytes.size();
+    uLong crc = state_;
+    while (left > 0) {
+        const auto piece = static_cast<uInt>(std::min<std::size_t>(left, UINT_MAX));
+        crc = ::crc32(crc, data, piece);
+        data += piece;
+        left -= piece;
+    }
+    state_ = static_cast<std::uint32_t>(crc);
 }
 
 } // namespace fwplan::detail
