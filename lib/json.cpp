@@ -192,6 +192,109 @@ std::string plan_failure(std::string_view model, std::string_view from, std::str
     return out.dump(indent) + "\n";
 }
 
+namespace {
+
+void describe_load(ordered_json& out, const LoadId& id) {
+    out["protocol"] = std::string(to_string(id.protocol()));
+    out["family"] = id.family();
+    ordered_json models = ordered_json::array();
+    for (const ModelInfo* m : models_in_family(id.family()))
+        models.push_back(std::string(m->number));
+    out["models"] = models;
+    out["version"] = id.version().release();
+}
+
+ordered_json components_of(const Manifest& manifest) {
+    ordered_json list = ordered_json::array();
+    for (const ManifestComponent& c : manifest.components)
+        list.push_back(c.name);
+    return list;
+}
+
+ordered_json file_json(const FirmwarePackage& package, const InspectedFile& file) {
+    const bool loose = package.kind == ArchiveKind::LooseFile;
+    std::string path = package.path.string();
+    if (!loose)
+        path += "/" + (file.container.empty() ? "" : file.container + "/") + file.entry;
+    ordered_json out = {{"path", path},
+                        {"package", package.path.string()},
+                        {"entry", file.entry},
+                        {"kind", std::string(to_string(file.kind))},
+                        {"size", file.size},
+                        {"envelope", std::string(to_string(file.envelope.kind))},
+                        {"signed_name", file.envelope.signed_name},
+                        {"load", nullptr}};
+    const std::string qualified =
+        file.container.empty() ? file.entry : file.container + "/" + file.entry;
+    for (const PackageLoad& load : package.loads)
+        if (load.entry == qualified) {
+            out["load"] = load.manifest.load->str();
+            describe_load(out, *load.manifest.load);
+            out["build"] = load.manifest.build_id;
+            out["components"] = components_of(load.manifest);
+            if (load.manifest.hardware_comp)
+                out["hardware_comp"] = *load.manifest.hardware_comp;
+            out["missing"] = load.missing;
+            ordered_json mismatches = ordered_json::array();
+            for (const CaseMismatch& m : load.case_mismatches)
+                mismatches.push_back({{"listed", m.listed}, {"present", m.present}});
+            out["case_mismatches"] = mismatches;
+        }
+    for (const TermFile& term : package.term_files)
+        if (term.entry == qualified) {
+            out["term_model"] =
+                term.manifest.term_model ? std::string(term.manifest.term_model->number) : "";
+            out["term_for"] =
+                term.stands_for ? ordered_json(term.stands_for->str()) : ordered_json(nullptr);
+            if (term.stands_for)
+                describe_load(out, *term.stands_for);
+            out["build"] = term.manifest.build_id;
+            out["components"] = components_of(term.manifest);
+        }
+    if (file.listed_by) {
+        out["load"] = file.listed_by->str();
+        describe_load(out, *file.listed_by);
+    }
+    if (file.cnu_entries != 0)
+        out["cnu_entries"] = file.cnu_entries;
+    if (!file.image_name.empty())
+        out["image_name"] = file.image_name;
+    out["problems"] = file.problems;
+    return out;
+}
+
+} // namespace
+
+std::string inspect(const std::vector<FirmwarePackage>& packages,
+                    const std::vector<Error>& failures, int indent) {
+    ordered_json files = ordered_json::array();
+    ordered_json list = ordered_json::array();
+    ordered_json errors = ordered_json::array();
+    for (const FirmwarePackage& package : packages) {
+        for (const InspectedFile& file : package.files)
+            files.push_back(file_json(package, file));
+        ordered_json loads = ordered_json::array();
+        for (const PackageLoad& load : package.loads)
+            loads.push_back(load.manifest.load->str());
+        ordered_json terms = ordered_json::array();
+        for (const TermFile& term : package.term_files)
+            terms.push_back({{"name", term.entry},
+                             {"term_for", term.stands_for ? ordered_json(term.stands_for->str())
+                                                          : ordered_json(nullptr)}});
+        list.push_back({{"path", package.path.string()},
+                        {"kind", std::string(to_string(package.kind))},
+                        {"loads", loads},
+                        {"term_files", terms},
+                        {"unreferenced", package.unreferenced}});
+        for (const Error& e : package.errors)
+            errors.push_back(to_json(e));
+    }
+    for (const Error& e : failures)
+        errors.push_back(to_json(e));
+    return ordered_json{{"files", files}, {"packages", list}, {"errors", errors}}.dump(indent) +
+           "\n";
+}
+
 std::string error(const Error& e, int indent) {
     return ordered_json{{"error", to_json(e)}}.dump(indent) + "\n";
 }

@@ -6,6 +6,7 @@
 
 #include <fwplan/catalog.hpp>
 #include <fwplan/error.hpp>
+#include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
 
@@ -30,6 +31,14 @@ namespace fwplan::json {
 /// `hint`.
 [[nodiscard]] std::string plan_failure(std::string_view model, std::string_view from,
                                        std::string_view to, const Error& error, int indent = 2);
+
+/// `fwplan inspect`: `files[]`, one per file of every package, with `path`, `package`,
+/// `entry`, `kind`, `size`, `envelope`, `signed_name`, `load`, `protocol`, `family`,
+/// `models[]`, `version`, `build`, `components[]`, `missing[]`, `case_mismatches[]`,
+/// `term_for`, `term_model`, `problems[]`; `packages[]` with `path`, `kind`, `loads[]`,
+/// `term_files[]`, `unreferenced[]`; `errors[]` for what could not be read.
+[[nodiscard]] std::string inspect(const std::vector<FirmwarePackage>& packages,
+                                  const std::vector<Error>& failures, int indent = 2);
 
 /// Any error: `{"error": {"code", "message", "file", "entry", "offset", "hint"}}`.
 [[nodiscard]] std::string error(const Error& error, int indent = 2);

@@ -1,9 +1,121 @@
 #include "commands.hpp"
 
+#include <fwplan/firmware.hpp>
+#include <fwplan/json.hpp>
+#include <fwplan/models.hpp>
+
+#include <ostream>
+
 namespace fwplan::cli {
 
-int run_inspect(const InspectOptions& /*options*/, Console& console) {
-    return not_yet("inspect", console);
+namespace {
+
+std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
+    std::string out;
+    for (const std::string& item : items)
+        out += (out.empty() ? "" : std::string(separator)) + item;
+    return out;
+}
+
+std::string family_text(const LoadId& id) {
+    std::vector<std::string> models;
+    for (const ModelInfo* m : models_in_family(id.family()))
+        models.emplace_back(m->number);
+    return std::string(find_family(id.family())->name) + " (" + join(models) + ")";
+}
+
+void print_package(const FirmwarePackage& package, Console& c) {
+    std::ostream& out = c.out();
+    const bool loose = package.kind == ArchiveKind::LooseFile;
+    out << c.bold(package.path.string()) << "  (" << to_string(package.kind);
+    if (!loose)
+        out << ", " << package.files.size() << " files";
+    out << ")\n";
+    for (const PackageLoad& load : package.loads) {
+        const LoadId& id = *load.manifest.load;
+        out << "  load      " << c.bold(id.str()) << "  " << to_string(id.protocol()) << ' '
+            << id.version().release() << "  for " << family_text(id) << '\n';
+        out << "            build " << load.manifest.build_id;
+        if (load.manifest.hardware_comp)
+            out << ", #HARDWARE_COMP_1 " << *load.manifest.hardware_comp;
+        out << ", " << load.manifest.components.size() << " components:\n";
+        for (const ManifestComponent& component : load.manifest.components)
+            out << "              " << component.name << '\n';
+        if (!loose) {
+            for (const std::string& missing : load.missing)
+                out << "            " << c.red("missing: " + missing) << '\n';
+            for (const CaseMismatch& m : load.case_mismatches)
+                out << "            "
+                    << c.red("case mismatch: the .loads asks for " + m.listed +
+                             ", the package has " + m.present + " (TFTP is case-sensitive)")
+                    << '\n';
+        }
+        for (const std::string& warning : load.manifest.warnings)
+            out << "            " << c.yellow("warning: " + warning) << '\n';
+    }
+    for (const TermFile& term : package.term_files) {
+        out << "  term file " << term.entry;
+        if (term.stands_for)
+            out << " -> " << term.stands_for->str();
+        else
+            out << " -> " << c.yellow("no load here lists the same components");
+        if (term.manifest.term_model != nullptr)
+            out << "  (what a factory-reset " << term.manifest.term_model->number << " installs)";
+        out << '\n';
+    }
+    for (const InspectedFile& file : package.files) {
+        if (file.kind == FileKind::Loads || file.kind == FileKind::TermFile)
+            continue;
+        if (!loose && file.problems.empty() && file.kind != FileKind::BootPointer &&
+            file.kind != FileKind::Image)
+            continue; // components of a package are listed under their load
+        out << "  " << to_string(file.kind) << "  " << file.entry;
+        if (!file.envelope.signed_name.empty())
+            out << "  signed as " << file.envelope.signed_name;
+        if (file.cnu_entries != 0)
+            out << ", CNU archive of " << file.cnu_entries << " files";
+        if (!file.image_name.empty())
+            out << ", image " << file.image_name;
+        if (file.listed_by)
+            out << ", listed by " << file.listed_by->str();
+        out << '\n';
+        for (const std::string& problem : file.problems)
+            out << "            " << c.yellow(problem) << '\n';
+    }
+    if (!package.unreferenced.empty() && !loose)
+        out << "  not listed by any .loads: " << join(package.unreferenced) << '\n';
+}
+
+} // namespace
+
+int run_inspect(const InspectOptions& options, Console& console) {
+    std::vector<FirmwarePackage> packages;
+    std::vector<Error> failures;
+    for (const std::string& path : options.paths) {
+        auto found = inspect_path(path);
+        if (found)
+            packages.insert(packages.end(), std::make_move_iterator(found->begin()),
+                            std::make_move_iterator(found->end()));
+        else
+            failures.push_back(found.error().in_file(path));
+    }
+    resolve_term_files(packages);
+
+    if (console.globals.json)
+        console.out() << json::inspect(packages, failures);
+    else
+        for (const FirmwarePackage& package : packages) {
+            print_package(package, console);
+            console.out() << '\n';
+        }
+
+    int exit_code = 0;
+    for (const FirmwarePackage& package : packages)
+        for (const Error& error : package.errors)
+            exit_code = std::max(exit_code, console.fail(error));
+    for (const Error& error : failures)
+        exit_code = std::max(exit_code, console.fail(error));
+    return exit_code;
 }
 
 } // namespace fwplan::cli

@@ -1,5 +1,7 @@
 #include "common.hpp"
 
+#include <fwplan/firmware.hpp>
+
 namespace fwplan::cli {
 
 Result<Catalog> load_catalog(const Globals& globals) {
@@ -11,10 +13,17 @@ Result<Catalog> load_catalog(const Globals& globals) {
 }
 
 Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths) {
-    if (paths.empty())
-        return std::vector<AvailableLoad>{};
-    Error error = io_error("cli.not-built", "--firmware is not available in this build of fwplan");
-    return error;
+    std::vector<FirmwarePackage> packages;
+    for (const std::string& path : paths) {
+        auto found = inspect_path(path);
+        if (!found)
+            return found.error().in_file(path).with_hint(
+                "--firmware takes firmware zips, .cop.sgn files, folders or .loads files; "
+                "move the file named above out of the way or give the packages one by one");
+        packages.insert(packages.end(), std::make_move_iterator(found->begin()),
+                        std::make_move_iterator(found->end()));
+    }
+    return available_loads(packages);
 }
 
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option) {
