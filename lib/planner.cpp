@@ -502,6 +502,17 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
         << "digraph \"" << dot_escape(family->name) << "\" {\n"
         << "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
         << "  edge [color=\"#555555\"];\n";
+    // One lane per protocol, so a protocol switch reads as a jump between lanes.
+    std::map<Protocol, std::vector<std::size_t>> lanes;
+    for (std::size_t i = 0; i < n; ++i)
+        lanes[vertices[i].id.protocol()].push_back(i);
+    for (const auto& [protocol, members] : lanes) {
+        dot << "  subgraph \"cluster_" << to_string(protocol) << "\" {\n    label=\""
+            << to_string(protocol) << " loads\"; color=\"#dddddd\"; fontname=\"Helvetica\";\n";
+        for (std::size_t i : members)
+            dot << "    n" << i << ";\n";
+        dot << "  }\n";
+    }
     for (std::size_t i = 0; i < n; ++i) {
         const GraphVertex& v = vertices[i];
         std::string style = "rounded";
@@ -521,15 +532,19 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
     auto up = [&](std::size_t u, std::size_t v) {
         return !(vertices[v].id.version() < vertices[u].id.version());
     };
-    // Transitive reduction over upgrades: drop u->v when u->w->v is allowed with w between.
+    // Transitive reduction over upgrades: drop u->v when u->w->v is allowed with w between,
+    // w speaking the protocol of u or v (a detour through a third protocol explains nothing).
     for (std::size_t u = 0; u < n; ++u)
         for (std::size_t v = 0; v < n; ++v) {
             if (u == v || !graph.allowed(u, v) || !up(u, v))
                 continue;
             bool implied = false;
-            for (std::size_t w = 0; w < n && !implied; ++w)
+            for (std::size_t w = 0; w < n && !implied; ++w) {
+                const Protocol middle = vertices[w].id.protocol();
                 implied = w != u && w != v && graph.allowed(u, w) && graph.allowed(w, v) &&
-                          up(u, w) && up(w, v);
+                          up(u, w) && up(w, v) &&
+                          (middle == vertices[u].id.protocol() || middle == vertices[v].id.protocol());
+            }
             if (!implied)
                 dot << "  n" << u << " -> n" << v << ";\n";
         }
