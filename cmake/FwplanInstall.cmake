@@ -19,6 +19,12 @@ install(TARGETS fwplan_fwplan
 
 if(TARGET fwplan_exe)
     install(TARGETS fwplan_exe RUNTIME COMPONENT fwplan_Runtime)
+    set(docs "${PROJECT_BINARY_DIR}/tools/fwplan")
+    install(FILES "${docs}/fwplan.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1" COMPONENT fwplan_Runtime)
+    install(FILES "${docs}/fwplan.bash" RENAME fwplan
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" COMPONENT fwplan_Runtime)
+    install(FILES "${docs}/_fwplan" DESTINATION "${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions"
+        COMPONENT fwplan_Runtime)
 endif()
 
 install(EXPORT fwplanTargets

@@ -541,9 +541,10 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
             bool implied = false;
             for (std::size_t w = 0; w < n && !implied; ++w) {
                 const Protocol middle = vertices[w].id.protocol();
-                implied = w != u && w != v && graph.allowed(u, w) && graph.allowed(w, v) &&
-                          up(u, w) && up(w, v) &&
-                          (middle == vertices[u].id.protocol() || middle == vertices[v].id.protocol());
+                implied =
+                    w != u && w != v && graph.allowed(u, w) && graph.allowed(w, v) && up(u, w) &&
+                    up(w, v) &&
+                    (middle == vertices[u].id.protocol() || middle == vertices[v].id.protocol());
             }
             if (!implied)
                 dot << "  n" << u << " -> n" << v << ";\n";

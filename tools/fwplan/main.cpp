@@ -2,6 +2,7 @@
 // dispatch to the run_* function of the chosen one. Exit codes (DESIGN.md): 0 success,
 // 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment.
 
+#include "cli_docs.hpp"
 #include "commands.hpp"
 #include "console.hpp"
 
@@ -146,6 +147,21 @@ int main(int argc, char** argv) {
 
     for (CLI::App* sub : app.get_subcommands({}))
         sub->fallthrough();
+
+    // Hidden: the build generates the man page and completions from these definitions.
+    if (argc == 2 && std::string_view(argv[1]) == "--man") {
+        std::cout << man_page(app, fwplan::library_version());
+        return 0;
+    }
+    if (argc == 3 && std::string_view(argv[1]) == "--completion") {
+        const std::string_view shell = argv[2];
+        if (shell != "bash" && shell != "zsh") {
+            console.err() << "fwplan: error: --completion takes bash or zsh\n";
+            return 2;
+        }
+        std::cout << (shell == "bash" ? bash_completion(app) : zsh_completion(app));
+        return 0;
+    }
 
     try {
         app.parse(argc, argv);
