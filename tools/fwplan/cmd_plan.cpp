@@ -126,9 +126,15 @@ int run_plan(const PlanOptions& options, Console& console) {
     auto catalog = load_catalog(console.globals);
     if (!catalog)
         return fail(catalog.error());
+    console.info("knowledge: " + std::to_string(catalog->loads().size()) + " loads and " +
+                 std::to_string(catalog->rules().size()) + " rules (built-in" +
+                 (console.globals.catalogs.empty() ? std::string(")") : " + --catalog files)"));
     auto available = find_available_loads(options.firmware);
     if (!available)
         return fail(available.error());
+    for (const AvailableLoad& load : *available)
+        console.info("found " + load.id.str() + " in " + load.package +
+                     (load.missing.empty() ? "" : " (incomplete)"));
 
     PlanRequest request;
     request.model = options.model;

@@ -18,7 +18,7 @@ bool colour_allowed() {
 
 Console::Console(std::ostream& out, std::ostream& err, bool out_is_tty, bool err_is_tty)
     : out_(out), err_(err), out_colour_(out_is_tty && colour_allowed()),
-      err_colour_(err_is_tty && colour_allowed()) {}
+      err_colour_(err_is_tty && colour_allowed()), err_is_tty_(err_is_tty) {}
 
 Console Console::standard() {
     return Console(std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1);

@@ -36,6 +36,12 @@ public:
     /// Prints a progress/info line on stderr when -v was given.
     void info(std::string_view message);
 
+    /// Whether a progress bar may be drawn: stderr is a terminal and neither --json nor
+    /// --quiet was given.
+    [[nodiscard]] bool progress_allowed() const noexcept {
+        return err_is_tty_ && !globals.json && !globals.quiet;
+    }
+
     /// Wraps text in an ANSI style when stdout is a colour terminal.
     [[nodiscard]] std::string bold(std::string_view text) const;
     [[nodiscard]] std::string red(std::string_view text) const;
@@ -51,6 +57,7 @@ private:
     std::ostream& err_;
     bool out_colour_;
     bool err_colour_;
+    bool err_is_tty_;
 };
 
 } // namespace fwplan::cli

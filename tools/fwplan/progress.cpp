@@ -1,0 +1,44 @@
+#include "progress.hpp"
+
+#include <ostream>
+
+namespace fwplan::cli {
+
+namespace {
+constexpr auto kQuietPeriod = std::chrono::milliseconds(500);
+constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
+constexpr int kWidth = 30;
+} // namespace
+
+ProgressBar::ProgressBar(Console& console, std::string label)
+    : console_(console), label_(std::move(label)), enabled_(console.progress_allowed()),
+      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+
+ProgressBar::~ProgressBar() {
+    if (drawn_)
+        console_.err() << "\r\x1b[2K" << std::flush; // leave a clean line for what follows
+}
+
+void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
+    if (!enabled_)
+        return;
+    const auto now = std::chrono::steady_clock::now();
+    if (now - start_ < kQuietPeriod || (drawn_ && now - last_draw_ < kRedrawEvery && done < total))
+        return;
+    last_draw_ = now;
+    draw(done, total);
+}
+
+void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {
+    const double fraction =
+        total == 0 ? 1.0 : static_cast<double>(done) / static_cast<double>(total);
+    const int filled = static_cast<int>(fraction * kWidth);
+    std::string bar(static_cast<std::size_t>(filled), '#');
+    bar.resize(kWidth, '.');
+    console_.err() << "\r\x1b[2K" << label_ << " [" << bar << "] "
+                   << static_cast<int>(fraction * 100.0) << "% (" << done << "/" << total << ")"
+                   << std::flush;
+    drawn_ = true;
+}
+
+} // namespace fwplan::cli
