@@ -89,9 +89,9 @@ enum class UnsafeEntryPolicy {
 
 /// One file inside a package. Folders are not entries; only files are.
 struct ArchiveEntry {
-    std::string name;       ///< path inside its container, `/`-separated, as stored (a leading
-                            ///< `./` is dropped; zip names in UTF-8, CP437 ones converted):
-                            ///< `P0S3-8-12-00/P0S3-8-12-00.loads`
+    /// Path inside its container, '/'-separated, as stored (a leading "./" is dropped; zip
+    /// names in UTF-8, CP437 ones converted): `P0S3-8-12-00/P0S3-8-12-00.loads`.
+    std::string name;
     std::string base_name;  ///< last component: the name it gets in a flat TFTP root
     std::string container;  ///< for an entry of a nested zip: that zip's `name`; else empty
     std::uint64_t size = 0; ///< expanded size, as declared (checked while reading)
@@ -132,7 +132,9 @@ public:
                                               const ArchiveLimits& limits = {},
                                               UnsafeEntryPolicy policy = UnsafeEntryPolicy::Refuse);
 
+    /// Moves an opened package; `other` is left empty.
     Archive(Archive&& other) noexcept;
+    /// Moves an opened package; `other` is left empty.
     Archive& operator=(Archive&& other) noexcept;
     Archive(const Archive&) = delete;
     Archive& operator=(const Archive&) = delete;

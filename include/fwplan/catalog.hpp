@@ -53,30 +53,32 @@ struct KnownLoad {
 
 /// A hardware revision from the label on a phone (`V08`, `V15`); ordered by number.
 struct HardwareRevision {
-    unsigned number = 0;
+    unsigned number = 0; ///< the number after the V
     /// Parses `V15`, `v15` or `15`.
     [[nodiscard]] static Result<HardwareRevision> parse(std::string_view text);
+    /// `V08`, `V15`: how the label prints it.
     [[nodiscard]] std::string str() const {
         return "V" + std::string(number < 10 ? "0" : "") + std::to_string(number);
     }
+    /// Orders by number: V08 < V15.
     friend auto operator<=>(const HardwareRevision&, const HardwareRevision&) = default;
 };
 
 /// When a rule applies to a step from one load to another. Every field is optional; an
 /// empty condition matches every step of the rule's families.
 struct StepCondition {
-    std::optional<Version> from_min;   ///< from ≥ this
-    std::optional<Version> from_max;   ///< from ≤ this
-    std::optional<Version> from_below; ///< from < this
-    std::optional<Version> to_min;     ///< to ≥ this
-    std::optional<Version> to_max;     ///< to ≤ this
-    std::optional<Version> to_below;   ///< to < this
-    std::optional<Protocol> from_protocol;
-    std::optional<Protocol> to_protocol;
-    std::optional<bool> protocol_change; ///< the step switches protocol (true) or not (false)
-    std::optional<bool> downgrade;       ///< to < from (true) or to > from (false)
-    std::string from_line;               ///< "MPP" or "enterprise" (78xx/88xx firmware line)
-    std::string to_line;
+    std::optional<Version> from_min;        ///< from ≥ this
+    std::optional<Version> from_max;        ///< from ≤ this
+    std::optional<Version> from_below;      ///< from < this
+    std::optional<Version> to_min;          ///< to ≥ this
+    std::optional<Version> to_max;          ///< to ≤ this
+    std::optional<Version> to_below;        ///< to < this
+    std::optional<Protocol> from_protocol;  ///< the protocol of the load the phone runs
+    std::optional<Protocol> to_protocol;    ///< the protocol of the load it is told to install
+    std::optional<bool> protocol_change;    ///< the step switches protocol (true) or not (false)
+    std::optional<bool> downgrade;          ///< to < from (true) or to > from (false)
+    std::string from_line;                  ///< "MPP" or "enterprise" (78xx/88xx firmware line)
+    std::string to_line;                    ///< as `from_line`, for the target
     std::vector<std::string> models;        ///< only these models (canonical numbers); empty: all
     std::optional<HardwareRevision> hw_min; ///< only phones of this hardware revision or later
 };
@@ -93,7 +95,7 @@ enum class EffectKind {
 
 /// One effect of a rule; a rule may have several (S-03's ladder is four forbids).
 struct RuleEffect {
-    EffectKind kind = EffectKind::Forbid;
+    EffectKind kind = EffectKind::Forbid; ///< what the effect does
     StepCondition when;                   ///< the steps (or, for Floor, the phones) it covers
     std::optional<Version> version;       ///< Prefer/Floor: the version; Fallback: the retry load
     std::optional<Protocol> protocol;     ///< Prefer/Fallback: the protocol, if fixed
@@ -109,9 +111,9 @@ struct Rule {
     std::string title;                 ///< one line
     std::string text;                  ///< what the source says, and what fwplan does with it
     std::vector<std::string> families; ///< family ids it covers (groups expanded)
-    Confidence confidence = Confidence::Inferred;
-    std::vector<std::string> sources; ///< URLs (or a citation where no URL exists)
-    std::vector<RuleEffect> effects;  ///< empty for notes that only inform
+    Confidence confidence = Confidence::Inferred; ///< of the rule as a whole
+    std::vector<std::string> sources;             ///< URLs (or a citation where no URL exists)
+    std::vector<RuleEffect> effects;              ///< empty for notes that only inform
 
     /// The confidence of one effect (its own, or the rule's).
     [[nodiscard]] Confidence confidence_of(const RuleEffect& effect) const {
@@ -139,14 +141,19 @@ public:
     /// Reads a catalog file and merges it.
     [[nodiscard]] Result<void> merge_file(const std::filesystem::path& path);
 
+    /// Every known load, ordered by family, then version.
     [[nodiscard]] const std::vector<KnownLoad>& loads() const noexcept { return loads_; }
+    /// Every rule, in catalog order.
     [[nodiscard]] const std::vector<Rule>& rules() const noexcept { return rules_; }
     /// The loads of a family, oldest first.
     [[nodiscard]] std::vector<const KnownLoad*> loads_of_family(std::string_view family) const;
     /// The rules that cover a family, in catalog order.
     [[nodiscard]] std::vector<const Rule*> rules_for_family(std::string_view family) const;
+    /// The catalog entry of a load, or nullptr.
     [[nodiscard]] const KnownLoad* find_load(const LoadId& id) const noexcept;
+    /// The catalog entry of a load given as text, or nullptr.
     [[nodiscard]] const KnownLoad* find_load(std::string_view id) const noexcept;
+    /// The rule with this ID (`J-01`), or nullptr.
     [[nodiscard]] const Rule* find_rule(std::string_view id) const noexcept;
     /// The family's final load in `protocol` (Table B), or nullptr.
     [[nodiscard]] const KnownLoad* final_load(std::string_view family, Protocol protocol) const;

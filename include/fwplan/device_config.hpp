@@ -12,8 +12,8 @@
 /// `<deviceProtocol>`. Comments, attributes, element order, processing instructions, CDATA,
 /// entity references and whitespace inside the root element are written back byte for
 /// byte. What pugixml does not keep, fwplan normalizes the same way every time:
-/// - attribute values are written in double quotes (a `"` inside a value that was in single
-///   quotes becomes `&quot;`); spacing inside tags is one space; `<a></a>` becomes `<a/>`;
+/// - attribute values are written in double quotes (a double quote inside a value that was in
+///   single quotes becomes `&quot;`); spacing inside tags is one space; `<a></a>` becomes `<a/>`;
 /// - between top-level nodes (XML declaration, comments, `<device>`) one line break in the
 ///   template's style (CRLF if the template uses CRLF, else LF), and one at the end if the
 ///   template ended with one; a UTF-8 byte-order mark is kept.
@@ -51,7 +51,7 @@
 ///         std::cerr << "warning: " << w.message << " [" << w.code << "]\n";
 ///     for (const fwplan::GeneratedFile& f : step->files)
 ///         if (auto written = fwplan::write_file_atomically(out_dir, f.name, f.content); !written)
-///             std::cerr << written.error().describe() << '\n';
+///             std::cerr << written.error().describe() << "\n";
 
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
@@ -198,8 +198,8 @@ struct GeneratedFile {
 
 /// The files of one configuration, and what the lints found.
 struct ConfigFiles {
-    std::vector<GeneratedFile> files;
-    std::vector<ConfigWarning> warnings;
+    std::vector<GeneratedFile> files;    ///< the files, each named for a flat TFTP root
+    std::vector<ConfigWarning> warnings; ///< what the lints found (never fatal)
 };
 /// The files of one phone at one step.
 using StepFiles = ConfigFiles;

@@ -55,7 +55,9 @@ struct Error {
 
 /// Shorthand constructors; `code` is appended to the `fwplan.` prefix.
 [[nodiscard]] Error bad_input(std::string code, std::string message);
+/// An I/O or environment failure (exit 4).
 [[nodiscard]] Error io_error(std::string code, std::string message);
+/// A negative answer to a well-formed request (exit 1).
 [[nodiscard]] Error not_possible(std::string code, std::string message);
 
 /// The process exit code DESIGN.md assigns to an error kind.
@@ -64,6 +66,7 @@ struct Error {
 /// Thrown by `Result::value()` when there is no value: a programmer error.
 class BadResultAccess : public std::logic_error {
 public:
+    /// Carries the error that was there instead of a value.
     explicit BadResultAccess(const Error& error)
         : std::logic_error("fwplan: value() on a failed result: " + error.describe()) {}
 };
@@ -74,34 +77,47 @@ public:
 template <typename T>
 class [[nodiscard]] Result {
 public:
+    /// A successful result holding `value`.
     Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}
+    /// A failed result holding `error`.
     Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}
 
+    /// True when there is a value.
     [[nodiscard]] bool ok() const noexcept { return state_.index() == 0; }
+    /// Same as `ok()`.
     explicit operator bool() const noexcept { return ok(); }
 
+    /// The value; throws `BadResultAccess` when there is none.
     [[nodiscard]] T& value() & {
         check();
         return std::get<0>(state_);
     }
+    /// The value; throws `BadResultAccess` when there is none.
     [[nodiscard]] const T& value() const& {
         check();
         return std::get<0>(state_);
     }
+    /// The value, moved out; throws `BadResultAccess` when there is none.
     [[nodiscard]] T&& value() && {
         check();
         return std::get<0>(std::move(state_));
     }
+    /// The error; throws `std::logic_error` on a successful result.
     [[nodiscard]] const Error& error() const {
         if (ok())
             throw std::logic_error("fwplan: error() on a successful result");
         return std::get<1>(state_);
     }
 
+    /// Same as `value()`.
     T& operator*() & { return value(); }
+    /// Same as `value()`.
     const T& operator*() const& { return value(); }
+    /// Same as `std::move(*this).value()`.
     T&& operator*() && { return std::move(*this).value(); }
+    /// Member access on the value; throws `BadResultAccess` when there is none.
     T* operator->() { return &value(); }
+    /// Member access on the value; throws `BadResultAccess` when there is none.
     const T* operator->() const { return &value(); }
 
 private:
@@ -116,11 +132,16 @@ private:
 template <>
 class [[nodiscard]] Result<void> {
 public:
+    /// Success.
     Result() = default;
+    /// Failure with `error`.
     Result(Error error) : error_(std::move(error)) {}
 
+    /// True on success.
     [[nodiscard]] bool ok() const noexcept { return !error_.has_value(); }
+    /// Same as `ok()`.
     explicit operator bool() const noexcept { return ok(); }
+    /// The error; throws `std::logic_error` on success.
     [[nodiscard]] const Error& error() const {
         if (ok())
             throw std::logic_error("fwplan: error() on a successful result");

@@ -52,15 +52,15 @@ struct WritePolicy {
 
 /// The result of one write.
 struct WriteResult {
-    WriteOutcome outcome = WriteOutcome::Created;
-    std::filesystem::path path;   ///< the file written (or left unchanged)
+    WriteOutcome outcome = WriteOutcome::Created; ///< what happened to the file
+    std::filesystem::path path;                   ///< the file written (or left unchanged)
     std::filesystem::path backup; ///< where the old file was kept; empty unless Replaced
 };
 
-/// Checks that `name` is a plain file name fwplan may create: not empty, not `.` or `..`,
-/// no `/`, `\`, NUL or other control character, not starting with `.` (hidden files and
-/// fwplan's own temporary files), at most 255 bytes. The error (`fwplan.file.bad-name`)
-/// quotes the name safely.
+/// Checks that `name` is a plain file name fwplan may create: not empty, not "." or "..",
+/// no slash or backslash, no NUL or other control character, not starting with a dot
+/// (hidden files and fwplan's own temporary files), at most 255 bytes. The error
+/// (`fwplan.file.bad-name`) quotes the name safely.
 [[nodiscard]] Result<void> check_file_name(std::string_view name);
 
 /// Writes `content` to `dir/name` as described in the file comment. `dir` must exist.

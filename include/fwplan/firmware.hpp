@@ -75,10 +75,10 @@ struct TermFile {
 
 /// One inspected entry.
 struct InspectedFile {
-    std::string entry;     ///< name inside the package (the file name for loose files)
-    std::string container; ///< the inner zip of a bundle, or empty
-    FileKind kind = FileKind::Other;
-    std::uint64_t size = 0;
+    std::string entry;                 ///< name inside the package (the file name for loose files)
+    std::string container;             ///< the inner zip of a bundle, or empty
+    FileKind kind = FileKind::Other;   ///< what the file is
+    std::uint64_t size = 0;            ///< its size in bytes
     SignedHeader envelope;             ///< kind None for unsigned files
     std::optional<LoadId> listed_by;   ///< for components: the load whose `.loads` names it
     std::size_t cnu_entries = 0;       ///< TNP `.sbn`: files in its CNU archive (0 if not read)
@@ -88,8 +88,8 @@ struct InspectedFile {
 
 /// Everything fwplan learned from one package.
 struct FirmwarePackage {
-    std::filesystem::path path;
-    ArchiveKind kind = ArchiveKind::Zip;
+    std::filesystem::path path;            ///< the package as given
+    ArchiveKind kind = ArchiveKind::Zip;   ///< zip, folder, installer, tar or loose file
     std::vector<InspectedFile> files;      ///< every entry, in the archive's order
     std::vector<PackageLoad> loads;        ///< sorted by load ID
     std::vector<TermFile> term_files;      ///< sorted by name

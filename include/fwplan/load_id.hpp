@@ -49,8 +49,11 @@ public:
     /// `8.5(2)`, `4.4`, `12.6`, `14.0(1)SR3`, `12.0(1)MN-113`. A missing maintenance number is 0.
     [[nodiscard]] static Result<Version> parse(std::string_view human);
 
+    /// The major number: 9 of 9.4(2)SR3.
     [[nodiscard]] std::uint32_t major() const noexcept { return major_; }
+    /// The minor number: 4 of 9.4(2)SR3.
     [[nodiscard]] std::uint32_t minor() const noexcept { return minor_; }
+    /// The maintenance number: 2 of 9.4(2)SR3.
     [[nodiscard]] std::uint32_t maintenance() const noexcept { return maintenance_; }
     /// The SR number, 0 when this is not a service release.
     [[nodiscard]] std::uint32_t service_release() const noexcept { return service_release_; }
@@ -67,6 +70,7 @@ public:
     /// Compares major, minor, maintenance, service release, the build blocks (numerically,
     /// a missing block sorts first) and finally the tag (as text, empty first).
     friend std::strong_ordering operator<=>(const Version& a, const Version& b);
+    /// Equal in every part compared by `<=>`.
     friend bool operator==(const Version& a, const Version& b) = default;
 
 private:
@@ -107,7 +111,9 @@ public:
     [[nodiscard]] const std::string& family() const noexcept { return family_; }
     /// The code as written in the ID (`41`, `8941_8945`, `78xx`); several can share a family.
     [[nodiscard]] const std::string& family_code() const noexcept { return family_code_; }
+    /// SCCP, SIP or MGCP (TERM loads are SCCP).
     [[nodiscard]] Protocol protocol() const noexcept { return protocol_; }
+    /// The version the ID encodes.
     [[nodiscard]] const Version& version() const noexcept { return version_; }
     /// The part before the version (`SIP41`, `sip78xx`, `P0S3`, `CP7921G`).
     [[nodiscard]] const std::string& prefix() const noexcept { return prefix_; }
@@ -119,6 +125,7 @@ public:
     /// The file the phone asks for: `<id>.loads` (`.LOADS` for wireless phones).
     [[nodiscard]] std::string loads_file_name() const;
 
+    /// The same raw text (`SIP41.8-5-2S` and `SCCP41.8-5-2S` differ).
     friend bool operator==(const LoadId& a, const LoadId& b) { return a.raw_ == b.raw_; }
     /// Orders by family, then version, then raw text: deterministic, and a family's loads
     /// come out oldest first.

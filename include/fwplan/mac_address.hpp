@@ -64,7 +64,9 @@ public:
     /// The 7940/7960 SIP per-phone file: `SIP008041AEFD7E.cnf`.
     [[nodiscard]] std::string sip_config_file_name() const;
 
+    /// Same six bytes.
     friend bool operator==(const MacAddress& a, const MacAddress& b) = default;
+    /// Orders by the bytes (the order of the upper-case hex form).
     friend std::strong_ordering operator<=>(const MacAddress& a, const MacAddress& b) = default;
 
 private:
@@ -73,7 +75,9 @@ private:
 
 } // namespace fwplan
 
-/// Hashes a MAC so it can key `std::unordered_map` / `std::unordered_set`.
+// Hashes a MAC so it can key std::unordered_map / std::unordered_set. (Hidden from the API
+// reference: doxygen cannot place a std:: specialization and reports it as an error.)
+/// @cond FWPLAN_STD_SPECIALIZATIONS
 template <>
 struct std::hash<fwplan::MacAddress> {
     std::size_t operator()(const fwplan::MacAddress& mac) const noexcept {
@@ -83,3 +87,4 @@ struct std::hash<fwplan::MacAddress> {
         return std::hash<std::uint64_t>{}(value);
     }
 };
+/// @endcond

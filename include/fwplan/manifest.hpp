@@ -76,10 +76,10 @@ struct ManifestComponent {
 
 /// A parsed `.loads` file.
 struct Manifest {
-    ManifestKind kind = ManifestKind::TnpList;
+    ManifestKind kind = ManifestKind::TnpList; ///< which body grammar the file follows
     /// The base name the file was given (directories of a path are dropped).
     std::string file_name;
-    SignedHeader envelope;
+    SignedHeader envelope; ///< the signed envelope around the body
     /// The load this manifest is; from the signed name (tag 14) when it names a load, else
     /// from `file_name`. Empty for term files.
     std::optional<LoadId> load;

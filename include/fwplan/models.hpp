@@ -60,7 +60,7 @@ struct ModelInfo {
     std::string_view display_name; ///< `Cisco IP Phone 7941G`
     std::string_view term_file;    ///< `term41.default.loads`; empty where none is known
     unsigned xml_default_number;   ///< NNN of `<loadInformationNNN>`; 0 where unknown
-    ConfigStyle config_style;
+    ConfigStyle config_style;      ///< which configuration files it reads
 
     /// The `termNN.default` stem without `.loads`, as XMLDefault sometimes names it.
     [[nodiscard]] std::string_view term_stem() const noexcept;

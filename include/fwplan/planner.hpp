@@ -54,26 +54,31 @@ struct PlanRequest {
 
 /// A rule that shaped a step, as the user sees it.
 struct RuleCitation {
-    std::string id;    ///< `J-01`
-    std::string title; ///< one line
-    Confidence confidence = Confidence::Inferred;
-    std::vector<std::string> sources; ///< URLs
-    std::string role;                 ///< why it is cited: see the constants below
-    std::string detail;               ///< for cautions: what to watch for
+    std::string id;                               ///< `J-01`
+    std::string title;                            ///< one line
+    Confidence confidence = Confidence::Inferred; ///< of the rule (or of the effect cited)
+    std::vector<std::string> sources;             ///< URLs
+    std::string role;                             ///< why it is cited: see the constants below
+    std::string detail;                           ///< for cautions: what to watch for
 
+    /// The rule forbids going from this step's start straight to the plan's target.
     static constexpr std::string_view kForbidsDirect = "forbids the direct step";
+    /// The rule names this step's load as the preferred bridge.
     static constexpr std::string_view kBridge = "names this load as the bridge";
+    /// The rule says this step works (its backing).
     static constexpr std::string_view kAllows = "allows this step";
+    /// The rule asks for care on this step; `detail` says what.
     static constexpr std::string_view kCaution = "caution";
+    /// A hardware floor that applies if the phone's revision is high enough (unknown).
     static constexpr std::string_view kFloor = "hardware floor";
 };
 
 /// What to try if a step fails in a known way (a COMMUNITY workaround such as J-08).
 struct Fallback {
-    std::string rule; ///< `J-08`
-    Confidence confidence = Confidence::Community;
-    std::string symptom;        ///< `AUTH FAIL`
-    std::string advice;         ///< what to do
+    std::string rule;                              ///< `J-08`
+    Confidence confidence = Confidence::Community; ///< how sure the workaround is
+    std::string symptom;                           ///< `AUTH FAIL`
+    std::string advice;                            ///< what to do
     std::optional<LoadId> load; ///< the load to try first, when the catalog has one
     std::string package;        ///< its package
 };
@@ -100,13 +105,13 @@ struct PlanStep {
 
 /// The chain from `from` to `to`. No steps means the phone already runs the target.
 struct Plan {
-    std::string model;  ///< canonical model number
-    std::string family; ///< family id
-    LoadId from;
-    LoadId to;
-    bool from_assumed = false; ///< no `from` was given: the oldest plausible load was used
-    std::vector<PlanStep> steps;
-    std::vector<std::string> notes;            ///< assumptions and warnings about the whole plan
+    std::string model;              ///< canonical model number
+    std::string family;             ///< family id
+    LoadId from;                    ///< the load the phone runs
+    LoadId to;                      ///< the load it ends on
+    bool from_assumed = false;      ///< no `from` was given: the oldest plausible load was used
+    std::vector<PlanStep> steps;    ///< in order; empty when the phone runs the target
+    std::vector<std::string> notes; ///< assumptions and warnings about the whole plan
     std::vector<std::string> missing_packages; ///< packages to download (not in `--firmware`)
 };
 
@@ -129,9 +134,12 @@ struct FleetPlans {
 /// concurrent `plan` calls once constructed.
 class Planner {
 public:
+    /// A planner over a copy of `catalog` and the loads the user has (`--firmware`).
     explicit Planner(const Catalog& catalog, std::vector<AvailableLoad> available = {});
     ~Planner();
+    /// Moves the planner (its cached graphs move with it).
     Planner(Planner&&) noexcept;
+    /// Moves the planner (its cached graphs move with it).
     Planner& operator=(Planner&&) noexcept;
 
     /// Plans one phone. Errors: an unknown model or a load of another family (BadInput); no

@@ -59,9 +59,9 @@ enum class HashAlgorithm { Unknown, Sha1, Sha256, Sha512 };
 /// What an envelope says about its file. Fields an envelope does not carry keep their
 /// defaults (an LE header has no signer; a `None` file has nothing but `body_size`).
 struct SignedHeader {
-    EnvelopeKind kind = EnvelopeKind::None;
+    EnvelopeKind kind = EnvelopeKind::None; ///< which envelope, if any
     std::uint8_t version_major = 0; ///< TLV tag 1: 1.0, 1.1 (Cisco) and 1.2 (ITL) are accepted
-    std::uint8_t version_minor = 0;
+    std::uint8_t version_minor = 0; ///< TLV tag 1, second byte
     /// Bytes before the body: the TLV tag-2 value (which includes the padding) or the LE
     /// `header_size`; 0 when there is no envelope.
     std::uint32_t header_length = 0;
@@ -88,8 +88,8 @@ struct SignedHeader {
 /// A whole signed file: its header and a view of the body inside the caller's bytes
 /// (valid as long as those bytes are).
 struct SignedFile {
-    SignedHeader header;
-    std::string_view body;
+    SignedHeader header;   ///< what the envelope says
+    std::string_view body; ///< the bytes after the envelope
 };
 
 /// Parses a file held whole in memory (`.loads`, term files, small components).
