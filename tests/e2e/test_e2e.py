@@ -610,9 +610,10 @@ class FwplanScenarios(E2ETest):
                          "--factory-default", factory_default)
         self.assertEqual(run.returncode, 0,
                          f"fwplan stage -> {run.returncode}\n{run.stdout}{run.stderr}")
-        # tftpd-hpa serves world-readable files only.
+        # tftpd-hpa serves world-readable files only. (Hidden bookkeeping is not for phones.)
         for path in self.root.rglob("*"):
-            if path.is_file() and not path.name.startswith("."):
+            hidden = any(part.startswith(".") for part in path.relative_to(self.root).parts)
+            if path.is_file() and not hidden:
                 self.assertTrue(path.stat().st_mode & stat.S_IROTH, f"{path} is not world-readable")
         sources = {}
         for package in self.PACKAGES:
