@@ -39,38 +39,26 @@ MacAddress from_digits(std::string_view digits) {
     return MacAddress(bytes);
 }
 
+// The hex digits of `text` when every character is either `separator` (exactly where
+// `is_separator_at` says) or a hex digit (everywhere else); empty otherwise.
+template <typename SeparatorAt>
+std::string digits_between(std::string_view text, char separator, SeparatorAt is_separator_at) {
+    std::string digits;
+    for (std::size_t i = 0; i < text.size(); ++i) {
+        if (is_separator_at(i) ? text[i] != separator : !is_hex(text[i]))
+            return {};
+        if (!is_separator_at(i))
+            digits += text[i];
+    }
+    return digits;
+}
+
 // The twelve digits of one of the separated forms, or empty when `text` is not one.
 std::string separated_digits(std::string_view text) {
-    std::string digits;
-    if (text.size() == 17) { // 00:80:41:ae:fd:7e or 00-80-41-ae-fd-7e
-        const char separator = text[2];
-        if (separator != ':' && separator != '-')
-            return {};
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            if (i % 3 == 2) {
-                if (text[i] != separator)
-                    return {};
-            } else if (is_hex(text[i])) {
-                digits += text[i];
-            } else {
-                return {};
-            }
-        }
-        return digits;
-    }
-    if (text.size() == 14) { // 0080.41ae.fd7e
-        for (std::size_t i = 0; i < text.size(); ++i) {
-            if (i == 4 || i == 9) {
-                if (text[i] != '.')
-                    return {};
-            } else if (is_hex(text[i])) {
-                digits += text[i];
-            } else {
-                return {};
-            }
-        }
-        return digits;
-    }
+    if (text.size() == 17 && (text[2] == ':' || text[2] == '-')) // 00:80:41:ae:fd:7e
+        return digits_between(text, text[2], [](std::size_t i) { return i % 3 == 2; });
+    if (text.size() == 14) // 0080.41ae.fd7e
+        return digits_between(text, '.', [](std::size_t i) { return i == 4 || i == 9; });
     return {};
 }
 

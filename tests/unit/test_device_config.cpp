@@ -1,6 +1,8 @@
 // device_config.hpp: a step changes only <loadInformation> and <deviceProtocol> of the
 // user's template and keeps the rest node for node; the built-in template registers; the
 // lints fire exactly when they should; XMLDefault and the 7940/7960 files are consistent.
+#include "test_support.hpp"
+
 #include <fwplan/device_config.hpp>
 
 #include <doctest/doctest.h>
@@ -53,17 +55,6 @@ std::string render(const DeviceTemplate& t, const char* id) {
     INFO((text ? std::string() : text.error().describe()));
     REQUIRE(text.ok());
     return *text;
-}
-
-std::string read_file(const fs::path& path) {
-    // A read loop, not istreambuf_iterator: GCC 12 -O2 warns about the latter
-    // (-Wnull-dereference inside libstdc++).
-    std::ifstream in(path, std::ios::binary);
-    std::string content;
-    char buffer[4096];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-        content.append(buffer, static_cast<std::size_t>(in.gcount()));
-    return content;
 }
 
 fs::path template_path(const char* name) {
@@ -480,7 +471,7 @@ TEST_CASE(
         REQUIRE(t.ok());
         CHECK(t->source_name() == template_path(s.file).string());
         CHECK(t->load_information() == s.load);
-        CHECK(render(*t, s.load) == read_file(template_path(s.file)));
+        CHECK(render(*t, s.load) == fwplan::test::read_file(template_path(s.file)));
     }
 }
 

@@ -1,6 +1,8 @@
 // file_writer.hpp: files appear whole or not at all, identical files are left alone,
 // different ones are refused unless forced (and then kept as a backup), and no name can
 // lead outside the folder.
+#include "test_support.hpp"
+
 #include <fwplan/file_writer.hpp>
 
 #include <doctest/doctest.h>
@@ -22,17 +24,6 @@ fs::path fresh_dir(const std::string& name) {
     fs::remove_all(dir);
     fs::create_directories(dir);
     return dir;
-}
-
-std::string read(const fs::path& path) {
-    // A read loop, not istreambuf_iterator: GCC 12 -O2 warns about the latter
-    // (-Wnull-dereference inside libstdc++).
-    std::ifstream in(path, std::ios::binary);
-    std::string content;
-    char buffer[4096];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-        content.append(buffer, static_cast<std::size_t>(in.gcount()));
-    return content;
 }
 
 void put(const fs::path& path, const std::string& content) {
@@ -92,7 +83,7 @@ TEST_CASE("a new file is created whole with mode 0644 whatever the umask") {
     CHECK(result.outcome == WriteOutcome::Created);
     CHECK(result.path == dir / "SEP008041AEFD7E.cnf.xml");
     CHECK(result.backup.empty());
-    CHECK(read(result.path) == "<device/>\n");
+    CHECK(fwplan::test::read_file(result.path) == "<device/>\n");
     CHECK(mode_of(result.path) == 0644U);
     CHECK(listing(dir) == std::set<std::string>{"SEP008041AEFD7E.cnf.xml"}); // no temp left
     CHECK(to_string(WriteOutcome::Created) == "created");
@@ -142,7 +133,7 @@ TEST_CASE("a different file is refused without force and stays as it was") {
         CHECK(error.hint.find("--force") != std::string::npos);
         CHECK(error.hint.find("SIPDefault.cnf.bak") != std::string::npos);
     }
-    CHECK(read(dir / "SIPDefault.cnf") == "image_version: P0S3-8-11-00\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "image_version: P0S3-8-11-00\n");
     CHECK(listing(dir) == std::set<std::string>{"SIPDefault.cnf"});
 }
 
@@ -155,16 +146,17 @@ TEST_CASE("force keeps the old file as a backup, numbered when a backup exists")
         written(write_file_atomically(dir, "SIP008041AEFD7E.cnf", "two\n", force));
     CHECK(first.outcome == WriteOutcome::Replaced);
     CHECK(first.backup == dir / "SIP008041AEFD7E.cnf.bak");
-    CHECK(read(dir / "SIP008041AEFD7E.cnf") == "two\n");
-    CHECK(read(dir / "SIP008041AEFD7E.cnf.bak") == "one\n");
+    CHECK(fwplan::test::read_file(dir / "SIP008041AEFD7E.cnf") == "two\n");
+    CHECK(fwplan::test::read_file(dir / "SIP008041AEFD7E.cnf.bak") == "one\n");
     CHECK(mode_of(dir / "SIP008041AEFD7E.cnf") == 0644U);
 
     const WriteResult second =
         written(write_file_atomically(dir, "SIP008041AEFD7E.cnf", "three\n", force));
     CHECK(second.backup == dir / "SIP008041AEFD7E.cnf.bak.1");
-    CHECK(read(dir / "SIP008041AEFD7E.cnf.bak") == "one\n"); // an old backup is never replaced
-    CHECK(read(dir / "SIP008041AEFD7E.cnf.bak.1") == "two\n");
-    CHECK(read(dir / "SIP008041AEFD7E.cnf") == "three\n");
+    CHECK(fwplan::test::read_file(dir / "SIP008041AEFD7E.cnf.bak") ==
+          "one\n"); // an old backup is never replaced
+    CHECK(fwplan::test::read_file(dir / "SIP008041AEFD7E.cnf.bak.1") == "two\n");
+    CHECK(fwplan::test::read_file(dir / "SIP008041AEFD7E.cnf") == "three\n");
 
     // Force does not make an identical file "replaced".
     CHECK(written(write_file_atomically(dir, "SIP008041AEFD7E.cnf", "three\n", force)).outcome ==
@@ -189,8 +181,8 @@ TEST_CASE("a link in the way is refused, and with force replaced without touchin
     CHECK(replaced.outcome == WriteOutcome::Replaced);
     CHECK(fs::is_symlink(dir / "SIPDefault.cnf.bak"));
     CHECK_FALSE(fs::is_symlink(dir / "SIPDefault.cnf"));
-    CHECK(read(dir / "SIPDefault.cnf") == "new\n");
-    CHECK(read(outside) == "do not touch\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "new\n");
+    CHECK(fwplan::test::read_file(outside) == "do not touch\n");
 }
 
 TEST_CASE("a folder of that name is never replaced") {
@@ -261,12 +253,12 @@ TEST_CASE("a forced write that fails half-way keeps the old file and makes no ba
         REQUIRE_FALSE(result.ok());
         CHECK(result.error().kind == ErrorKind::Io);
     }
-    CHECK(read(dir / "SIPDefault.cnf") == "old\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "old\n");
     CHECK(listing(dir) == std::set<std::string>{"SIPDefault.cnf"});
     // And once the disk has room again, the same call completes.
     CHECK(written(write_file_atomically(dir, "SIPDefault.cnf", big, {.force = true})).outcome ==
           WriteOutcome::Replaced);
-    CHECK(read(dir / "SIPDefault.cnf") == big);
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == big);
 }
 
 TEST_CASE("a missing output folder is an I/O error naming it") {
