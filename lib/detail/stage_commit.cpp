@@ -259,6 +259,21 @@ Result<Recovered> recover(int root_fd, const fs::path& root, StateIndex& state,
     return last;
 }
 
+namespace {
+// Still the file the stage put there: the same inode, and either the metadata the index
+// recorded after the stage or (when times changed) the same size and CRC-32. An edit in
+// place keeps the inode, so the inode alone does not tell.
+bool still_ours(int root_fd, const fs::path& root, const JournalEntry& e, const FileStat& now,
+                const StateIndex& state) {
+    if (!now.exists || !now.regular || now.inode != e.new_inode || now.size != e.size)
+        return false;
+    if (const StateRecord* r = state.match(e.name, now))
+        return r->crc32 == e.crc32;
+    auto sum = checksum_at(root_fd, e.name, root);
+    return sum && sum->size == e.size && sum->crc32 == e.crc32;
+}
+} // namespace
+
 Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& state) {
     auto top = open_dir_at(root_fd, kBackup, root);
     auto nothing = [&] {
@@ -293,9 +308,10 @@ Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& st
             auto now = stat_at(root_fd, e.name, root);
             if (!now)
                 return now.error();
+            const bool ours = still_ours(root_fd, root, e, *now, state);
             state.files.erase(e.name);
             if (!e.replace) {
-                if (now->exists && now->inode == e.new_inode) {
+                if (ours) {
                     if (::unlinkat(root_fd, e.name.c_str(), 0) != 0)
                         return system_error_at("stage.undo", root / e.name,
                                                "cannot remove the file", errno);
@@ -311,7 +327,7 @@ Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& st
             auto kept = stat_at(backup_fd->get(), e.name, backup_path);
             if (!kept)
                 return kept.error();
-            if (kept->exists && (!now->exists || now->inode == e.new_inode)) {
+            if (kept->exists && (!now->exists || ours)) {
                 if (::renameat(backup_fd->get(), e.name.c_str(), root_fd, e.name.c_str()) != 0)
                     return system_error_at("stage.undo", root / e.name,
                                            "cannot restore the old file", errno);
