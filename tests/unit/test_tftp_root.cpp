@@ -120,7 +120,8 @@ TEST_CASE("staging into an empty root: every file, whole, mode 0644, nothing lef
     CHECK_FALSE(r.stage_id.empty());
     CHECK(r.count(StageAction::Create) == 8);
     CHECK(visible(s.dir) == package_files(kSip942));
-    for (const auto& [name, bytes] : visible(s.dir)) {
+    for (const auto& file : visible(s.dir)) {
+        const std::string name = file.first;
         struct stat st {};
         REQUIRE(::stat((s.dir / name).c_str(), &st) == 0);
         CHECK_MESSAGE((st.st_mode & 07777) == 0644, name);
@@ -344,9 +345,13 @@ TEST_CASE("a stage killed at any step leaves whole files; the next run finishes 
 
         // Every name holds a whole file: the old one or the new one.
         const auto now = visible(root);
-        for (const auto& [name, bytes] : old_files)
+        for (const auto& file : old_files) {
+            const std::string name = file.first;
             CHECK_MESSAGE(now.count(name) == 1, name);
-        for (const auto& [name, bytes] : now) {
+        }
+        for (const auto& file : now) {
+            const std::string name = file.first;
+            const std::string& bytes = file.second;
             const bool is_old = old_files.count(name) != 0 && old_files.at(name) == bytes;
             const bool is_new = new_files.count(name) != 0 && new_files.at(name) == bytes;
             CHECK_MESSAGE((is_old || is_new), name);
