@@ -334,4 +334,98 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
            "\n";
 }
 
+namespace {
+
+ordered_json optional_load(const std::optional<LoadId>& load) {
+    return load ? ordered_json(load->str()) : ordered_json(nullptr);
+}
+
+ordered_json to_json(const StagedFile& f) {
+    return {{"name", f.name},
+            {"action", std::string(to_string(f.action))},
+            {"package", f.package},
+            {"entry", f.entry},
+            {"size", f.size},
+            {"crc32", f.crc32},
+            {"renamed_from", f.renamed_from},
+            {"term_for", optional_load(f.term_for)},
+            {"reason", f.reason}};
+}
+
+ordered_json files_json(const std::vector<StagedFile>& files) {
+    ordered_json out = ordered_json::array();
+    for (const StagedFile& f : files)
+        out.push_back(to_json(f));
+    return out;
+}
+
+} // namespace
+
+std::string stage(const StageReport& r, int indent) {
+    ordered_json conflicts = ordered_json::array();
+    for (const StageConflict& c : r.conflicts)
+        conflicts.push_back({{"name", c.name},
+                             {"term_file", c.term_file},
+                             {"candidates", c.candidates},
+                             {"message", c.message},
+                             {"hint", c.hint}});
+    ordered_json terms = ordered_json::array();
+    for (const TermChoice& t : r.term_files) {
+        ordered_json candidates = ordered_json::array();
+        for (const LoadId& id : t.candidates)
+            candidates.push_back(id.str());
+        terms.push_back({{"name", t.name},
+                         {"chosen", optional_load(t.chosen)},
+                         {"candidates", candidates},
+                         {"by_factory_default", t.by_factory_default}});
+    }
+    ordered_json out = {{"root", r.root.string()},
+                        {"stage_id", r.stage_id},
+                        {"dry_run", r.dry_run},
+                        {"committed", r.committed},
+                        {"counts",
+                         {{"create", r.count(StageAction::Create)},
+                          {"replace", r.count(StageAction::Replace)},
+                          {"skip", r.count(StageAction::Skip)},
+                          {"conflict", r.count(StageAction::Conflict)}}},
+                        {"files", files_json(r.files)},
+                        {"conflicts", conflicts},
+                        {"term_files", terms},
+                        {"notes", r.notes},
+                        {"resumed_stage", r.resumed_stage},
+                        {"resumed_files", files_json(r.resumed_files)}};
+    if (!r.conflicts.empty())
+        out["error"] = to_json(r.conflict_error());
+    return out.dump(indent) + "\n";
+}
+
+std::string undo(const UndoReport& r, int indent) {
+    ordered_json files = ordered_json::array();
+    for (const UndoneFile& f : r.files)
+        files.push_back({{"name", f.name}, {"action", f.action}, {"message", f.message}});
+    return ordered_json{{"root", r.root.string()}, {"stage_id", r.stage_id}, {"files", files}}.dump(
+               indent) +
+           "\n";
+}
+
+std::string check(const CheckReport& r, int indent) {
+    ordered_json findings = ordered_json::array();
+    for (const Finding& f : r.findings)
+        findings.push_back({{"code", f.code},
+                            {"severity", std::string(to_string(f.severity))},
+                            {"path", f.path},
+                            {"message", f.message}});
+    return ordered_json{{"root", r.root.string()},
+                        {"counts",
+                         {{"error", r.count(Severity::Error)},
+                          {"warning", r.count(Severity::Warning)},
+                          {"info", r.count(Severity::Info)}}},
+                        {"files", r.files},
+                        {"configs", r.configs},
+                        {"loads", r.loads},
+                        {"findings", findings}}
+               .dump(indent) +
+           "\n";
+}
+
 } // namespace fwplan::json

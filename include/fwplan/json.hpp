@@ -9,6 +9,7 @@
 #include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/tftp_root.hpp>
 
 #include <string>
 #include <vector>
@@ -48,5 +49,20 @@ namespace fwplan::json {
 /// (`id`, `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
 [[nodiscard]] std::string catalog(const Catalog& catalog,
                                   const std::vector<const FamilyInfo*>& families, int indent = 2);
+
+/// `fwplan stage`: `root`, `stage_id`, `dry_run`, `committed`, `counts` (`create`,
+/// `replace`, `skip`, `conflict`), `files[]` (`name`, `action`, `package`, `entry`, `size`,
+/// `crc32`, `renamed_from`, `term_for`, `reason`), `conflicts[]` (`name`, `term_file`,
+/// `candidates`, `message`, `hint`), `term_files[]` (`name`, `chosen`, `candidates`,
+/// `by_factory_default`), `notes`, `resumed_stage`, `resumed_files[]`; with `error` (as
+/// `error()`) when there are conflicts.
+[[nodiscard]] std::string stage(const StageReport& report, int indent = 2);
+
+/// `fwplan stage --undo`: `root`, `stage_id`, `files[]` with `name`, `action`, `message`.
+[[nodiscard]] std::string undo(const UndoReport& report, int indent = 2);
+
+/// `fwplan check`: `root`, `counts` (`error`, `warning`, `info`), `files`, `configs`,
+/// `loads`, and `findings[]` with `code`, `severity` (error|warning|info), `path`, `message`.
+[[nodiscard]] std::string check(const CheckReport& report, int indent = 2);
 
 } // namespace fwplan::json

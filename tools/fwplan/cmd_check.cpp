@@ -1,9 +1,59 @@
+// fwplan check: audit a TFTP root; findings grouped by severity, errors first. Exit 1 when
+// any finding is an error.
+
 #include "commands.hpp"
+#include "common.hpp"
+
+#include <fwplan/json.hpp>
+#include <fwplan/tftp_root.hpp>
+
+#include <ostream>
 
 namespace fwplan::cli {
 
-int run_check(const CheckOptions& /*options*/, Console& console) {
-    return not_yet("check", console);
+int run_check(const CheckOptions& options, Console& console) {
+    auto fail = [&](const Error& error) {
+        if (console.globals.json)
+            console.out() << json::error(error);
+        return console.fail(error);
+    };
+    auto catalog = load_catalog(console.globals);
+    if (!catalog)
+        return fail(catalog.error());
+    const Planner planner(*catalog);
+    fwplan::CheckOptions check_options;
+    check_options.planner = &planner;
+    check_options.firmware.assign(options.firmware.begin(), options.firmware.end());
+    auto report = check_root(options.root, check_options);
+    if (!report)
+        return fail(report.error());
+
+    if (console.globals.json) {
+        console.out() << json::check(*report);
+    } else {
+        std::ostream& out = console.out();
+        out << console.bold("Checked " + report->root.string()) << ": " << report->files
+            << " files, " << report->loads << " .loads, " << report->configs << " configs\n";
+        for (Severity severity : {Severity::Error, Severity::Warning, Severity::Info}) {
+            const std::size_t n = report->count(severity);
+            if (n == 0)
+                continue;
+            std::string title =
+                std::to_string(n) + " " + std::string(to_string(severity)) + (n == 1 ? "" : "s");
+            out << '\n'
+                << (severity == Severity::Error     ? console.red(title)
+                    : severity == Severity::Warning ? console.yellow(title)
+                                                    : console.bold(title))
+                << '\n';
+            for (const Finding& f : report->findings)
+                if (f.severity == severity)
+                    out << "  " << f.path << ": " << f.message << "  "
+                        << console.dim("[" + f.code + "]") << '\n';
+        }
+        if (report->findings.empty())
+            out << console.green("No problems found.") << '\n';
+    }
+    return report->has_errors() ? 1 : 0;
 }
 
 } // namespace fwplan::cli

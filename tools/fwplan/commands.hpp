@@ -49,8 +49,10 @@ struct EmitOptions {
 
 struct StageOptions {
     std::string tftp_root;
-    std::string factory_default;
+    std::vector<std::string> factory_defaults;
     bool dry_run = false;
+    bool force = false;
+    bool undo = false;
     std::vector<std::string> packages;
 };
 

@@ -120,17 +120,33 @@ int main(int argc, char** argv) {
     auto* cmd_stage = app.add_subcommand("stage", "Put firmware packages into a TFTP root, safely");
     cmd_stage->add_option("--tftp-root", stage.tftp_root, "The TFTP server's root folder")
         ->required();
-    cmd_stage->add_option("--factory-default", stage.factory_default,
-                          "The load a factory-reset phone should get when term files compete");
+    cmd_stage
+        ->add_option("--factory-default", stage.factory_defaults,
+                     "The load a factory-reset phone gets when term files compete "
+                     "(one per family; repeatable)")
+        ->allow_extra_args(false);
     cmd_stage->add_flag("--dry-run,-n", stage.dry_run, "Say what would happen; change nothing");
-    cmd_stage->add_option("packages", stage.packages, "Firmware zips or folders")->required();
-    cmd_stage->callback([&] { run = [&] { return run_stage(stage, console); }; });
+    cmd_stage->add_flag("--force", stage.force,
+                        "Replace differing files other than term files (kept for --undo)");
+    auto* undo =
+        cmd_stage->add_flag("--undo", stage.undo, "Take back the last stage into this root");
+    auto* stage_packages =
+        cmd_stage->add_option("packages", stage.packages, "Firmware zips or folders");
+    undo->excludes(stage_packages);
+    cmd_stage->callback([&] {
+        if (!stage.undo && stage.packages.empty())
+            throw CLI::ValidationError("stage", "give the packages to stage (or --undo)");
+        if (stage.undo && (stage.dry_run || stage.force || !stage.factory_defaults.empty()))
+            throw CLI::ValidationError("stage",
+                                       "--undo takes no --dry-run, --force or --factory-default");
+        run = [&] { return run_stage(stage, console); };
+    });
 
     CheckOptions check;
     auto* cmd_check = app.add_subcommand("check", "Audit a TFTP root for what breaks phones");
     cmd_check->add_option("root", check.root, "The TFTP root folder")->required();
-    cmd_check->add_option("--firmware", check.firmware,
-                          "Packages meant for this root (repeatable)");
+    cmd_check->add_option("--firmware", check.firmware, "Packages meant for this root (repeatable)")
+        ->allow_extra_args(false);
     cmd_check->callback([&] { run = [&] { return run_check(check, console); }; });
 
     GraphOptions graph;

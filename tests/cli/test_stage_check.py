@@ -1,0 +1,173 @@
+"""fwplan stage and fwplan check (issue 6): the Done-when scenario of two 7941 packages
+meeting in one TFTP root, the exit codes and the JSON shapes."""
+import os
+import stat
+import unittest
+import zipfile
+
+from clitest import TESTDATA, CliTest, fwplan
+
+PACKAGES = TESTDATA / "packages"
+SCCP = PACKAGES / "cmterm-7941_7961-sccp.8-5-2.zip"
+SIP = PACKAGES / "cmterm-7941_7961-sip.9-4-2SR3-1.zip"
+
+
+def naive_unzip(package, root):
+    """What people do: unzip every package into the root, folders flattened, the later one
+    silently overwriting files of the same name."""
+    with zipfile.ZipFile(package) as z:
+        for info in z.infolist():
+            if info.is_dir():
+                continue
+            (root / os.path.basename(info.filename)).write_bytes(z.read(info))
+
+
+def listing(root):
+    return sorted(p.relative_to(root).as_posix() for p in root.rglob("*"))
+
+
+class DoneWhen(CliTest):
+    def test_check_names_the_clash_of_a_naive_unzip(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        naive_unzip(SCCP, root)
+        naive_unzip(SIP, root)
+        run = fwplan("check", root)
+        self.assertExit(run, 0)  # several loads of a family is legitimate: a warning
+        self.assertIn("term41.default.loads", run.out)
+        self.assertIn("a factory-reset 7941 installs it", run.out)
+        self.assertIn("SCCP41.8-5-2S", run.out)
+        self.assertIn("fwplan.check.term-several-loads", run.out)
+
+        # Told which packages were meant for the root, the clash is an error.
+        run = fwplan("--json", "check", root, "--firmware", SCCP, "--firmware", SIP)
+        self.assertExit(run, 1)
+        findings = run.json()["findings"]
+        clash = [f for f in findings if f["code"] == "fwplan.check.term-clash"]
+        self.assertEqual(sorted(f["path"] for f in clash),
+                         ["term41.default.loads", "term61.default.loads"])
+        for f in clash:
+            self.assertEqual(f["severity"], "error")
+            self.assertIn("installs SIP41.9-4-2SR3-1S", f["message"])
+
+    def test_stage_without_factory_default_writes_nothing(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        run = fwplan("stage", "--tftp-root", root, SCCP, SIP)
+        self.assertExit(run, 1)
+        self.assertEqual(listing(root), [])
+        self.assertIn("SCCP41.8-5-2S", run.err)
+        self.assertIn("SIP41.9-4-2SR3-1S", run.err)
+        self.assertIn("--factory-default", run.err)
+        self.assertIn("nothing was written", run.err)
+
+        run = fwplan("--json", "stage", "--tftp-root", root, SCCP, SIP)
+        self.assertExit(run, 1)
+        doc = run.json()
+        self.assertFalse(doc["committed"])
+        self.assertEqual(doc["error"]["code"], "fwplan.stage.conflict")
+        names = sorted(c["name"] for c in doc["conflicts"])
+        self.assertEqual(names, ["term41.default.loads", "term61.default.loads"])
+        for c in doc["conflicts"]:
+            self.assertTrue(c["term_file"])
+            self.assertEqual(len(c["candidates"]), 2)
+        self.assertEqual(listing(root), [])
+
+    def test_stage_with_factory_default_then_check_is_clean(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        run = fwplan("stage", "--tftp-root", root, "--factory-default", "SIP41.9-4-2SR3-1S",
+                     SCCP, SIP)
+        self.assertExit(run, 0)
+        self.assertIn("created 14", run.out)
+        self.assertIn("term41.default.loads -> SIP41.9-4-2SR3-1S", run.out)
+        with zipfile.ZipFile(SIP) as z:
+            self.assertEqual((root / "term41.default.loads").read_bytes(),
+                             z.read("term41.default.loads"))
+        for path in root.iterdir():
+            if not path.name.startswith("."):
+                self.assertEqual(stat.S_IMODE(path.stat().st_mode), 0o644, path.name)
+
+        run = fwplan("--json", "check", root)
+        self.assertExit(run, 0)
+        doc = run.json()
+        self.assertEqual(doc["counts"]["error"], 0)
+        for f in doc["findings"]:
+            self.assertEqual(set(f), {"code", "severity", "path", "message"})
+            self.assertIn(f["severity"], ("error", "warning", "info"))
+
+        # Again: nothing to do.
+        run = fwplan("--json", "stage", "--tftp-root", root, "--factory-default",
+                     "SIP41.9-4-2SR3-1S", SCCP, SIP)
+        self.assertExit(run, 0)
+        doc = run.json()
+        self.assertFalse(doc["committed"])
+        self.assertEqual(doc["counts"], {"create": 0, "replace": 0, "skip": 14, "conflict": 0})
+
+        # Undo takes it all back.
+        run = fwplan("--json", "stage", "--tftp-root", root, "--undo")
+        self.assertExit(run, 0)
+        self.assertEqual({f["action"] for f in run.json()["files"]}, {"removed"})
+        self.assertEqual([p for p in listing(root) if not p.startswith(".")], [])
+        self.assertExit(fwplan("stage", "--tftp-root", root, "--undo"), 1)
+
+
+class Stage(CliTest):
+    def test_json_shape_and_dry_run(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        run = fwplan("--json", "stage", "--dry-run", "--tftp-root", root, SIP)
+        self.assertExit(run, 0)
+        doc = run.json()
+        self.assertTrue(doc["dry_run"])
+        self.assertEqual(doc["counts"]["create"], 8)
+        f = doc["files"][0]
+        for key in ("name", "action", "package", "entry", "size", "crc32", "renamed_from",
+                    "term_for", "reason"):
+            self.assertIn(key, f)
+        self.assertEqual(listing(root), [])
+
+    def test_differing_file_needs_force(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        (root / "apps41.9-4-2ES26.sbn").write_bytes(b"not the same")
+        run = fwplan("stage", "--tftp-root", root, SIP)
+        self.assertExit(run, 1)
+        self.assertIn("--force", run.err)
+        run = fwplan("stage", "--tftp-root", root, "--force", SIP)
+        self.assertExit(run, 0)
+        self.assertIn("replaced 1", run.out)
+
+    def test_bad_input_and_usage(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        self.assertExit(fwplan("stage", "--tftp-root", root, TESTDATA / "hostile/zip-slip.zip"), 3)
+        self.assertEqual(listing(root), [])
+        self.assertExit(fwplan("stage", "--tftp-root", root), 2)
+        self.assertExit(fwplan("stage", "--tftp-root", root, "--factory-default", "nonsense", SIP), 2)
+        self.assertExit(fwplan("stage", "--tftp-root", self.tmp / "missing", SIP), 4)
+
+
+class Check(CliTest):
+    def test_errors_come_first_and_exit_1(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        naive_unzip(SIP, root)
+        (root / "dsp41.9-4-2ES26.sbn").unlink()
+        (root / "SEP001122334455.cnf.xml").write_text(
+            "<device><loadInformation>SIP41.9-9-9S</loadInformation></device>")
+        run = fwplan("check", root)
+        self.assertExit(run, 1)
+        self.assertLess(run.out.index("error"), run.out.index("warning"))
+        run = fwplan("--json", "check", root)
+        codes = {f["code"] for f in run.json()["findings"]}
+        self.assertIn("fwplan.check.loads-missing-component", codes)
+        self.assertIn("fwplan.check.term-incomplete", codes)
+        self.assertIn("fwplan.check.config-unknown-load", codes)
+
+    def test_missing_root(self):
+        self.assertExit(fwplan("check", self.tmp / "missing"), 4)
+
+
+if __name__ == "__main__":
+    unittest.main()
