@@ -102,10 +102,10 @@ struct StageOptions {
     /// files standing for it win, and a term file of the root standing for another load is
     /// replaced (kept for undo).
     std::vector<LoadId> factory_defaults;
-    bool dry_run = false; ///< work out and report the plan; change nothing at all
-    bool force = false;   ///< replace differing files other than term files (kept for undo)
-    ArchiveLimits limits{};
-    unsigned threads = 2; ///< extraction workers (each with its own `Archive`); at least 1
+    bool dry_run = false;   ///< work out and report the plan; change nothing at all
+    bool force = false;     ///< replace differing files other than term files (kept for undo)
+    ArchiveLimits limits{}; ///< bounds on what the packages may expand to
+    unsigned threads = 2;   ///< extraction workers (each with its own `Archive`); at least 1
     /// The knowledge the conflict messages plan with (a reset phone's way to the other
     /// candidates); null: the built-in catalog.
     const Planner* planner = nullptr;
@@ -118,7 +118,7 @@ struct StageOptions {
 /// One file of the plan.
 struct StagedFile {
     std::string name; ///< the name in the root (the case the `.loads` asks for)
-    StageAction action = StageAction::Create;
+    StageAction action = StageAction::Create; ///< what staging does (or would do) with the file
     std::string package;            ///< the package it comes from (empty for a root-only file)
     std::string entry;              ///< the entry in that package (qualified for nested zips)
     std::uint64_t size = 0;         ///< bytes
@@ -130,8 +130,8 @@ struct StagedFile {
 
 /// A name two different files want.
 struct StageConflict {
-    std::string name; ///< the file in the root
-    bool term_file = false;
+    std::string name;       ///< the file in the root
+    bool term_file = false; ///< the clash is over a termNN.default.loads
     /// What competes: "SCCP41.8-5-2S (cmterm-7941_7961-sccp.8-5-2.zip)", "the root's file".
     std::vector<std::string> candidates;
     std::string message; ///< the whole story, including what each choice means
@@ -148,17 +148,18 @@ struct TermChoice {
 
 /// The outcome of `stage` (or its plan, for a dry run or when there are conflicts).
 struct StageReport {
-    std::filesystem::path root;
-    std::string stage_id; ///< the backup folder's name; empty when nothing was changed
-    bool dry_run = false;
-    bool committed = false;               ///< files were changed (false: nothing was written)
-    std::vector<StagedFile> files;        ///< every file of every package, sorted by name
+    std::filesystem::path root;    ///< the TFTP root
+    std::string stage_id;          ///< the backup folder's name; empty when nothing was changed
+    bool dry_run = false;          ///< true for --dry-run: nothing was written
+    bool committed = false;        ///< files were changed (false: nothing was written)
+    std::vector<StagedFile> files; ///< every file of every package, sorted by name
     std::vector<StageConflict> conflicts; ///< not empty: nothing was written
     std::vector<TermChoice> term_files;   ///< the term files the packages bring
     std::vector<std::string> notes;       ///< things to know (skipped Mac metadata, AUTH FAIL)
     /// An interrupted stage that was finished first (its id), and its files.
     std::string resumed_stage;
-    std::vector<StagedFile> resumed_files;
+    std::vector<StagedFile>
+        resumed_files; ///< the interrupted stage this run finished first, if any
 
     /// How many files have this action.
     [[nodiscard]] std::size_t count(StageAction action) const noexcept;
@@ -192,16 +193,16 @@ struct StageReport {
 
 /// One file put back by `undo_last_stage`.
 struct UndoneFile {
-    std::string name;
+    std::string name;    ///< the file, as named in the root
     std::string action;  ///< `removed` (it was created), `restored` (it was replaced), `kept`
     std::string message; ///< for `kept`: why it was left alone (changed since the stage)
 };
 
 /// What `undo_last_stage` did.
 struct UndoReport {
-    std::filesystem::path root;
-    std::string stage_id; ///< the stage undone
-    std::vector<UndoneFile> files;
+    std::filesystem::path root;    ///< the TFTP root
+    std::string stage_id;          ///< the stage undone
+    std::vector<UndoneFile> files; ///< what undo did with each file
 };
 
 /// Undoes the last stage that changed `root`: files it created are removed, files it
@@ -233,16 +234,16 @@ enum class Severity {
 
 /// One problem of a root. Codes are stable (`fwplan.check.*`, docs/findings.md).
 struct Finding {
-    std::string code; ///< e.g. `fwplan.check.term-incomplete`
-    Severity severity = Severity::Error;
-    std::string path; ///< the file concerned, relative to the root
-    std::string message;
+    std::string code;                    ///< e.g. `fwplan.check.term-incomplete`
+    Severity severity = Severity::Error; ///< error, warning or info
+    std::string path;                    ///< the file concerned, relative to the root
+    std::string message;                 ///< what is wrong and what it means for a phone
 };
 
 /// A phone the audit knows about (from an inventory): which configs it reads and what it
 /// runs now.
 struct InventoryPhone {
-    MacAddress mac;
+    MacAddress mac;                ///< the phone
     std::string model;             ///< as people type it (`find_model`)
     std::optional<LoadId> current; ///< the load it runs, when known
 };
@@ -268,13 +269,15 @@ struct CheckOptions {
 
 /// The audit's result.
 struct CheckReport {
-    std::filesystem::path root;
+    std::filesystem::path root;    ///< the TFTP root audited
     std::vector<Finding> findings; ///< errors first, then warnings, then infos; by path
     std::size_t files = 0;         ///< files looked at
     std::size_t configs = 0;       ///< configuration files read
     std::size_t loads = 0;         ///< `.loads` files read (term files included)
 
+    /// How many findings have this severity.
     [[nodiscard]] std::size_t count(Severity severity) const noexcept;
+    /// True when any finding is an error (the CLI exits 1).
     [[nodiscard]] bool has_errors() const noexcept { return count(Severity::Error) != 0; }
 };
 
