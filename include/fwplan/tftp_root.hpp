@@ -158,8 +158,7 @@ struct StageReport {
     std::vector<std::string> notes;       ///< things to know (skipped Mac metadata, AUTH FAIL)
     /// An interrupted stage that was finished first (its id), and its files.
     std::string resumed_stage;
-    std::vector<StagedFile>
-        resumed_files; ///< the interrupted stage this run finished first, if any
+    std::vector<StagedFile> resumed_files; ///< what finishing it changed
 
     /// How many files have this action.
     [[nodiscard]] std::size_t count(StageAction action) const noexcept;
