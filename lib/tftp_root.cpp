@@ -908,6 +908,12 @@ private:
         std::atomic<bool> failed{false};
         std::mutex mutex;
         std::optional<Error> first_error;
+        std::uint64_t total_bytes = 0;
+        std::uint64_t done_bytes = 0; // under `mutex`
+        for (const Job& job : jobs)
+            total_bytes += job.group->contents[*job.group->chosen].size;
+        if (options_.on_progress)
+            options_.on_progress(0, total_bytes);
         auto worker = [&] {
             std::map<std::size_t, Archive> archives;
             for (;;) {
@@ -924,6 +930,11 @@ private:
                     return;
                 }
                 job.new_inode = *inode;
+                if (options_.on_progress) {
+                    std::lock_guard<std::mutex> guard(mutex);
+                    done_bytes += job.group->contents[*job.group->chosen].size;
+                    options_.on_progress(done_bytes, total_bytes);
+                }
             }
         };
         const std::size_t count =

@@ -113,6 +113,9 @@ struct StageOptions {
     /// progress output, and for tests that stop a stage at every point to prove it can be
     /// finished.
     std::function<void(const StageStep&)> on_step;
+    /// Called as files are extracted, with the bytes written so far and the total to write
+    /// (from one thread at a time, possibly not the caller's): drives a progress bar.
+    std::function<void(std::uint64_t done, std::uint64_t total)> on_progress;
 };
 
 /// One file of the plan.

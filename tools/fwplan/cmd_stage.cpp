@@ -3,6 +3,7 @@
 
 #include "commands.hpp"
 #include "common.hpp"
+#include "progress.hpp"
 
 #include <fwplan/json.hpp>
 #include <fwplan/tftp_root.hpp>
@@ -150,8 +151,13 @@ int run_stage(const StageOptions& options, Console& console) {
         stage_options.on_step = [&](const StageStep& step) {
             console.info(std::string(step.what) + " " + std::string(step.name));
         };
+    ProgressBar progress(console, "staging", ProgressBar::Unit::Bytes);
+    stage_options.on_progress = [&](std::uint64_t done, std::uint64_t total) {
+        progress.update(done, total);
+    };
     std::vector<std::filesystem::path> packages(options.packages.begin(), options.packages.end());
     auto report = stage(options.tftp_root, packages, stage_options);
+    progress.finish();
     if (!report)
         return fail(report.error());
     if (console.globals.json)

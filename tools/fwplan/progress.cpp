@@ -10,13 +10,20 @@ constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
 constexpr int kWidth = 30;
 } // namespace
 
-ProgressBar::ProgressBar(Console& console, std::string label)
-    : console_(console), label_(std::move(label)), enabled_(console.progress_allowed()),
-      start_(std::chrono::steady_clock::now()), last_draw_(start_) {}
+ProgressBar::ProgressBar(Console& console, std::string label, Unit unit)
+    : console_(console), label_(std::move(label)), unit_(unit),
+      enabled_(console.progress_allowed()), start_(std::chrono::steady_clock::now()),
+      last_draw_(start_) {}
 
 ProgressBar::~ProgressBar() {
+    finish();
+}
+
+void ProgressBar::finish() {
     if (drawn_)
         console_.err() << "\r\x1b[2K" << std::flush; // leave a clean line for what follows
+    drawn_ = false;
+    enabled_ = false;
 }
 
 void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
@@ -35,9 +42,12 @@ void ProgressBar::draw(std::uint64_t done, std::uint64_t total) {
     const int filled = static_cast<int>(fraction * kWidth);
     std::string bar(static_cast<std::size_t>(filled), '#');
     bar.resize(kWidth, '.');
+    auto amount = [this](std::uint64_t n) {
+        return unit_ == Unit::Bytes ? std::to_string(n / 1000000) : std::to_string(n);
+    };
     console_.err() << "\r\x1b[2K" << label_ << " [" << bar << "] "
-                   << static_cast<int>(fraction * 100.0) << "% (" << done << "/" << total << ")"
-                   << std::flush;
+                   << static_cast<int>(fraction * 100.0) << "% (" << amount(done) << "/"
+                   << amount(total) << (unit_ == Unit::Bytes ? " MB)" : ")") << std::flush;
     drawn_ = true;
 }
 

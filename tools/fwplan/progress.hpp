@@ -13,18 +13,23 @@ namespace fwplan::cli {
 
 class ProgressBar {
 public:
-    ProgressBar(Console& console, std::string label);
+    /// What `update` counts: bytes are shown in MB, items as they are.
+    enum class Unit { Items, Bytes };
+    ProgressBar(Console& console, std::string label, Unit unit = Unit::Items);
     ~ProgressBar();
     ProgressBar(const ProgressBar&) = delete;
     ProgressBar& operator=(const ProgressBar&) = delete;
 
     /// Reports `done` of `total` units (bytes, phones); redraws at most ten times a second.
     void update(std::uint64_t done, std::uint64_t total);
+    /// Clears the bar (before the results are printed); later updates draw nothing.
+    void finish();
 
 private:
     void draw(std::uint64_t done, std::uint64_t total);
     Console& console_;
     std::string label_;
+    Unit unit_;
     bool enabled_;
     bool drawn_ = false;
     std::chrono::steady_clock::time_point start_;
