@@ -1,11 +1,19 @@
 #include "progress.hpp"
 
+#include <cstdlib>
 #include <ostream>
 
 namespace fwplan::cli {
 
 namespace {
-constexpr auto kQuietPeriod = std::chrono::milliseconds(500);
+// How long work runs before a bar appears; FWPLAN_PROGRESS_AFTER_MS changes it (the tests
+// set 0 to see the bar on small inputs).
+std::chrono::milliseconds quiet_period() {
+    if (const char* text = std::getenv("FWPLAN_PROGRESS_AFTER_MS");
+        text != nullptr && *text != '\0')
+        return std::chrono::milliseconds(std::strtol(text, nullptr, 10));
+    return std::chrono::milliseconds(500);
+}
 constexpr auto kRedrawEvery = std::chrono::milliseconds(100);
 constexpr int kWidth = 30;
 } // namespace
@@ -30,7 +38,8 @@ void ProgressBar::update(std::uint64_t done, std::uint64_t total) {
     if (!enabled_)
         return;
     const auto now = std::chrono::steady_clock::now();
-    if (now - start_ < kQuietPeriod || (drawn_ && now - last_draw_ < kRedrawEvery && done < total))
+    if (now - start_ < quiet_period() ||
+        (drawn_ && now - last_draw_ < kRedrawEvery && done < total))
         return;
     last_draw_ = now;
     draw(done, total);
