@@ -28,6 +28,12 @@ if(TARGET fwplan_exe)
         COMPONENT fwplan_Runtime)
 endif()
 
+# How to use the C API from Python, Go and PHP.
+install(FILES "${PROJECT_SOURCE_DIR}/examples/README.md"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples" COMPONENT fwplan_Development)
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/examples/python/fwplan_ctypes.py"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples/python" COMPONENT fwplan_Development)
+
 install(EXPORT fwplanTargets
     NAMESPACE fwplan::
     DESTINATION "${FWPLAN_INSTALL_CMAKEDIR}"
