@@ -12,6 +12,12 @@ namespace fwplan::json {
 namespace {
 using nlohmann::ordered_json;
 
+// Descriptive documents: a file name that is not UTF-8 (a Latin-1 name in a TFTP root) is
+// written with U+FFFD in place of the bad bytes instead of failing the whole document.
+std::string text_of(const ordered_json& doc, int indent) {
+    return doc.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
 ordered_json protocols_of(const FamilyInfo& family) {
     ordered_json out = ordered_json::array();
     for (Protocol p : {Protocol::Sccp, Protocol::Sip, Protocol::Mgcp})
@@ -62,7 +68,7 @@ ordered_json families_json(const std::vector<const FamilyInfo*>& families) {
 } // namespace
 
 std::string models(const std::vector<const FamilyInfo*>& families, int indent) {
-    return ordered_json{{"families", families_json(families)}}.dump(indent) + "\n";
+    return text_of(ordered_json{{"families", families_json(families)}}, indent);
 }
 
 namespace {
@@ -186,13 +192,13 @@ std::string plan(const Plan& p, int indent) {
                         {"steps", steps},
                         {"notes", p.notes},
                         {"missing_packages", p.missing_packages}};
-    return out.dump(indent) + "\n";
+    return text_of(out, indent);
 }
 
 std::string plan_failure(std::string_view model, std::string_view from, std::string_view to,
                          const Error& e, int indent) {
     ordered_json out = {{"model", model}, {"from", from}, {"to", to}, {"error", to_json(e)}};
-    return out.dump(indent) + "\n";
+    return text_of(out, indent);
 }
 
 namespace {
@@ -294,12 +300,11 @@ std::string inspect(const std::vector<FirmwarePackage>& packages,
     }
     for (const Error& e : failures)
         errors.push_back(to_json(e));
-    return ordered_json{{"files", files}, {"packages", list}, {"errors", errors}}.dump(indent) +
-           "\n";
+    return text_of(ordered_json{{"files", files}, {"packages", list}, {"errors", errors}}, indent);
 }
 
 std::string error(const Error& e, int indent) {
-    return ordered_json{{"error", to_json(e)}}.dump(indent) + "\n";
+    return text_of(ordered_json{{"error", to_json(e)}}, indent);
 }
 
 std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& families, int indent) {
@@ -332,9 +337,9 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                          {"text", rule.text},
                          {"effects", effects}});
     }
-    return ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}}
-               .dump(indent) +
-           "\n";
+    return text_of(
+        ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}},
+        indent);
 }
 
 Result<std::string> step_files(const StepFiles& step, int indent) {
@@ -354,10 +359,8 @@ Result<std::string> step_files(const StepFiles& step, int indent) {
     ordered_json warnings = ordered_json::array();
     for (const ConfigWarning& w : step.warnings)
         warnings.push_back({{"code", w.code}, {"message", w.message}, {"where", w.where}});
-    // Warnings quote template text; never let a stray byte there fail the whole document.
-    return ordered_json{{"files", files}, {"warnings", warnings}}.dump(
-               indent, ' ', false, ordered_json::error_handler_t::replace) +
-           "\n";
+    // Warnings quote template text; a stray byte there must not fail the whole document.
+    return text_of(ordered_json{{"files", files}, {"warnings", warnings}}, indent);
 }
 
 namespace {

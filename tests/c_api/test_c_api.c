@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #ifndef FWPLAN_TESTDATA_DIR
 #error "FWPLAN_TESTDATA_DIR must name the testdata folder"
@@ -120,6 +121,52 @@ static void test_inspect_a_hostile_zip_names_the_entry(void) {
     CHECK_STATUS(status, FWPLAN_BAD_INPUT, error);
     CHECK_STR_EQ(fwplan_error_entry(error), "jar41sip.9-4-2ES26.sbn");
     fwplan_error_free(error);
+}
+
+static int copy_file(const char* from, const char* to) {
+    char buffer[4096];
+    size_t size = 0;
+    FILE* in = fopen(from, "rb");
+    FILE* out = fopen(to, "wb");
+    int ok = in != NULL && out != NULL;
+    while (ok && (size = fread(buffer, 1, sizeof buffer, in)) > 0)
+        ok = fwrite(buffer, 1, size, out) == size;
+    if (in != NULL)
+        fclose(in);
+    if (out != NULL)
+        ok = fclose(out) == 0 && ok;
+    return ok;
+}
+
+/* A TFTP root with a Latin-1 file name: described (the name with U+FFFD), not an error. */
+static void test_inspect_a_folder_with_a_name_that_is_not_utf8(void) {
+    char folder[4096];
+    char path[4200];
+    char loads[4200];
+    mkdir(FWPLAN_TEST_TMPDIR, 0755);
+    snprintf(folder, sizeof folder, "%s/latin1-root", FWPLAN_TEST_TMPDIR);
+    mkdir(folder, 0755);
+    snprintf(path, sizeof path, "%s/B\xfcro.txt", folder);
+    snprintf(loads, sizeof loads, "%s/SIP41.8-5-4S.loads", folder);
+    CHECK(copy_file(path_of("loose/SIP41.8-5-4S.loads"), loads));
+    FILE* file = fopen(path, "wb");
+    CHECK(file != NULL);
+    if (file == NULL)
+        return;
+    fputs("notes\n", file);
+    fclose(file);
+
+    char* json = NULL;
+    fwplan_error* error = NULL;
+    fwplan_status status = fwplan_inspect(folder, &json, &error);
+    CHECK_STATUS(status, FWPLAN_OK, error);
+    CHECK_CONTAINS(json, "/B\xef\xbf\xbdro.txt\"");
+    CHECK_CONTAINS(json, "\"load\": \"SIP41.8-5-4S\"");
+    fwplan_string_free(json);
+    fwplan_error_free(error);
+    remove(path);
+    remove(loads);
+    rmdir(folder);
 }
 
 static void test_inspect_usage_errors(void) {
@@ -564,6 +611,7 @@ int main(void) {
     test_inspect_a_package();
     test_inspect_a_missing_file_is_io();
     test_inspect_a_hostile_zip_names_the_entry();
+    test_inspect_a_folder_with_a_name_that_is_not_utf8();
     test_inspect_usage_errors();
     test_plan_the_worked_example();
     test_plan_impossible_names_the_rule();

@@ -1,6 +1,7 @@
 // json.hpp: the SIP settings reader the C API takes (every key, defaults kept, typos and
-// wrong types refused with the key named) and the step-files document (files, warnings,
-// and content JSON cannot carry refused rather than altered).
+// wrong types refused with the key named), the step-files document (files, warnings, and
+// content JSON cannot carry refused rather than altered), and descriptive documents that
+// survive file names that are not UTF-8.
 #include <fwplan/json.hpp>
 
 #include <doctest/doctest.h>
@@ -138,4 +139,17 @@ TEST_CASE("step files as JSON") {
     CHECK(refused.error().code == "fwplan.config.not-utf8");
     CHECK(refused.error().file == "SIPDefault.cnf");
     CHECK(refused.error().offset == 15);
+}
+
+TEST_CASE("a file name that is not UTF-8 does not fail a descriptive document") {
+    FirmwarePackage package;
+    package.path = "/srv/tftp/B\xfcro";
+    package.kind = ArchiveKind::Folder;
+    Error error = bad_input("archive.not-found", "does not exist");
+    error.file = "/srv/tftp/B\xfcro/x.zip";
+    const auto inspected = nlohmann::json::parse(json::inspect({package}, {error}));
+    CHECK(inspected["packages"][0]["path"] == "/srv/tftp/B\xef\xbf\xbdro");
+    CHECK(inspected["errors"][0]["file"] == "/srv/tftp/B\xef\xbf\xbdro/x.zip");
+    const auto failed = nlohmann::json::parse(json::error(error));
+    CHECK(failed["error"]["file"] == "/srv/tftp/B\xef\xbf\xbdro/x.zip");
 }
