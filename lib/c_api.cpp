@@ -70,6 +70,8 @@ void give(fwplan_error** error_out, fwplan_error* error) noexcept {
         *error_out = error;
 }
 
+// The status of a failed call, and its error if the caller wants one. When memory runs out
+// while describing it, the call is an out-of-memory failure, and says so consistently.
 fwplan_status report(fwplan_error** error_out, const Error& error) noexcept {
     const fwplan_status status = status_for(error.kind);
     if (error_out != nullptr) {
@@ -78,6 +80,7 @@ fwplan_status report(fwplan_error** error_out, const Error& error) noexcept {
                                           error.hint, error.file, error.entry};
         } catch (...) {
             *error_out = &kOutOfMemory;
+            return FWPLAN_INTERNAL;
         }
     }
     return status;

@@ -77,7 +77,7 @@ extern "C" {
 #endif
 
 /// What a call came to. The numbers are the exit codes of the `fwplan` command line, so a
-/// tool that wraps fwplan can pass them on unchanged.
+/// tool that wraps fwplan can pass them on unchanged. An FFI declares the type as a C `int`.
 typedef enum fwplan_status {
     FWPLAN_OK = 0,           ///< success: the outputs are set
     FWPLAN_NOT_POSSIBLE = 1, ///< a well-formed request with a negative answer (no plan exists)
@@ -111,7 +111,9 @@ FWPLAN_C_API void fwplan_string_free(char* text) FWPLAN_NOEXCEPT;
 ///     }
 typedef struct fwplan_error fwplan_error;
 
-/// The status the failed call returned.
+/// The status the failed call returned. (When memory runs out, even while describing
+/// another failure, the call returns `FWPLAN_INTERNAL` with the error
+/// `fwplan.out-of-memory`, which exists in advance so that handing it out cannot fail.)
 FWPLAN_C_API fwplan_status fwplan_error_status(const fwplan_error* error) FWPLAN_NOEXCEPT;
 /// The stable, machine-readable code: `fwplan.plan.below-floor`, `fwplan.load-id.malformed`,
 /// `fwplan.archive.path-traversal`... Codes are never renamed once released.
