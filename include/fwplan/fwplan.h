@@ -21,7 +21,9 @@
 /// Rules that hold for every function:
 /// - No exception crosses this API and nothing aborts on bad input: a NULL where a value is
 ///   required is `FWPLAN_USAGE`, malformed data `FWPLAN_BAD_INPUT`, running out of memory or
-///   a bug `FWPLAN_INTERNAL`.
+///   a bug `FWPLAN_INTERNAL`. (A limit of the JSON library fwplan uses, nlohmann/json 3.11:
+///   if memory runs out inside its destructor, it calls `std::terminate`, nlohmann/json#4653.
+///   tests/c_api/test_c_api_oom.cpp makes every other allocation fail in turn.)
 /// - Output pointers (`json_out`, `planner_out`, ...) are set to NULL on entry, and to a
 ///   fresh object only when the status is `FWPLAN_OK`; on any other status there is nothing
 ///   to free but the error.
