@@ -10,7 +10,8 @@ install(DIRECTORY "${PROJECT_SOURCE_DIR}/include/fwplan" "${PROJECT_BINARY_DIR}/
     COMPONENT fwplan_Development
     FILES_MATCHING PATTERN "*.hpp" PATTERN "*.h")
 
-install(TARGETS fwplan_fwplan
+# fwplan::fwplan (static, C++) and fwplan::c (libfwplan_c.so, the C API of fwplan.h).
+install(TARGETS fwplan_fwplan fwplan_c
     EXPORT fwplanTargets
     RUNTIME COMPONENT fwplan_Runtime
     LIBRARY COMPONENT fwplan_Runtime NAMELINK_COMPONENT fwplan_Development
@@ -26,6 +27,12 @@ if(TARGET fwplan_exe)
     install(FILES "${docs}/_fwplan" DESTINATION "${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions"
         COMPONENT fwplan_Runtime)
 endif()
+
+# How to use the C API from Python, Go and PHP.
+install(FILES "${PROJECT_SOURCE_DIR}/examples/README.md"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples" COMPONENT fwplan_Development)
+install(PROGRAMS "${PROJECT_SOURCE_DIR}/examples/python/fwplan_ctypes.py"
+    DESTINATION "${CMAKE_INSTALL_DOCDIR}/examples/python" COMPONENT fwplan_Development)
 
 install(EXPORT fwplanTargets
     NAMESPACE fwplan::
@@ -54,6 +61,8 @@ else()
     set(FWPLAN_PC_INCLUDEDIR "\${prefix}/${CMAKE_INSTALL_INCLUDEDIR}")
 endif()
 configure_file("${CMAKE_CURRENT_LIST_DIR}/fwplan.pc.in" "${PROJECT_BINARY_DIR}/fwplan.pc" @ONLY)
-install(FILES "${PROJECT_BINARY_DIR}/fwplan.pc"
+# fwplan_c.pc: the C API, for cgo (`#cgo pkg-config: fwplan_c`) and Makefiles.
+configure_file("${CMAKE_CURRENT_LIST_DIR}/fwplan_c.pc.in" "${PROJECT_BINARY_DIR}/fwplan_c.pc" @ONLY)
+install(FILES "${PROJECT_BINARY_DIR}/fwplan.pc" "${PROJECT_BINARY_DIR}/fwplan_c.pc"
     DESTINATION "${CMAKE_INSTALL_LIBDIR}/pkgconfig"
     COMPONENT fwplan_Development)

@@ -1,13 +1,22 @@
+#include "detail/text.hpp"
+
 #include <fwplan/json.hpp>
 
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cstdint>
 
 namespace fwplan::json {
 
 namespace {
 using nlohmann::ordered_json;
+
+// Descriptive documents: a file name that is not UTF-8 (a Latin-1 name in a TFTP root) is
+// written with U+FFFD in place of the bad bytes instead of failing the whole document.
+std::string text_of(const ordered_json& doc, int indent) {
+    return doc.dump(indent, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
 
 ordered_json protocols_of(const FamilyInfo& family) {
     ordered_json out = ordered_json::array();
@@ -59,7 +68,7 @@ ordered_json families_json(const std::vector<const FamilyInfo*>& families) {
 } // namespace
 
 std::string models(const std::vector<const FamilyInfo*>& families, int indent) {
-    return ordered_json{{"families", families_json(families)}}.dump(indent) + "\n";
+    return text_of(ordered_json{{"families", families_json(families)}}, indent);
 }
 
 namespace {
@@ -183,13 +192,13 @@ std::string plan(const Plan& p, int indent) {
                         {"steps", steps},
                         {"notes", p.notes},
                         {"missing_packages", p.missing_packages}};
-    return out.dump(indent) + "\n";
+    return text_of(out, indent);
 }
 
 std::string plan_failure(std::string_view model, std::string_view from, std::string_view to,
                          const Error& e, int indent) {
     ordered_json out = {{"model", model}, {"from", from}, {"to", to}, {"error", to_json(e)}};
-    return out.dump(indent) + "\n";
+    return text_of(out, indent);
 }
 
 namespace {
@@ -291,12 +300,11 @@ std::string inspect(const std::vector<FirmwarePackage>& packages,
     }
     for (const Error& e : failures)
         errors.push_back(to_json(e));
-    return ordered_json{{"files", files}, {"packages", list}, {"errors", errors}}.dump(indent) +
-           "\n";
+    return text_of(ordered_json{{"files", files}, {"packages", list}, {"errors", errors}}, indent);
 }
 
 std::string error(const Error& e, int indent) {
-    return ordered_json{{"error", to_json(e)}}.dump(indent) + "\n";
+    return text_of(ordered_json{{"error", to_json(e)}}, indent);
 }
 
 std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& families, int indent) {
@@ -329,9 +337,186 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                          {"text", rule.text},
                          {"effects", effects}});
     }
-    return ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}}
-               .dump(indent) +
-           "\n";
+    return text_of(
+        ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}},
+        indent);
+}
+
+Result<std::string> step_files(const StepFiles& step, int indent) {
+    ordered_json files = ordered_json::array();
+    for (const GeneratedFile& file : step.files) {
+        if (const std::size_t bad = detail::find_invalid_utf8(file.content);
+            bad != std::string::npos) {
+            Error error = bad_input("config.not-utf8",
+                                    "the file is not UTF-8 (the template's encoding?), so JSON "
+                                    "cannot carry it unchanged");
+            error.file = file.name;
+            error.offset = bad;
+            return error.with_hint("save the template as UTF-8");
+        }
+        files.push_back({{"name", file.name}, {"shared", file.shared}, {"content", file.content}});
+    }
+    ordered_json warnings = ordered_json::array();
+    for (const ConfigWarning& w : step.warnings)
+        warnings.push_back({{"code", w.code}, {"message", w.message}, {"where", w.where}});
+    // Warnings quote template text; a stray byte there must not fail the whole document.
+    return text_of(ordered_json{{"files", files}, {"warnings", warnings}}, indent);
+}
+
+namespace {
+
+// Reading settings: each field says what it accepts, so errors can name the key and the
+// expected type, and unknown keys are refused.
+class SettingsReader {
+public:
+    explicit SettingsReader(std::string_view origin) : origin_(origin) {}
+
+    Result<void> read(const nlohmann::json& doc, SipSettings& out) const {
+        if (!doc.is_object())
+            return wrong("the document", "an object ({...})");
+        for (const auto& [key, value] : doc.items()) {
+            Result<void> ok = read_setting(key, value, out);
+            if (!ok)
+                return ok;
+        }
+        return {};
+    }
+
+private:
+    Result<void> read_setting(const std::string& key, const nlohmann::json& value,
+                              SipSettings& out) const {
+        if (key == "server")
+            return text(key, value, out.server);
+        if (key == "port")
+            return port(key, value, out.port);
+        if (key == "outbound_proxy")
+            return text(key, value, out.outbound_proxy);
+        if (key == "outbound_proxy_port")
+            return port(key, value, out.outbound_proxy_port);
+        if (key == "ntp_server")
+            return text(key, value, out.ntp_server);
+        if (key == "time_zone")
+            return text(key, value, out.time_zone);
+        if (key == "date_template")
+            return text(key, value, out.date_template);
+        if (key == "legacy_time_zone")
+            return text(key, value, out.legacy_time_zone);
+        if (key == "phone_label")
+            return text(key, value, out.phone_label);
+        if (key == "lines")
+            return list(key, value, out.lines, &SettingsReader::line);
+        if (key == "speed_dials")
+            return list(key, value, out.speed_dials, &SettingsReader::speed_dial);
+        return unknown(key, "server, port, outbound_proxy, outbound_proxy_port, ntp_server, "
+                            "time_zone, date_template, legacy_time_zone, phone_label, lines, "
+                            "speed_dials");
+    }
+
+    Result<void> line(const std::string& where, const nlohmann::json& value, SipLine& out) const {
+        if (!value.is_object())
+            return wrong(where, "an object ({\"name\": ...})");
+        for (const auto& [key, field] : value.items()) {
+            const std::string path = where + "." + key;
+            Result<void> ok = key == "name"            ? text(path, field, out.name)
+                              : key == "auth_name"     ? text(path, field, out.auth_name)
+                              : key == "auth_password" ? text(path, field, out.auth_password)
+                              : key == "display_name"  ? text(path, field, out.display_name)
+                              : key == "messages_number"
+                                  ? text(path, field, out.messages_number)
+                                  : unknown(path, "name, auth_name, "
+                                                  "auth_password, display_name, "
+                                                  "messages_number");
+            if (!ok)
+                return ok;
+        }
+        return {};
+    }
+
+    Result<void> speed_dial(const std::string& where, const nlohmann::json& value,
+                            SpeedDial& out) const {
+        if (!value.is_object())
+            return wrong(where, "an object ({\"label\": ..., \"number\": ...})");
+        for (const auto& [key, field] : value.items()) {
+            const std::string path = where + "." + key;
+            Result<void> ok = key == "label"    ? text(path, field, out.label)
+                              : key == "number" ? text(path, field, out.number)
+                                                : unknown(path, "label, number");
+            if (!ok)
+                return ok;
+        }
+        return {};
+    }
+
+    template <typename T>
+    Result<void> list(const std::string& key, const nlohmann::json& value, std::vector<T>& out,
+                      Result<void> (SettingsReader::*item)(const std::string&,
+                                                           const nlohmann::json&, T&) const) const {
+        if (!value.is_array())
+            return wrong(key, "an array ([...])");
+        out.clear();
+        for (std::size_t i = 0; i < value.size(); ++i) {
+            T element;
+            Result<void> ok = (this->*item)(key + "[" + std::to_string(i) + "]", value[i], element);
+            if (!ok)
+                return ok;
+            out.push_back(std::move(element));
+        }
+        return {};
+    }
+
+    Result<void> text(const std::string& key, const nlohmann::json& value, std::string& out) const {
+        if (!value.is_string())
+            return wrong(key, "a string");
+        out = value.get<std::string>();
+        return {};
+    }
+
+    Result<void> port(const std::string& key, const nlohmann::json& value, unsigned& out) const {
+        // Non-negative integer literals are "unsigned" in nlohmann; -1 and 5060.0 are not.
+        if (!value.is_number_unsigned() || value.get<std::uint64_t>() > 65535)
+            return wrong(key, "a whole number from 0 to 65535");
+        out = static_cast<unsigned>(value.get<std::uint64_t>());
+        return {};
+    }
+
+    [[nodiscard]] Error located(Error error) const {
+        error.file = origin_;
+        return error;
+    }
+
+    Result<void> wrong(const std::string& key, std::string_view expected) const {
+        return located(bad_input("settings.wrong-type", key + " must be " + std::string(expected)));
+    }
+
+    Result<void> unknown(const std::string& key, std::string_view known) const {
+        return located(bad_input("settings.unknown-key", "unknown key " + detail::quote(key))
+                           .with_hint("the keys are: " + std::string(known)));
+    }
+
+    std::string origin_;
+};
+
+} // namespace
+
+Result<SipSettings> parse_sip_settings(std::string_view text, std::string_view origin) {
+    nlohmann::json doc;
+    try {
+        doc = nlohmann::json::parse(text);
+    } catch (const nlohmann::json::parse_error& e) {
+        // what() is "[json.exception.parse_error.101] parse error at line 1, column 2: ...".
+        std::string what = e.what();
+        if (const std::size_t end = what.find("] ");
+            what.rfind("[json.", 0) == 0 && end != std::string::npos)
+            what.erase(0, end + 2);
+        Error error = bad_input("settings.not-json", "not JSON: " + what);
+        error.file = std::string(origin);
+        error.offset = e.byte == 0 ? 0 : e.byte - 1;
+        return error;
+    }
+    SipSettings settings;
+    if (auto ok = SettingsReader(origin).read(doc, settings); !ok)
+        return ok.error();
+    return settings;
 }
 
 namespace {

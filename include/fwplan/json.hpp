@@ -1,10 +1,22 @@
 #pragma once
 /// @file json.hpp
 /// Machine-readable renderings of fwplan's results, shared by the CLI's `--json` and the
-/// C API. Field names listed in DESIGN.md ("JSON field names that other tools will rely
-/// on") are a contract: fields may be added, never renamed.
+/// C API (fwplan.h), and the one JSON document fwplan reads: SIP settings, as the C API
+/// takes them. Field names listed in DESIGN.md ("JSON field names that other tools will rely
+/// on") are a contract: fields may be added, never renamed. JSON strings are Unicode: in
+/// these descriptive documents, bytes that are not UTF-8 (a Latin-1 file name in a TFTP
+/// root) are written as U+FFFD rather than failing the document; `step_files`, whose
+/// content must be exact, refuses them instead.
+///
+/// **Example**
+///
+///     auto settings = fwplan::json::parse_sip_settings(
+///         R"({"server": "192.168.178.1", "lines": [{"name": "620", "auth_password": "pw"}]})");
+///     if (!settings) { std::cerr << settings.error().describe() << '\n'; return 3; }
+///     auto tmpl = fwplan::DeviceTemplate::builtin_sip(*settings);
 
 #include <fwplan/catalog.hpp>
+#include <fwplan/device_config.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
@@ -12,6 +24,7 @@
 #include <fwplan/tftp_root.hpp>
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace fwplan::json {
@@ -64,5 +77,25 @@ namespace fwplan::json {
 /// `fwplan check`: `root`, `counts` (`error`, `warning`, `info`), `files`, `configs`,
 /// `loads`, and `findings[]` with `code`, `severity` (error|warning|info), `path`, `message`.
 [[nodiscard]] std::string check(const CheckReport& report, int indent = 2);
+
+/// The files of one step (`make_step_files`): `{"files": [{"name", "shared", "content"}],
+/// "warnings": [{"code", "message", "where"}]}`. JSON strings are Unicode, so a file whose
+/// bytes are not UTF-8 (a template saved as Latin-1) cannot be carried faithfully: that is
+/// an error (`fwplan.config.not-utf8`, naming the file and the offset) rather than altered
+/// content.
+[[nodiscard]] Result<std::string> step_files(const StepFiles& files, int indent = 2);
+
+/// Reads SIP settings from a JSON object whose keys are the field names of `SipSettings`:
+/// `server`, `port`, `outbound_proxy`, `outbound_proxy_port`, `ntp_server`, `time_zone`,
+/// `date_template`, `legacy_time_zone`, `phone_label` (strings, ports whole numbers
+/// 0..65535), `lines` (objects with the fields of `SipLine`) and `speed_dials` (objects
+/// with the fields of `SpeedDial`). Every key is optional; a missing one keeps the default
+/// of `SipSettings`. Errors (`origin` names the document in them): not JSON
+/// (`fwplan.settings.not-json`, with the offset), not an object, an unknown key (so a typo
+/// is not silently ignored: `fwplan.settings.unknown-key`) or a value of the wrong type or
+/// range (`fwplan.settings.wrong-type`). Values are not checked beyond their type here:
+/// `validate` (device_config.hpp) does that where the settings are used.
+[[nodiscard]] Result<SipSettings> parse_sip_settings(std::string_view text,
+                                                     std::string_view origin = "settings");
 
 } // namespace fwplan::json
