@@ -6,6 +6,7 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
 #include <functional>
@@ -15,6 +16,7 @@
 #include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <utility>
 
@@ -146,21 +148,49 @@ Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
     return {};
 }
 
-std::string temp_name(const std::string& name, unsigned attempt) {
+std::string temp_name(const std::string& name, unsigned attempt, pid_t pid) {
     static std::atomic<unsigned> counter{0};
     // Keep the temporary name within the 255-byte limit even for a long target name.
-    return "." + name.substr(0, 200) + ".fwplan-" + std::to_string(::getpid()) + "-" +
+    return "." + name.substr(0, 200) + ".fwplan-" + std::to_string(pid) + "-" +
            std::to_string(counter.fetch_add(1)) + "-" + std::to_string(attempt) + ".tmp";
 }
 
+// True when the process umask lets open(..., 0644) create a file with mode 0644, so no
+// fchmod is needed. Read from /proc (umask() itself would change it, which a library must
+// not do while other threads may create files); when it cannot be read, fchmod is used.
+bool umask_keeps_0644() {
+    std::FILE* status = std::fopen("/proc/self/status", "re");
+    if (status == nullptr)
+        return false;
+    char line[256];
+    bool keeps = false;
+    while (std::fgets(line, sizeof line, status) != nullptr) {
+        if (std::strncmp(line, "Umask:", 6) != 0)
+            continue;
+        char* end = nullptr;
+        const unsigned long mask = std::strtoul(line + 6, &end, 8);
+        keeps = end != line + 6 && (mask & kFileMode) == 0;
+        break;
+    }
+    std::fclose(status);
+    return keeps;
+}
+
+// How temporary files are made; decided once per batch.
+struct TempOptions {
+    bool sync = false;      // fsync the file before closing it
+    bool chmod = true;      // set mode 0644 explicitly (the umask would change it)
+    pid_t pid = ::getpid(); // part of the name
+};
+
 // Creates, fills and chmods a temporary file next to `name` and returns its name; with
-// `sync` also fsyncs it. On any failure the temporary file is removed again.
+// `options.sync` also fsyncs it. On any failure the temporary file is removed again.
 Result<std::string> fill_temp(int dir_fd, const std::string& name, std::string_view content,
-                              const fs::path& dir, bool sync) {
+                              const fs::path& dir, const TempOptions& options) {
     UniqueFd fd;
     std::string temp;
     for (unsigned attempt = 0; attempt < 100 && !fd; ++attempt) {
-        temp = temp_name(name, attempt);
+        temp = temp_name(name, attempt, options.pid);
         fd = UniqueFd(::openat(dir_fd, temp.c_str(),
                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
         if (!fd && errno != EEXIST)
@@ -177,9 +207,9 @@ Result<std::string> fill_temp(int dir_fd, const std::string& name, std::string_v
     if (auto ok = write_all(fd.get(), content, temp_path); !ok)
         return fail(ok.error());
     // The umask must not decide whether the TFTP server may read the file.
-    if (::fchmod(fd.get(), kFileMode) != 0)
+    if (options.chmod && ::fchmod(fd.get(), kFileMode) != 0)
         return fail(file_error("file.chmod", temp_path, "cannot set mode 0644", errno));
-    if (sync && ::fsync(fd.get()) != 0)
+    if (options.sync && ::fsync(fd.get()) != 0)
         return fail(file_error("file.sync", temp_path, "cannot flush the temporary file", errno));
     if (fd.close_checked() != 0)
         return fail(file_error("file.close", temp_path, "cannot close the temporary file", errno));
@@ -293,8 +323,13 @@ struct Folder {
     fs::path path;
     UniqueFd fd;
     dev_t device = 0;
-    bool renamed = false; // a file was moved into it: flush it at the end
+    bool default_acl = false; // new files get their mode from the ACL, not the umask
+    bool renamed = false;     // a file was moved into it: flush it at the end
 };
+
+bool has_default_acl(int dir_fd) {
+    return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
+}
 
 struct Staged {
     std::size_t folder = 0;
@@ -309,6 +344,7 @@ struct Staged {
 
 struct WriteBatch::Impl {
     WritePolicy policy;
+    TempOptions temp_options;
     std::vector<Folder> folders;
     std::map<std::string, std::size_t, std::less<>> folder_index;
     std::vector<Staged> staged;
@@ -326,7 +362,8 @@ struct WriteBatch::Impl {
         struct stat info {};
         if (::fstat(fd.get(), &info) != 0)
             return file_error("file.open-dir", dir, "cannot look at the output folder", errno);
-        folders.push_back(Folder{dir, std::move(fd), info.st_dev, false});
+        const bool acl = has_default_acl(fd.get());
+        folders.push_back(Folder{dir, std::move(fd), info.st_dev, acl, false});
         folder_index.emplace(key, folders.size() - 1);
         return folders.size() - 1;
     }
@@ -385,6 +422,7 @@ struct WriteBatch::Impl {
 
 WriteBatch::WriteBatch(WritePolicy policy) : impl_(std::make_unique<Impl>()) {
     impl_->policy = policy;
+    impl_->temp_options.chmod = !umask_keeps_0644();
 }
 
 WriteBatch::~WriteBatch() {
@@ -459,8 +497,10 @@ Result<WriteOutcome> WriteBatch::add(const fs::path& dir, std::string_view name_
                         "use --force to replace it (the old one is kept as " + name + ".bak)");
     }
 
-    const bool sync_now = impl_->staged.size() < kSyncEachLimit;
-    auto temp = fill_temp(dir_fd, name, content, dir, sync_now);
+    TempOptions temp_options = impl_->temp_options;
+    temp_options.sync = impl_->staged.size() < kSyncEachLimit;
+    temp_options.chmod = temp_options.chmod || impl_->folders[*folder_index].default_acl;
+    auto temp = fill_temp(dir_fd, name, content, dir, temp_options);
     if (!temp)
         return temp.error();
     const WriteOutcome outcome = exists ? WriteOutcome::Replaced : WriteOutcome::Created;
