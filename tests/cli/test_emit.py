@@ -270,6 +270,28 @@ class EmitFleet(CliTest):
         self.assertEqual(plan["planned"], 9)
         self.assertIn("column 8 'room' is not one fwplan reads", run.err)
 
+    def test_when_every_row_fails_nothing_is_written(self):
+        fleet = self.tmp / "bad.csv"
+        fleet.write_text("mac,model,load\n00:80:41:ae:fd,7941,SCCP41.8-3-1S\n"
+                         "00:80:41:ae:fd:7e,7999,SCCP41.8-3-1S\n")
+        out = self.tmp / "out"
+        run = fwplan("emit", "--fleet", fleet, "--out", out)
+        self.assertExit(run, 1)
+        self.assertIn("Nothing was written", run.out)
+        self.assertRegex(run.out, r"line 2 .*fwplan\.mac\.malformed")
+        self.assertRegex(run.out, r"line 3 .*fwplan\.model\.unknown")
+        self.assertFalse(out.exists())
+
+    def test_an_output_folder_with_a_trailing_slash(self):
+        fleet = self.tmp / "one.csv"
+        fleet.write_text("mac,model,load\n00:80:41:ae:fd:7e,7961,SCCP41.8-5-4S\n")
+        run = fwplan("--json", "emit", "--fleet", fleet, "--out", f"{self.tmp / 'out'}/")
+        self.assertExit(run, 0)
+        self.assertEqual(sorted(f["path"] for f in run.json()["files"]),
+                         ["plan.json", "plan.txt", "step-1-SIP41.9-4-2SR3-1S/FILES.txt",
+                          "step-1-SIP41.9-4-2SR3-1S/SEP008041AEFD7E.cnf.xml",
+                          "step-1-SIP41.9-4-2SR3-1S/XMLDefault.cnf.xml"])
+
     def test_an_unreadable_or_headless_csv_is_bad_input(self):
         utf16 = self.tmp / "utf16.csv"
         utf16.write_bytes("mac,model,load\n".encode("utf-16"))

@@ -216,11 +216,12 @@ TEST_CASE("each bad row is reported with the line it starts on and the others ar
         {11, "fwplan.fleet.missing-value"}, {12, "fwplan.config.bad-setting"},
         {14, "fwplan.fleet.csv-quote"},
     };
-    for (const auto& [line, code] : expected) {
+    for (const auto& entry : expected) {
+        const std::size_t line = entry.first; // not a structured binding: INFO captures it
         INFO("line " << line);
         const RowError* row = rejected_on(inv, line);
         REQUIRE(row != nullptr);
-        CHECK(row->error.code == code);
+        CHECK(row->error.code == entry.second);
         CHECK(row->error.file == "fleet.csv");
     }
     // The load-ID error of line 5 is LoadId::parse's own code; check it is one of its.

@@ -66,6 +66,11 @@ def tree_size(root):
     return files, size
 
 
+def remove(path):
+    # rm -rf: much faster than shutil.rmtree on 60,000 files.
+    subprocess.run(["rm", "-rf", str(path)], check=True)
+
+
 def timed(command):
     subprocess.run(["sync"], check=True)
     start = time.perf_counter()
@@ -96,7 +101,7 @@ def main():
     cp = ["cp", "-r", str(out), str(copy)]
 
     try:
-        shutil.rmtree(out, ignore_errors=True)
+        remove(out)
         subprocess.run(emit, check=True, stdout=subprocess.DEVNULL)
         plan = json.loads((out / "plan.json").read_text())
         steps = {m["model"]: m["by_steps"] for m in plan["models"]}
@@ -109,9 +114,9 @@ def main():
 
         emit_times, cp_times = [], []
         for _ in range(args.rounds):
-            shutil.rmtree(out, ignore_errors=True)
+            remove(out)
             emit_times.append(timed(emit))
-            shutil.rmtree(copy, ignore_errors=True)
+            remove(copy)
             cp_times.append(timed(cp))
 
         def show(name, times):
@@ -131,7 +136,7 @@ def main():
         return 0 if ratio <= 2.0 else 1
     finally:
         if args.workdir is None:
-            shutil.rmtree(work, ignore_errors=True)
+            remove(work)
 
 
 if __name__ == "__main__":

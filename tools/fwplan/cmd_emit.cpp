@@ -7,6 +7,7 @@
 #include <fwplan/fleet.hpp>
 #include <fwplan/json.hpp>
 
+#include <filesystem>
 #include <map>
 #include <ostream>
 
@@ -165,7 +166,10 @@ void print_written(const EmitReport& report, const std::string& out_dir, Console
 
 void print_report(const EmitReport& report, const std::string& out_dir, bool fleet, Console& c) {
     std::ostream& out = c.out();
-    print_written(report, out_dir, c);
+    if (report.files.empty())
+        out << c.bold("Nothing was written") << ": no phone could be planned.\n";
+    else
+        print_written(report, out_dir, c);
     if (!report.warnings.empty()) {
         out << '\n' << c.bold("Warnings") << '\n';
         for (const WarningSummary& w : report.warnings)
@@ -205,7 +209,9 @@ void print_report(const EmitReport& report, const std::string& out_dir, bool fle
         for (const ConfigWarning& note : report.notes)
             out << "  - " << note.message << '\n';
     }
-    out << "\nThe plan is in " << out_dir << "/plan.txt (and plan.json).\n";
+    if (!report.files.empty())
+        out << "\nThe plan is in " << (std::filesystem::path(out_dir) / "plan.txt").string()
+            << " (and plan.json).\n";
 }
 
 } // namespace
