@@ -527,7 +527,7 @@ std::string relative_to(const fs::path& path, const fs::path& base) {
 class Emitter {
 public:
     Emitter(const Planner& planner, const EmitOptions& options)
-        : planner_(planner), options_(options), batch_(options.policy) {}
+        : planner_(planner), options_(options), created_(), batch_(options.policy) {}
 
     Result<EmitReport> run(const Inventory& inventory);
 
@@ -551,8 +551,10 @@ private:
 
     const Planner& planner_;
     const EmitOptions& options_;
-    WriteBatch batch_;
+    // Declared before the batch so that, on an early return, the batch removes its
+    // temporary files before the folders it wrote them to are removed (when empty).
     CreatedFolders created_;
+    WriteBatch batch_;
     EmitReport report_;
     std::optional<SharedTemplate> shared_;
     std::map<FolderKey, FolderState> folders_;

@@ -7,11 +7,13 @@
 #include <doctest/doctest.h>
 
 #include <algorithm>
+#include <csignal>
 #include <filesystem>
 #include <fstream>
 #include <map>
 #include <set>
 #include <string>
+#include <sys/resource.h>
 #include <vector>
 
 using namespace fwplan;
@@ -573,6 +575,32 @@ TEST_CASE("one phone from code: defaults, and the round notes of a mixed round")
     const EmitReport twice = emit(inv, options_for(fresh_dir("one-twice") / "out"));
     REQUIRE(twice.failed.size() == 1);
     CHECK(twice.failed[0].error.code == "fwplan.fleet.duplicate-mac");
+}
+
+TEST_CASE("an I/O error half-way leaves no temporary file and no folder it made") {
+    const fs::path base = fresh_dir("io-error");
+    Result<EmitReport> report = bad_input("test.unset", "not run");
+    {
+        // Every write beyond 1 KiB fails with EFBIG, like a disk that fills up.
+        const auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+        struct rlimit previous {};
+        REQUIRE(::getrlimit(RLIMIT_FSIZE, &previous) == 0);
+        struct rlimit limit = previous;
+        limit.rlim_cur = 1024;
+        REQUIRE(::setrlimit(RLIMIT_FSIZE, &limit) == 0);
+        // Small files pass (the minimal template), so many are staged when plan.txt fails.
+        EmitOptions options = options_for(base / "out");
+        options.device_template = DeviceTemplate::from_file(fs::path(FWPLAN_TESTDATA_DIR) /
+                                                            "templates" / "7941-minimal.cnf.xml")
+                                      .value();
+        report = emit_configs(planner(), inventory(kMixedFleet), options);
+        ::setrlimit(RLIMIT_FSIZE, &previous);
+        std::signal(SIGXFSZ, previous_handler);
+    }
+    REQUIRE_FALSE(report.ok());
+    CHECK(report.error().kind == ErrorKind::Io);
+    CHECK(report.error().code == "fwplan.file.write");
+    CHECK(names_in(base).empty());
 }
 
 TEST_CASE("settings that break files stop the run before anything is written") {

@@ -23,6 +23,7 @@ second opinion.
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -71,11 +72,16 @@ def remove(path):
     subprocess.run(["rm", "-rf", str(path)], check=True)
 
 
-def timed(command):
+def timed(command, cpu):
+    """Wall time of one run; its CPU time (user + system, all threads) goes into `cpu`."""
     subprocess.run(["sync"], check=True)
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu.append((after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
+    return wall
 
 
 def main():
@@ -112,19 +118,20 @@ def main():
         print(f"fleet: {args.phones} phones x 3 steps ({'own lines' if not args.no_lines else 'shared template'}); "
               f"tree: {files} files, {size / 1e6:.1f} MB in {len(plan['folders'])} folders")
 
-        emit_times, cp_times = [], []
+        emit_times, cp_times, emit_cpu, cp_cpu = [], [], [], []
         for _ in range(args.rounds):
             remove(out)
-            emit_times.append(timed(emit))
+            emit_times.append(timed(emit, emit_cpu))
             remove(copy)
-            cp_times.append(timed(cp))
+            cp_times.append(timed(cp, cp_cpu))
 
-        def show(name, times):
+        def show(name, times, cpu):
             print(f"{name:12} median {statistics.median(times):7.3f} s   "
-                  f"min {min(times):7.3f} s   max {max(times):7.3f} s   ({len(times)} runs)")
+                  f"min {min(times):7.3f} s   max {max(times):7.3f} s   "
+                  f"(CPU median {statistics.median(cpu):6.3f} s; {len(times)} runs)")
 
-        show("fwplan emit", emit_times)
-        show("cp -r", cp_times)
+        show("fwplan emit", emit_times, emit_cpu)
+        show("cp -r", cp_times, cp_cpu)
         ratio = statistics.median(emit_times) / statistics.median(cp_times)
         print(f"ratio emit / cp -r (medians): {ratio:.2f} (goal: at most 2.00)")
 
