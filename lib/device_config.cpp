@@ -1,4 +1,5 @@
 #include "detail/sip_cnf.hpp"
+#include "detail/step_files.hpp"
 #include "detail/template_lint.hpp"
 #include "detail/text.hpp"
 #include "detail/xml_builders.hpp"
@@ -417,39 +418,41 @@ Result<std::string> DeviceTemplate::render(const LoadId& load, Protocol protocol
 
 // ---------------------------------------------------------------------------------------
 
-Result<StepFiles> make_step_files(const ModelInfo& model, const MacAddress& mac, const LoadId& load,
-                                  Protocol protocol, const DeviceTemplate& device_template,
-                                  const SipSettings& sip, const StepOptions& options) {
+namespace detail {
+
+Result<void> check_step(const ModelInfo& model, const LoadId& load, Protocol protocol) {
     if (load.family() != model.family)
         return load_model_mismatch(model, load);
     if (!offers(family_of(model), protocol))
         return bad_input("config.protocol-not-offered",
                          "there is no " + std::string(to_string(protocol)) + " firmware for the " +
                              std::string(model.number));
-    auto sep = device_template.render(load, protocol);
-    if (!sep)
-        return sep.error().in_file(device_template.source_name());
+    return {};
+}
 
+Result<StepFiles> assemble_step_files(const ModelInfo& model, const MacAddress& mac,
+                                      const LoadId& load, Protocol protocol, std::string sep,
+                                      std::vector<ConfigWarning> template_warnings,
+                                      const SipSettings& sip, const StepOptions& options) {
     StepFiles step;
-    step.files.push_back({mac.sep_config_file_name(), std::move(*sep), false});
-    step.warnings = device_template.lint(&model, protocol);
+    step.files.push_back({mac.sep_config_file_name(), std::move(sep), false});
+    step.warnings = std::move(template_warnings);
     for (ConfigWarning& warning : step.warnings)
         warning.where = mac.sep_config_file_name() + ": " + warning.where;
 
     if (model.config_style == ConfigStyle::SepXmlAndSipCnf) {
         if (auto ok = validate(sip); !ok)
             return ok.error();
-        if (auto ok = detail::check_cnf_values(sip); !ok)
+        if (auto ok = check_cnf_values(sip); !ok)
             return ok.error();
-        step.files.push_back({"SIPDefault.cnf", detail::sip_default_cnf(load, sip), true});
-        step.files.push_back({mac.sip_config_file_name(),
-                              detail::sip_mac_cnf(mac, load, sip, detail::line_buttons(model)),
-                              false});
+        step.files.push_back({"SIPDefault.cnf", sip_default_cnf(load, sip), true});
+        step.files.push_back(
+            {mac.sip_config_file_name(), sip_mac_cnf(mac, load, sip, line_buttons(model)), false});
         if (protocol == Protocol::Sip) {
-            if (auto os = detail::os79xx_txt(load))
+            if (auto os = os79xx_txt(load))
                 step.files.push_back({"OS79XX.TXT", std::move(*os), true});
         }
-        for (ConfigWarning& warning : detail::lint_cnf(model, sip, protocol)) {
+        for (ConfigWarning& warning : lint_cnf(model, sip, protocol)) {
             if (warning.where.rfind("SIP<MAC>.cnf", 0) == 0)
                 warning.where.replace(0, 12, mac.sip_config_file_name());
             step.warnings.push_back(std::move(warning));
@@ -458,6 +461,20 @@ Result<StepFiles> make_step_files(const ModelInfo& model, const MacAddress& mac,
     if (options.dial_plan)
         step.files.push_back({"dialplan.xml", empty_dial_plan(), true});
     return step;
+}
+
+} // namespace detail
+
+Result<StepFiles> make_step_files(const ModelInfo& model, const MacAddress& mac, const LoadId& load,
+                                  Protocol protocol, const DeviceTemplate& device_template,
+                                  const SipSettings& sip, const StepOptions& options) {
+    if (auto ok = detail::check_step(model, load, protocol); !ok)
+        return ok.error();
+    auto sep = device_template.render(load, protocol);
+    if (!sep)
+        return sep.error().in_file(device_template.source_name());
+    return detail::assemble_step_files(model, mac, load, protocol, std::move(*sep),
+                                       device_template.lint(&model, protocol), sip, options);
 }
 
 Result<ConfigFiles> make_xml_default(const std::vector<XmlDefaultEntry>& entries,

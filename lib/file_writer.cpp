@@ -6,11 +6,17 @@
 #include <cerrno>
 #include <cstdint>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <fcntl.h>
+#include <functional>
+#include <map>
 #include <memory>
+#include <set>
+#include <stdexcept>
 #include <string>
 #include <sys/stat.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 #include <utility>
 
@@ -142,65 +148,78 @@ Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
     return {};
 }
 
-// A temporary file in the target folder that removes itself unless committed.
-class TempFile {
-public:
-    TempFile(int dir_fd, std::string name) : dir_fd_(dir_fd), name_(std::move(name)) {}
-    TempFile(const TempFile&) = delete;
-    TempFile& operator=(const TempFile&) = delete;
-    ~TempFile() {
-        if (!committed_)
-            ::unlinkat(dir_fd_, name_.c_str(), 0);
-    }
-    [[nodiscard]] const std::string& name() const noexcept { return name_; }
-    void commit() noexcept { committed_ = true; }
-
-private:
-    int dir_fd_;
-    std::string name_;
-    bool committed_ = false;
-};
-
-std::string temp_name(const std::string& name, unsigned attempt) {
+std::string temp_name(const std::string& name, unsigned attempt, pid_t pid) {
     static std::atomic<unsigned> counter{0};
     // Keep the temporary name within the 255-byte limit even for a long target name.
-    return "." + name.substr(0, 200) + ".fwplan-" + std::to_string(::getpid()) + "-" +
+    return "." + name.substr(0, 200) + ".fwplan-" + std::to_string(pid) + "-" +
            std::to_string(counter.fetch_add(1)) + "-" + std::to_string(attempt) + ".tmp";
 }
 
-// Creates, fills, chmods and fsyncs the temporary file; the TempFile owns its removal.
-Result<void> fill_temp(int dir_fd, const std::string& name, std::string_view content,
-                       const fs::path& dir, std::unique_ptr<TempFile>& temp) {
+// True when the process umask lets open(..., 0644) create a file with mode 0644, so no
+// fchmod is needed. Read from /proc (umask() itself would change it, which a library must
+// not do while other threads may create files); when it cannot be read, fchmod is used.
+bool umask_keeps_0644() {
+    std::FILE* status = std::fopen("/proc/self/status", "re");
+    if (status == nullptr)
+        return false;
+    char line[256];
+    bool keeps = false;
+    while (std::fgets(line, sizeof line, status) != nullptr) {
+        if (std::strncmp(line, "Umask:", 6) != 0)
+            continue;
+        char* end = nullptr;
+        const unsigned long mask = std::strtoul(line + 6, &end, 8);
+        keeps = end != line + 6 && (mask & kFileMode) == 0;
+        break;
+    }
+    std::fclose(status);
+    return keeps;
+}
+
+// How temporary files are made; decided once per batch.
+struct TempOptions {
+    bool sync = false;      // fsync the file before closing it
+    bool chmod = true;      // set mode 0644 explicitly (the umask would change it)
+    pid_t pid = ::getpid(); // part of the name
+};
+
+// Creates, fills and chmods a temporary file next to `name` and returns its name; with
+// `options.sync` also fsyncs it. On any failure the temporary file is removed again.
+Result<std::string> fill_temp(int dir_fd, const std::string& name, std::string_view content,
+                              const fs::path& dir, const TempOptions& options) {
     UniqueFd fd;
+    std::string temp;
     for (unsigned attempt = 0; attempt < 100 && !fd; ++attempt) {
-        std::string candidate = temp_name(name, attempt);
-        fd = UniqueFd(::openat(dir_fd, candidate.c_str(),
+        temp = temp_name(name, attempt, options.pid);
+        fd = UniqueFd(::openat(dir_fd, temp.c_str(),
                                O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, kFileMode));
-        if (fd)
-            temp = std::make_unique<TempFile>(dir_fd, std::move(candidate));
-        else if (errno != EEXIST)
-            return file_error("file.create", dir / candidate, "cannot create a temporary file",
-                              errno);
+        if (!fd && errno != EEXIST)
+            return file_error("file.create", dir / temp, "cannot create a temporary file", errno);
     }
     if (!fd)
         return file_error("file.create", dir, "cannot find a free temporary file name", EEXIST);
-    const fs::path temp_path = dir / temp->name();
+    const fs::path temp_path = dir / temp;
+    auto fail = [&](Error error) -> Result<std::string> {
+        fd.reset();
+        ::unlinkat(dir_fd, temp.c_str(), 0);
+        return error;
+    };
     if (auto ok = write_all(fd.get(), content, temp_path); !ok)
-        return ok.error();
+        return fail(ok.error());
     // The umask must not decide whether the TFTP server may read the file.
-    if (::fchmod(fd.get(), kFileMode) != 0)
-        return file_error("file.chmod", temp_path, "cannot set mode 0644", errno);
-    if (::fsync(fd.get()) != 0)
-        return file_error("file.sync", temp_path, "cannot flush the temporary file", errno);
+    if (options.chmod && ::fchmod(fd.get(), kFileMode) != 0)
+        return fail(file_error("file.chmod", temp_path, "cannot set mode 0644", errno));
+    if (options.sync && ::fsync(fd.get()) != 0)
+        return fail(file_error("file.sync", temp_path, "cannot flush the temporary file", errno));
     if (fd.close_checked() != 0)
-        return file_error("file.close", temp_path, "cannot close the temporary file", errno);
-    return {};
+        return fail(file_error("file.close", temp_path, "cannot close the temporary file", errno));
+    return temp;
 }
 
 // Moves the temporary file to `name`, failing if `name` appeared meanwhile.
-Result<void> place_new(int dir_fd, const TempFile& temp, const std::string& name,
+Result<void> place_new(int dir_fd, const std::string& temp, const std::string& name,
                        const fs::path& path) {
-    if (::renameat2(dir_fd, temp.name().c_str(), dir_fd, name.c_str(), RENAME_NOREPLACE) == 0)
+    if (::renameat2(dir_fd, temp.c_str(), dir_fd, name.c_str(), RENAME_NOREPLACE) == 0)
         return {};
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP) {
         if (errno == EEXIST)
@@ -210,14 +229,14 @@ Result<void> place_new(int dir_fd, const TempFile& temp, const std::string& name
         return file_error("file.rename", path, "cannot move the new file into place", errno);
     }
     // Filesystems without RENAME_NOREPLACE: link() also refuses to replace.
-    if (::linkat(dir_fd, temp.name().c_str(), dir_fd, name.c_str(), 0) != 0) {
+    if (::linkat(dir_fd, temp.c_str(), dir_fd, name.c_str(), 0) != 0) {
         if (errno == EEXIST)
             return conflict("file.exists", path,
                             "'" + path.string() + "' appeared while fwplan was writing it",
                             "run fwplan again to compare it with what fwplan writes");
         return file_error("file.rename", path, "cannot move the new file into place", errno);
     }
-    ::unlinkat(dir_fd, temp.name().c_str(), 0);
+    ::unlinkat(dir_fd, temp.c_str(), 0);
     return {};
 }
 
@@ -290,32 +309,186 @@ Result<void> check_file_name(std::string_view name) {
     return {};
 }
 
-Result<WriteResult> write_file_atomically(const fs::path& dir, std::string_view name_view,
-                                          std::string_view content, const WritePolicy& policy) {
+// ---------------------------------------------------------------------------------------
+// WriteBatch
+
+namespace {
+
+// Up to this many staged files a batch fsyncs each one as it is written (cheap for a few,
+// and it flushes nothing but fwplan's own files); above it, one syncfs at commit flushes
+// them all at once instead of one journal commit per file.
+constexpr std::size_t kSyncEachLimit = 16;
+
+struct Folder {
+    fs::path path;
+    UniqueFd fd;
+    dev_t device = 0;
+    bool default_acl = false; // new files get their mode from the ACL, not the umask
+    bool renamed = false;     // a file was moved into it: flush it at the end
+};
+
+bool has_default_acl(int dir_fd) {
+    return ::fgetxattr(dir_fd, "system.posix_acl_default", nullptr, 0) > 0;
+}
+
+struct Staged {
+    std::size_t folder = 0;
+    std::string name;
+    std::string temp;
+    bool exists = false;    // replace (with a backup) rather than create
+    std::size_t result = 0; // index into the results
+    bool placed = false;    // renamed into place
+};
+
+} // namespace
+
+struct WriteBatch::Impl {
+    WritePolicy policy;
+    TempOptions temp_options;
+    std::vector<Folder> folders;
+    std::map<std::string, std::size_t, std::less<>> folder_index;
+    std::vector<Staged> staged;
+    std::set<std::pair<std::size_t, std::string>, std::less<>> names;
+    std::vector<WriteResult> results;
+    bool committed = false;
+
+    Result<std::size_t> folder(const fs::path& dir) {
+        const std::string key = dir.string();
+        if (auto it = folder_index.find(key); it != folder_index.end())
+            return it->second;
+        UniqueFd fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+        if (!fd)
+            return file_error("file.open-dir", dir, "cannot open the output folder", errno);
+        struct stat info {};
+        if (::fstat(fd.get(), &info) != 0)
+            return file_error("file.open-dir", dir, "cannot look at the output folder", errno);
+        const bool acl = has_default_acl(fd.get());
+        folders.push_back(Folder{dir, std::move(fd), info.st_dev, acl, false});
+        folder_index.emplace(key, folders.size() - 1);
+        return folders.size() - 1;
+    }
+
+    void remove_temporaries() noexcept {
+        for (Staged& s : staged)
+            if (!s.placed && !s.temp.empty()) {
+                ::unlinkat(folders[s.folder].fd.get(), s.temp.c_str(), 0);
+                s.temp.clear();
+            }
+    }
+
+    Result<void> flush_data() {
+        if (staged.size() <= kSyncEachLimit)
+            return {}; // each file was flushed when it was staged
+        std::set<dev_t> done;
+        for (const Staged& s : staged) {
+            const Folder& folder = folders[s.folder];
+            if (!done.insert(folder.device).second)
+                continue;
+            if (::syncfs(folder.fd.get()) != 0)
+                return file_error("file.sync", folder.path, "cannot flush the new files", errno);
+        }
+        return {};
+    }
+
+    Result<void> place(Staged& s) {
+        Folder& folder = folders[s.folder];
+        const int dir_fd = folder.fd.get();
+        WriteResult& result = results[s.result];
+        if (!s.exists) {
+            if (auto ok = place_new(dir_fd, s.temp, s.name, result.path); !ok)
+                return ok.error();
+        } else {
+            bool moved = false;
+            auto backup = keep_backup(dir_fd, s.name, folder.path, moved);
+            if (!backup)
+                return backup.error();
+            result.backup = folder.path / *backup;
+            if (::renameat(dir_fd, s.temp.c_str(), dir_fd, s.name.c_str()) != 0) {
+                const int saved = errno;
+                if (moved) // put the old file back where it was
+                    ::renameat(dir_fd, backup->c_str(), dir_fd, s.name.c_str());
+                else // the old file never moved: drop the extra link to it
+                    ::unlinkat(dir_fd, backup->c_str(), 0);
+                result.backup.clear();
+                return file_error("file.rename", result.path, "cannot move the new file into place",
+                                  saved);
+            }
+        }
+        s.placed = true;
+        folder.renamed = true;
+        return {};
+    }
+};
+
+WriteBatch::WriteBatch(WritePolicy policy) : impl_(std::make_unique<Impl>()) {
+    impl_->policy = policy;
+    impl_->temp_options.chmod = !umask_keeps_0644();
+}
+
+WriteBatch::~WriteBatch() {
+    abandon();
+}
+
+WriteBatch::WriteBatch(WriteBatch&&) noexcept = default;
+
+WriteBatch& WriteBatch::operator=(WriteBatch&& other) noexcept {
+    if (this != &other) {
+        abandon();
+        impl_ = std::move(other.impl_);
+    }
+    return *this;
+}
+
+void WriteBatch::abandon() noexcept {
+    if (impl_ && !impl_->committed)
+        impl_->remove_temporaries();
+}
+
+std::size_t WriteBatch::staged() const noexcept {
+    std::size_t count = 0;
+    for (const Staged& s : impl_->staged)
+        count += s.placed ? 0U : 1U;
+    return count;
+}
+
+Result<WriteOutcome> WriteBatch::add(const fs::path& dir, std::string_view name_view,
+                                     std::string_view content) {
+    if (impl_->committed)
+        throw std::logic_error("fwplan: WriteBatch::add after commit");
     if (auto ok = check_file_name(name_view); !ok)
         return ok.error();
+    auto folder_index = impl_->folder(dir);
+    if (!folder_index)
+        return folder_index.error();
     const std::string name(name_view);
     const fs::path path = dir / name;
+    if (impl_->names.count(std::pair(*folder_index, name)) != 0) {
+        Error error = bad_input("file.staged-twice",
+                                "'" + path.string() + "' was given twice to one batch of files");
+        error.kind = ErrorKind::Usage;
+        error.file = path.string();
+        return error;
+    }
+    const int dir_fd = impl_->folders[*folder_index].fd.get();
 
-    UniqueFd dir_fd(::open(dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
-    if (!dir_fd)
-        return file_error("file.open-dir", dir, "cannot open the output folder", errno);
-
-    auto entry = inspect(dir_fd.get(), name, path);
+    auto entry = inspect(dir_fd, name, path);
     if (!entry)
         return entry.error();
     if (entry->kind == EntryKind::Directory)
         return conflict("file.not-regular", path, "'" + path.string() + "' is a folder",
                         "remove or rename the folder, fwplan never replaces one");
     if (entry->kind == EntryKind::Regular) {
-        auto same = same_content(dir_fd.get(), name, path, content);
+        auto same = same_content(dir_fd, name, path, content);
         if (!same)
             return same.error();
-        if (*same)
-            return WriteResult{WriteOutcome::Unchanged, path, {}};
+        if (*same) {
+            impl_->names.emplace(*folder_index, name);
+            impl_->results.push_back(WriteResult{WriteOutcome::Unchanged, path, {}});
+            return WriteOutcome::Unchanged;
+        }
     }
     const bool exists = entry->kind != EntryKind::Missing;
-    if (exists && !policy.force) {
+    if (exists && !impl_->policy.force) {
         const std::string what = entry->kind == EntryKind::Regular
                                      ? "already exists with different content"
                                      : "exists and is a link or a special file";
@@ -324,33 +497,54 @@ Result<WriteResult> write_file_atomically(const fs::path& dir, std::string_view 
                         "use --force to replace it (the old one is kept as " + name + ".bak)");
     }
 
-    std::unique_ptr<TempFile> temp;
-    if (auto ok = fill_temp(dir_fd.get(), name, content, dir, temp); !ok)
-        return ok.error();
+    TempOptions temp_options = impl_->temp_options;
+    temp_options.sync = impl_->staged.size() < kSyncEachLimit;
+    temp_options.chmod = temp_options.chmod || impl_->folders[*folder_index].default_acl;
+    auto temp = fill_temp(dir_fd, name, content, dir, temp_options);
+    if (!temp)
+        return temp.error();
+    const WriteOutcome outcome = exists ? WriteOutcome::Replaced : WriteOutcome::Created;
+    impl_->names.emplace(*folder_index, name);
+    impl_->results.push_back(WriteResult{outcome, path, {}});
+    impl_->staged.push_back(
+        Staged{*folder_index, name, std::move(*temp), exists, impl_->results.size() - 1, false});
+    return outcome;
+}
 
-    WriteResult result{exists ? WriteOutcome::Replaced : WriteOutcome::Created, path, {}};
-    if (!exists) {
-        if (auto ok = place_new(dir_fd.get(), *temp, name, path); !ok)
-            return ok.error();
-    } else {
-        bool moved = false;
-        auto backup = keep_backup(dir_fd.get(), name, dir, moved);
-        if (!backup)
-            return backup.error();
-        result.backup = dir / *backup;
-        if (::renameat(dir_fd.get(), temp->name().c_str(), dir_fd.get(), name.c_str()) != 0) {
-            const int saved = errno;
-            if (moved) // put the old file back where it was
-                ::renameat(dir_fd.get(), backup->c_str(), dir_fd.get(), name.c_str());
-            else // the old file never moved: drop the extra link to it
-                ::unlinkat(dir_fd.get(), backup->c_str(), 0);
-            return file_error("file.rename", path, "cannot move the new file into place", saved);
-        }
-    }
-    temp->commit();
-    if (auto ok = sync_directory(dir_fd.get(), dir); !ok)
-        return ok.error();
-    return result;
+Result<std::vector<WriteResult>> WriteBatch::commit() {
+    if (impl_->committed)
+        throw std::logic_error("fwplan: WriteBatch::commit called twice");
+    auto fail = [&](const Error& error) -> Result<std::vector<WriteResult>> {
+        impl_->remove_temporaries();
+        impl_->committed = true;
+        for (const Folder& folder : impl_->folders) // what was placed stays: make it durable
+            if (folder.renamed)
+                (void)sync_directory(folder.fd.get(), folder.path);
+        return error;
+    };
+    if (auto ok = impl_->flush_data(); !ok)
+        return fail(ok.error());
+    for (Staged& s : impl_->staged)
+        if (auto ok = impl_->place(s); !ok)
+            return fail(ok.error());
+    impl_->committed = true;
+    for (const Folder& folder : impl_->folders)
+        if (folder.renamed)
+            if (auto ok = sync_directory(folder.fd.get(), folder.path); !ok)
+                return ok.error();
+    return std::move(impl_->results);
+}
+
+Result<WriteResult> write_file_atomically(const fs::path& dir, std::string_view name,
+                                          std::string_view content, const WritePolicy& policy) {
+    WriteBatch batch(policy);
+    auto outcome = batch.add(dir, name, content);
+    if (!outcome)
+        return outcome.error();
+    auto results = batch.commit();
+    if (!results)
+        return results.error();
+    return std::move(results->front());
 }
 
 Result<fs::path> create_subdirectory(const fs::path& parent, std::string_view name_view) {

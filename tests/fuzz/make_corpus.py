@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Writes the synthetic seed corpora of the signed_file and manifest fuzzers.
+"""Writes the synthetic seed corpora of the signed_file, manifest and fleet fuzzers.
 
 Every byte is made up here, following formats.md §1-§3 and §8 (no Cisco file is used).
 Run from anywhere; the output is deterministic, so re-running changes nothing:
@@ -141,6 +141,24 @@ def manifest_seeds():
     ]
 
 
+def fleet_seeds():
+    """Inventory CSVs: the shapes people export (CRLF, BOM, quoted fields, extra columns)
+    and the ways rows break."""
+    header = b"mac,model,load,target,hw_rev,line_name,display_name,password\r\n"
+    return [
+        header + b"00:80:41:ae:fd:7e,7941,SCCP41.8-3-1S,SIP,,620,Office,pw\r\n",
+        b"\xef\xbb\xbf" + header + b'0080.41ae.fd7f,CP-7941G,SCCP41.8-5-4S,,V05,621,"Hall, ""A""",x\r\n',
+        b"MAC;Model;Load\n00:19:e8:f4:12:34;7960;P0S3-05-3-00\n",
+        b"model,load,mac,note\n7960,P00308010200,001E4A5FBF14,\"two\nlines\"\n\n7942,SCCP42.8-3-1S,"
+        b"SEP001E4A5FBF15,\n",
+        header + b'00:80:41:ae:fd:80,7961,SCCP41.8-5-4S,SIP,,622,"never closed\r\n',
+        header + b"00:11:22:33:44,7999,SCCP41.8-3,SIP9,V,1,2\r\n00:80:41:ae:fd:7e,7941,x\"y,,,,,\r\n",
+        b"mac,model,load\n" + b"".join(b"00:80:41:00:00:%02x,7941,SCCP41.8-3-1S\n" % i
+                                       for i in range(40)),
+        b"mac,mac,load\n",
+    ]
+
+
 def write(name, seeds):
     folder = HERE / "corpus" / name
     folder.mkdir(parents=True, exist_ok=True)
@@ -154,3 +172,4 @@ def write(name, seeds):
 if __name__ == "__main__":
     write("signed_file", signed_file_seeds())
     write("manifest", manifest_seeds())
+    write("fleet", fleet_seeds())

@@ -284,3 +284,78 @@ TEST_CASE("create_subdirectory makes a folder once and refuses a file in the way
     fs::create_directory_symlink(dir / "step-1", dir / "step-3");
     CHECK_FALSE(create_subdirectory(dir, "step-3").ok()); // a link to a folder is not one
 }
+
+TEST_CASE("a batch shows nothing until commit, then every file whole") {
+    const fs::path dir = fresh_dir("batch");
+    fs::create_directory(dir / "step-1");
+    put(dir / "same.txt", "same\n");
+    WriteBatch batch;
+    // More files than a batch flushes one by one, so commit takes the syncfs path too.
+    for (int i = 0; i < 40; ++i) {
+        auto staged = batch.add(dir / "step-1", "SEP" + std::to_string(i) + ".cnf.xml",
+                                "<device>" + std::to_string(i) + "</device>\n");
+        REQUIRE(staged.ok());
+        CHECK(*staged == WriteOutcome::Created);
+    }
+    auto same = batch.add(dir, "same.txt", "same\n");
+    REQUIRE(same.ok());
+    CHECK(*same == WriteOutcome::Unchanged);
+    CHECK(batch.staged() == 40);
+    // Staged files are hidden temporaries: no final name exists yet.
+    for (const auto& entry : fs::directory_iterator(dir / "step-1"))
+        CHECK(entry.path().filename().string().front() == '.');
+
+    auto results = batch.commit();
+    REQUIRE(results.ok());
+    REQUIRE(results->size() == 41);
+    CHECK((*results)[0].path == dir / "step-1" / "SEP0.cnf.xml");
+    CHECK((*results)[0].outcome == WriteOutcome::Created);
+    CHECK((*results)[40].outcome == WriteOutcome::Unchanged);
+    CHECK(listing(dir / "step-1").size() == 40);
+    CHECK(read(dir / "step-1" / "SEP39.cnf.xml") == "<device>39</device>\n");
+    CHECK(mode_of(dir / "step-1" / "SEP39.cnf.xml") == 0644U);
+    for (const std::string& name : listing(dir / "step-1"))
+        CHECK(name.front() != '.'); // no temporary file left
+}
+
+TEST_CASE("a conflict in a batch stages nothing for that file; abandon removes the rest") {
+    const fs::path dir = fresh_dir("batch-conflict");
+    put(dir / "SIPDefault.cnf", "old\n");
+    {
+        WriteBatch batch;
+        REQUIRE(batch.add(dir, "SEP008041AEFD7E.cnf.xml", "<device/>\n").ok());
+        auto clash = batch.add(dir, "SIPDefault.cnf", "new\n");
+        REQUIRE_FALSE(clash.ok());
+        CHECK(clash.error().kind == ErrorKind::Conflict);
+        CHECK(clash.error().code == "fwplan.file.exists");
+        CHECK(batch.staged() == 1);
+        auto twice = batch.add(dir, "SEP008041AEFD7E.cnf.xml", "<device/>\n");
+        REQUIRE_FALSE(twice.ok());
+        CHECK(twice.error().code == "fwplan.file.staged-twice");
+        CHECK(twice.error().kind == ErrorKind::Usage);
+        batch.abandon();
+        CHECK(listing(dir) == std::set<std::string>{"SIPDefault.cnf"});
+    }
+    {
+        // Destroying a batch that was not committed abandons it as well.
+        WriteBatch batch;
+        REQUIRE(batch.add(dir, "OS79XX.TXT", "P003-8-12-00\r\n").ok());
+    }
+    CHECK(listing(dir) == std::set<std::string>{"SIPDefault.cnf"});
+    CHECK(read(dir / "SIPDefault.cnf") == "old\n");
+}
+
+TEST_CASE("a forced batch keeps backups of what it replaces") {
+    const fs::path dir = fresh_dir("batch-force");
+    put(dir / "SIPDefault.cnf", "old\n");
+    WriteBatch batch({.force = true});
+    auto staged = batch.add(dir, "SIPDefault.cnf", "new\n");
+    REQUIRE(staged.ok());
+    CHECK(*staged == WriteOutcome::Replaced);
+    CHECK(read(dir / "SIPDefault.cnf") == "old\n"); // not before commit
+    auto results = batch.commit();
+    REQUIRE(results.ok());
+    CHECK(results->front().backup == dir / "SIPDefault.cnf.bak");
+    CHECK(read(dir / "SIPDefault.cnf") == "new\n");
+    CHECK(read(dir / "SIPDefault.cnf.bak") == "old\n");
+}

@@ -1,9 +1,293 @@
+// fwplan emit: the options become an Inventory (one phone, or the --fleet CSV) and
+// EmitOptions; emit_configs (fleet.hpp) does the work; this file prints what it did.
+
 #include "commands.hpp"
+#include "common.hpp"
+
+#include <fwplan/fleet.hpp>
+#include <fwplan/json.hpp>
+
+#include <filesystem>
+#include <map>
+#include <ostream>
 
 namespace fwplan::cli {
 
-int run_emit(const EmitOptions& /*options*/, Console& console) {
-    return not_yet("emit", console);
+namespace {
+
+Error usage(std::string message) {
+    Error error = bad_input("cli.usage", std::move(message));
+    error.kind = ErrorKind::Usage;
+    return error;
+}
+
+// The SIP settings of the built-in template and the 7940/7960 files, from the options.
+// Passwords come only from a file or an environment variable, never from the command line.
+Result<SipSettings> sip_settings(const EmitOptions& o) {
+    SipSettings sip;
+    sip.server = o.sip_server;
+    sip.port = static_cast<unsigned>(o.sip_port);
+    sip.outbound_proxy = o.outbound_proxy;
+    sip.ntp_server = o.ntp_server;
+    if (!o.time_zone.empty())
+        sip.time_zone = o.time_zone;
+    if (!o.password_file.empty() && !o.password_env.empty())
+        return usage("give the password with --password-file or --password-env, not both");
+    SipLine line;
+    line.name = o.line_name;
+    line.auth_name = o.auth_name;
+    line.display_name = o.display_name;
+    line.messages_number = o.messages_number;
+    if (!o.password_file.empty()) {
+        auto password = read_password_file(o.password_file);
+        if (!password)
+            return password.error();
+        line.auth_password = std::move(*password);
+    } else if (!o.password_env.empty()) {
+        auto password = read_password_env(o.password_env);
+        if (!password)
+            return password.error();
+        line.auth_password = std::move(*password);
+    }
+    if (!line.name.empty() || !line.auth_name.empty() || !line.display_name.empty() ||
+        !line.messages_number.empty() || !line.auth_password.empty())
+        sip.lines.push_back(std::move(line));
+    for (const std::string& dial : o.speed_dials) {
+        const std::size_t equals = dial.find('=');
+        if (equals == std::string::npos || equals == 0 || equals + 1 == dial.size())
+            return usage("--speed-dial '" + dial + "' is not of the form label=number");
+        sip.speed_dials.push_back({dial.substr(0, equals), dial.substr(equals + 1)});
+    }
+    if (auto ok = validate(sip); !ok)
+        return ok.error();
+    return sip;
+}
+
+// The one phone of `--mac`: bad values here are errors of the command, not rows.
+Result<Inventory> single_phone(const EmitOptions& o) {
+    Phone phone;
+    auto mac = MacAddress::parse(o.mac);
+    if (!mac)
+        return mac.error();
+    phone.mac = *mac;
+    auto model = find_model(o.plan.model);
+    if (!model)
+        return model.error();
+    phone.model = *model;
+    auto from = optional_load_id(o.plan.from, "--from");
+    if (!from)
+        return from.error();
+    phone.from = *from;
+    if (!o.plan.hw_rev.empty()) {
+        auto hw = HardwareRevision::parse(o.plan.hw_rev);
+        if (!hw)
+            return hw.error();
+        phone.hw_rev = *hw;
+    }
+    Inventory inventory;
+    inventory.source = "--mac";
+    inventory.rows = 1;
+    inventory.phones.push_back(std::move(phone));
+    return inventory;
+}
+
+Result<fwplan::EmitOptions> emit_options(const EmitOptions& o) {
+    fwplan::EmitOptions options;
+    options.out_dir = o.out_dir;
+    options.policy.force = o.force;
+    options.dial_plan = o.dialplan;
+    auto to = optional_load_id(o.plan.to, "--to");
+    if (!to)
+        return to.error();
+    options.default_to = *to;
+    if (!o.plan.to_protocol.empty())
+        options.default_to_protocol = parse_protocol(o.plan.to_protocol).value();
+    auto sip = sip_settings(o);
+    if (!sip)
+        return sip.error();
+    options.sip = std::move(*sip);
+    if (!o.template_file.empty()) {
+        auto loaded = DeviceTemplate::from_file(o.template_file);
+        if (!loaded)
+            return loaded.error();
+        options.device_template = std::move(*loaded);
+    }
+    return options;
+}
+
+struct FolderCounts {
+    std::map<WriteOutcome, std::size_t> outcomes;
+    std::vector<const EmittedFile*> files;
+};
+
+std::string counts_text(const FolderCounts& counts) {
+    std::string out;
+    for (WriteOutcome outcome :
+         {WriteOutcome::Created, WriteOutcome::Unchanged, WriteOutcome::Replaced}) {
+        auto it = counts.outcomes.find(outcome);
+        if (it == counts.outcomes.end())
+            continue;
+        out += (out.empty() ? "" : ", ") + std::to_string(it->second) + " " +
+               std::string(to_string(outcome));
+    }
+    return out;
+}
+
+void print_written(const EmitReport& report, const std::string& out_dir, Console& c) {
+    std::ostream& out = c.out();
+    // Files grouped by their folder ("" for plan.txt and plan.json in the output folder).
+    std::map<std::string, FolderCounts> by_folder;
+    for (const EmittedFile& file : report.files) {
+        const std::size_t slash = file.path.find('/');
+        FolderCounts& counts =
+            by_folder[slash == std::string::npos ? std::string() : file.path.substr(0, slash)];
+        ++counts.outcomes[file.outcome];
+        counts.files.push_back(&file);
+    }
+    // Every file is listed when there are few (one phone) or with -v.
+    const bool list_files = report.files.size() <= 40 || c.globals.verbose > 0;
+    out << c.bold("Wrote " + out_dir) << ": " << report.folders.size()
+        << (report.folders.size() == 1 ? " step folder, " : " step folders, ")
+        << report.files.size() << " files\n";
+    for (const StepFolder& folder : report.folders) {
+        const FolderCounts& counts = by_folder[folder.name];
+        out << "  " << folder.name << "  "
+            << std::to_string(folder.phones) + (folder.phones == 1 ? " phone" : " phones") << ": "
+            << counts_text(counts) << '\n';
+        for (const EmittedFile* file : counts.files)
+            if (list_files || file->outcome == WriteOutcome::Replaced)
+                out << "      " << to_string(file->outcome) << "  "
+                    << file->path.substr(folder.name.size() + 1)
+                    << (file->backup.empty() ? "" : "  (old file kept as " + file->backup + ")")
+                    << '\n';
+    }
+    out << "  plan.txt, plan.json: " << counts_text(by_folder[""]) << '\n';
+}
+
+void print_report(const EmitReport& report, const std::string& out_dir, bool fleet, Console& c) {
+    std::ostream& out = c.out();
+    if (report.files.empty())
+        out << c.bold("Nothing was written") << ": no phone could be planned.\n";
+    else
+        print_written(report, out_dir, c);
+    if (!report.warnings.empty()) {
+        out << '\n' << c.bold("Warnings") << '\n';
+        for (const WarningSummary& w : report.warnings)
+            out << "  " << w.folder << ": " << c.yellow(w.code) << " (" << std::to_string(w.count)
+                << (w.count == 1 ? " file" : " files") << "): " << w.message << '\n';
+    }
+    if (fleet && !report.models.empty()) {
+        out << '\n' << c.bold("Per model") << '\n';
+        for (const ModelSummary& m : report.models) {
+            std::string line;
+            for (const auto& [steps, phones] : m.phones_by_steps)
+                line += (line.empty() ? "" : ", ") + std::to_string(phones) +
+                        (steps == 0
+                             ? (phones == 1 ? " phone runs the target" : " phones run the target")
+                             : (phones == 1 ? " phone takes " : " phones take ") +
+                                   std::to_string(steps) + (steps == 1 ? " step" : " steps"));
+            if (m.failed > 0)
+                line += (line.empty() ? "" : ", ") + std::to_string(m.failed) +
+                        (m.failed == 1 ? " row failed" : " rows failed");
+            out << "  " << m.model
+                << std::string(m.model.size() < 10 ? 10 - m.model.size() : 1, ' ') << line << '\n';
+        }
+    }
+    if (!report.failed.empty()) {
+        out << '\n' << c.bold(fleet ? "Failed rows" : "Failed") << '\n';
+        for (const RowError& row : report.failed) {
+            out << "  " << c.red(row.line > 0 ? "line " + std::to_string(row.line) : "phone");
+            if (!row.mac.empty())
+                out << " (" << row.mac << ")";
+            out << ": " << row.error.message << " [" << row.error.code << "]\n";
+            if (!row.error.hint.empty())
+                out << "      hint: " << row.error.hint << '\n';
+        }
+    }
+    if (!report.notes.empty()) {
+        out << '\n' << c.bold("Notes") << '\n';
+        for (const ConfigWarning& note : report.notes)
+            out << "  - " << note.message << '\n';
+    }
+    if (!report.files.empty())
+        out << "\nThe plan is in " << (std::filesystem::path(out_dir) / "plan.txt").string()
+            << " (and plan.json).\n";
+}
+
+} // namespace
+
+int run_emit(const EmitOptions& options, Console& console) {
+    const bool fleet = !options.fleet.empty();
+    auto fail = [&](const Error& error) {
+        if (console.globals.json)
+            console.out() << json::error(error);
+        return console.fail(error);
+    };
+
+    auto catalog = load_catalog(console.globals);
+    if (!catalog)
+        return fail(catalog.error());
+    auto available = find_available_loads(options.plan.firmware);
+    if (!available)
+        return fail(available.error());
+    auto emit = emit_options(options);
+    if (!emit)
+        return fail(emit.error());
+    auto inventory = fleet ? read_inventory(options.fleet) : single_phone(options);
+    if (!inventory)
+        return fail(inventory.error());
+    for (const ConfigWarning& warning : inventory->warnings)
+        console.warn(warning.where + ": " + warning.message + " [" + warning.code + "]");
+
+    Planner planner(*catalog, std::move(*available));
+    auto report = emit_configs(planner, *inventory, *emit);
+    if (!report)
+        return fail(report.error());
+
+    if (!report->conflicts.empty()) {
+        if (console.globals.json)
+            console.out() << report_json(*report);
+        // One line per file (the first ones: a rerun with other settings can clash on
+        // thousands), then the summary with the hint.
+        constexpr std::size_t kShown = 20;
+        for (std::size_t i = 0; i < report->conflicts.size() && i < kShown; ++i)
+            console.err() << "fwplan: conflict: " << report->conflicts[i].message << " ["
+                          << report->conflicts[i].code << "]\n";
+        if (report->conflicts.size() > kShown)
+            console.err() << "fwplan: conflict: ... and " << report->conflicts.size() - kShown
+                          << " more\n";
+        Error summary = bad_input("emit.conflict",
+                                  std::to_string(report->conflicts.size()) +
+                                      (report->conflicts.size() == 1 ? " file" : " files") +
+                                      " in " + options.out_dir +
+                                      " differ from what fwplan would write; nothing was written");
+        summary.kind = ErrorKind::Conflict;
+        return console.fail(summary.with_hint(
+            "use --force to replace them (each old file is kept as NAME.bak), or choose an "
+            "empty --out folder"));
+    }
+    if (!fleet && !report->failed.empty()) {
+        // One phone: its failure is the command's failure, with the error's own exit code.
+        if (console.globals.json)
+            console.out() << report_json(*report);
+        return console.fail(report->failed.front().error);
+    }
+
+    if (console.globals.json)
+        console.out() << report_json(*report);
+    else
+        print_report(*report, options.out_dir, fleet, console);
+    if (!report->failed.empty()) {
+        Error summary = bad_input(
+            "emit.rows-failed",
+            std::to_string(report->failed.size()) + " of " + std::to_string(report->rows) +
+                (report->rows == 1 ? " row" : " rows") + " of " + options.fleet +
+                " failed; the files of the other phones were written");
+        summary.kind = ErrorKind::NotPossible;
+        return console.fail(summary.with_hint("fix the rows listed above and run the same "
+                                              "command again; files already written stay"));
+    }
+    return 0;
 }
 
 } // namespace fwplan::cli

@@ -83,7 +83,9 @@ int main(int argc, char** argv) {
         cmd_emit->add_option("--mac", emit.mac, "The phone's MAC address (any common notation)");
     auto* fleet =
         cmd_emit
-            ->add_option("--fleet", emit.fleet, "CSV inventory: mac,model,load[,target,hw_rev,...]")
+            ->add_option("--fleet", emit.fleet,
+                         "CSV inventory: mac,model,load[,target,hw_rev,line_name,...]; --to and "
+                         "--to-protocol are the target of rows without one")
             ->check(CLI::ExistingFile);
     mac->excludes(fleet);
     cmd_emit->add_option("--template", emit.template_file, "Your SEP<MAC>.cnf.xml to start from")
@@ -113,6 +115,10 @@ int main(int argc, char** argv) {
                                        "give either --mac (with --model and --from) or --fleet");
         if (!emit.mac.empty() && emit.plan.model.empty())
             throw CLI::ValidationError("emit", "--mac needs --model");
+        if (!emit.fleet.empty() &&
+            (!emit.plan.model.empty() || !emit.plan.from.empty() || !emit.plan.hw_rev.empty()))
+            throw CLI::ValidationError("emit", "with --fleet, the model, current load and "
+                                               "hardware revision come from the CSV columns");
         run = [&] { return run_emit(emit, console); };
     });
 

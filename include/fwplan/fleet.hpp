@@ -1,0 +1,243 @@
+#pragma once
+/// @file fleet.hpp
+/// Many phones at once: an inventory CSV in, one plan per phone (phones that ask the same
+/// are planned once, `Planner::plan_fleet`), and the configuration files of every step out,
+/// one folder per step and load. One phone is a fleet of one: `fwplan emit --mac` uses the
+/// same code.
+///
+/// **The inventory** (`parse_inventory`, `read_inventory`) is CSV as RFC 4180 writes it: a
+/// header row, comma-separated fields, fields in double quotes where they hold commas,
+/// quotes (doubled: `""`) or line breaks; CRLF or LF line ends; an optional UTF-8
+/// byte-order mark; blank lines are skipped. Columns are found by their header name
+/// (case-insensitive; spaces and `-` count as `_`), in any order:
+///
+/// | column | required | what |
+/// |---|---|---|
+/// | `mac` | yes | the phone's MAC in any spelling `MacAddress::parse` takes |
+/// | `model` | yes | `7941`, `CP-7941G`, ... (`find_model`) |
+/// | `load` (or `current_load`, `from`) | yes | the load the phone runs now |
+/// | `target` (or `to`) | no | a load ID, or `SIP`/`SCCP` for the family's final load; empty: the
+/// emit default | | `hw_rev` | no | the hardware revision on the label (`V15`) | | `line_name`,
+/// `auth_name`, `display_name`, `messages_number`, `password` | no | line 1 of this phone |
+///
+/// Other columns are reported as warnings and ignored. Every row stands on its own: a bad
+/// row (wrong number of fields, broken quoting, a bad MAC, an unknown model, a malformed
+/// load ID, a MAC given twice) becomes a `RowError` naming the physical line where the row
+/// starts, and the other rows are used. Passwords are never put into a message.
+///
+/// **The output** (`emit_configs`) goes into one folder, `DIR`:
+///
+///     DIR/plan.txt                         the plan for people: rounds, phones, per model, failed
+///     rows DIR/plan.json                        the same for programs (see `plan_json`)
+///     DIR/step-1-SCCP41.8-5-2S/            phones whose first step installs SCCP41.8-5-2S:
+///         SEP008041AEFD7E.cnf.xml          one per phone (make_step_files)
+///         XMLDefault.cnf.xml               this folder's load for each model in it
+///         FILES.txt                        the firmware files this load needs next to them
+///         SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT   (7940/7960), dialplan.xml (on request)
+///     DIR/step-2-SIP41.9-4-2SR3-1S/        ...
+///
+/// Step N of a phone goes into the folder of its own Nth load, so phones with plans of
+/// different lengths never mix two loads in one folder. The folders with the same N form
+/// *round* N: serve them, let the phones install, then go on with round N+1. Files one
+/// TFTP root holds once (`XMLDefault.cnf.xml`, `SIPDefault.cnf`, `OS79XX.TXT`,
+/// `dialplan.xml`) are written once per folder; two phones needing different contents for
+/// one of them is a reported error for the later phone, never a silent overwrite.
+///
+/// Every file is written through a `WriteBatch` (file_writer.hpp): whole or not at all, an
+/// existing different file is a conflict unless `force` (then it is kept as a backup),
+/// identical files are left untouched. When there is a conflict nothing at all is written,
+/// and neither when no phone gets files (every row failed).
+/// The same inputs give byte-identical files (everything sorted, no timestamps). Folder
+/// names are checked like file names, so no MAC, load ID or template name leads outside
+/// `DIR`.
+///
+/// **Example**
+///
+///     fwplan::Planner planner(fwplan::Catalog::builtin());
+///     auto inventory = fwplan::read_inventory("phones.csv");    // Result<Inventory>
+///     if (!inventory)
+///         return fwplan::exit_code_for(inventory.error().kind);   // unreadable, bad header
+///     fwplan::EmitOptions options;
+///     options.out_dir = "out";
+///     options.sip.server = "192.168.178.1";
+///     options.default_to_protocol = fwplan::Protocol::Sip;
+///     auto report = fwplan::emit_configs(planner, *inventory, options);
+///     if (!report)
+///         return fwplan::exit_code_for(report.error().kind);      // I/O
+///     std::cout << fwplan::plan_text(*report);
+///     for (const fwplan::RowError& row : report->failed)
+///         std::cerr << "line " << row.line << ": " << row.error.describe() << '\n';
+///     return report->ok() ? 0 : 1;
+
+#include <fwplan/catalog.hpp>
+#include <fwplan/device_config.hpp>
+#include <fwplan/error.hpp>
+#include <fwplan/file_writer.hpp>
+#include <fwplan/load_id.hpp>
+#include <fwplan/mac_address.hpp>
+#include <fwplan/models.hpp>
+#include <fwplan/planner.hpp>
+
+#include <cstddef>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fwplan {
+
+/// One phone to write configurations for.
+struct Phone {
+    MacAddress mac;
+    const ModelInfo* model = nullptr;       ///< a registry model (`find_model`)
+    std::optional<LoadId> from;             ///< what it runs; none: the oldest plausible load
+    std::optional<LoadId> to;               ///< the load to end on
+    std::optional<Protocol> to_protocol;    ///< when `to` is empty: the final load of this
+    std::optional<HardwareRevision> hw_rev; ///< from the label, when known
+    std::optional<SipLine> line;            ///< line 1 of this phone (replaces the settings')
+    std::size_t source_line = 0;            ///< where its CSV row starts; 0 when not from a CSV
+};
+
+/// A phone that gets no files: a bad inventory row, or a phone that cannot be planned.
+struct RowError {
+    std::size_t line = 0; ///< physical line where its CSV row starts; 0 when not from a CSV
+    std::string mac;      ///< the MAC, normalized when it parsed, else as written (quoted)
+    std::string model;    ///< the canonical model when known, else as written (quoted)
+    Error error;          ///< what is wrong
+};
+
+/// A parsed inventory.
+struct Inventory {
+    std::string source;                  ///< the file name, for messages
+    std::vector<Phone> phones;           ///< the good rows, in file order
+    std::vector<RowError> rejected;      ///< the bad rows, in file order
+    std::vector<ConfigWarning> warnings; ///< unknown columns and the like (`fwplan.fleet.*`)
+    std::size_t rows = 0;                ///< data rows read (blank lines not counted)
+};
+
+/// The largest inventory fwplan reads (64 MiB: about a million phones).
+inline constexpr std::size_t kMaxInventoryBytes = 64U << 20U;
+
+/// Parses an inventory (see the file comment). Errors concern the whole file and are of
+/// kind BadInput: `fwplan.fleet.csv-encoding` (UTF-16/32, NUL bytes), `fwplan.fleet.csv-empty`
+/// (no header row), `fwplan.fleet.csv-header` (a required column missing, a column given
+/// twice, a header row with broken quoting), `fwplan.fleet.csv-too-large`. Row errors
+/// (`fwplan.fleet.csv-fields`, `fwplan.fleet.csv-quote`, `fwplan.fleet.missing-value`,
+/// `fwplan.fleet.bad-value`, `fwplan.fleet.duplicate-mac`, `fwplan.fleet.bad-target` and
+/// the codes of `MacAddress::parse`, `find_model`, `LoadId::parse`,
+/// `HardwareRevision::parse`, `validate`) go into `Inventory::rejected`.
+[[nodiscard]] Result<Inventory> parse_inventory(std::string_view csv,
+                                                std::string source_name = "inventory");
+/// Reads and parses an inventory file; `fwplan.fleet.csv-read` (Io) when it cannot be read.
+[[nodiscard]] Result<Inventory> read_inventory(const std::filesystem::path& path);
+
+/// What `emit_configs` writes and how.
+struct EmitOptions {
+    std::filesystem::path out_dir; ///< created when missing (its parent must exist)
+    /// The user's `SEP<MAC>.cnf.xml`; none: fwplan's built-in SIP template filled from `sip`
+    /// (and each phone's own line). A user template is used as it is for every phone: the
+    /// line fields of the inventory then reach only the 7940/7960 `SIP<MAC>.cnf` files.
+    std::optional<DeviceTemplate> device_template;
+    SipSettings sip;                             ///< server, lines, ... (device_config.hpp)
+    std::optional<LoadId> default_to;            ///< target of phones that name none
+    std::optional<Protocol> default_to_protocol; ///< the same as a protocol (default SIP)
+    WritePolicy policy;                          ///< `force`: replace different files
+    bool dial_plan = false;                      ///< an empty `dialplan.xml` per folder
+    bool xml_default = true;                     ///< `XMLDefault.cnf.xml` per folder
+};
+
+/// A phone that got its files.
+struct EmittedPhone {
+    MacAddress mac;
+    std::string model;                ///< canonical model number
+    std::size_t source_line = 0;      ///< its CSV line; 0 when not from a CSV
+    LoadId from;                      ///< as planned (assumed when `from_assumed`)
+    bool from_assumed = false;        ///< no current load was given
+    LoadId to;                        ///< the last load
+    std::vector<LoadId> loads;        ///< one per step (empty: it already runs `to`)
+    std::vector<std::string> folders; ///< the folder of each step
+};
+
+/// One step folder.
+struct StepFolder {
+    std::string name;                        ///< `step-1-SCCP41.8-5-2S`
+    unsigned step = 0;                       ///< N: the round
+    LoadId load;                             ///< what its phones install
+    std::string package;                     ///< where the firmware comes from
+    bool available = false;                  ///< the package is among the user's firmware
+    std::string available_in;                ///< where, when available
+    std::vector<std::string> firmware_files; ///< what the phones fetch (FILES.txt)
+    bool files_from_manifest = false;        ///< read from the user's package (else expected)
+    std::vector<std::string> missing;        ///< files the user's package lacks
+    std::vector<std::string> models;         ///< the models in it, sorted
+    std::size_t phones = 0;                  ///< how many phones take this step
+};
+
+/// One kind of lint warning in one folder, counted.
+struct WarningSummary {
+    std::string folder;  ///< the step folder
+    std::string code;    ///< `fwplan.config.no-auth`
+    std::string message; ///< the first such message
+    std::size_t count = 0;
+};
+
+/// Per model: how many phones take how many steps.
+struct ModelSummary {
+    std::string model;                                  ///< canonical, or as written
+    std::map<std::size_t, std::size_t> phones_by_steps; ///< steps → phones
+    std::size_t failed = 0;                             ///< rows of this model that failed
+};
+
+/// One file `emit_configs` wrote or found identical.
+struct EmittedFile {
+    std::string path;     ///< relative to `out_dir`: `step-1-SCCP41.8-5-2S/SEP008041AEFD7E.cnf.xml`
+    WriteOutcome outcome; ///< created, unchanged, replaced
+    std::string backup;   ///< relative path of the backup when replaced
+};
+
+/// What `emit_configs` did.
+struct EmitReport {
+    std::size_t rows = 0;                 ///< phones given plus rows rejected by the inventory
+    std::vector<EmittedPhone> phones;     ///< sorted by MAC
+    std::vector<RowError> failed;         ///< sorted by line, then MAC
+    std::vector<StepFolder> folders;      ///< sorted by step, then load
+    std::vector<ModelSummary> models;     ///< sorted by model
+    std::vector<WarningSummary> warnings; ///< sorted by folder, then code
+    std::vector<ConfigWarning> notes;     ///< inventory warnings, plan notes, round clashes
+    std::vector<EmittedFile> files;       ///< every file, in the order written
+    /// Files that exist with other content (without force) or are folders: when there are
+    /// any, nothing was written and `files` is empty.
+    std::vector<Error> conflicts;
+
+    /// No failed row and no conflict.
+    [[nodiscard]] bool ok() const noexcept { return failed.empty() && conflicts.empty(); }
+};
+
+/// Plans every phone of `inventory` and writes the files of every step (see the file
+/// comment). Rows that cannot be planned or written join `EmitReport::failed`, conflicts
+/// `EmitReport::conflicts`; both are results, not errors. Errors: invalid `options.sip`
+/// (`fwplan.config.bad-setting`, BadInput), the output folder cannot be made or written
+/// (`fwplan.file.*`, Io).
+[[nodiscard]] Result<EmitReport> emit_configs(const Planner& planner, const Inventory& inventory,
+                                              const EmitOptions& options);
+
+/// The text of `plan.txt`: the rounds and their folders, every phone, the per-model table
+/// and the failed rows. No file outcomes, so a second identical run writes the same bytes.
+[[nodiscard]] std::string plan_text(const EmitReport& report);
+
+/// The text of `plan.json`: `rows`, `planned`, `failed_rows`, `phones[]` (`mac`, `model`,
+/// `line`, `from`, `from_assumed`, `to`, `steps`, `loads[]`, `folders[]`), `folders[]`
+/// (`name`, `step`, `load`, `protocol`, `version`, `package`, `available`, `available_in`,
+/// `files[]`, `files_from_manifest`, `missing[]`, `models[]`, `phones`), `models[]` (`model`,
+/// `phones`, `failed`, `by_steps[]` of `steps` and `phones`), `failed[]` (`line`, `mac`,
+/// `model`, `code`, `message`, `hint`), `warnings[]` (`folder`, `code`, `message`, `count`),
+/// `notes[]` (`code`, `message`, `where`).
+[[nodiscard]] std::string plan_json(const EmitReport& report);
+
+/// `plan_json` plus what was done: `ok`, `files[]` (`path`, `outcome`, `backup`) and
+/// `conflicts[]` (`code`, `message`, `file`, `hint`). What `fwplan --json emit` prints.
+[[nodiscard]] std::string report_json(const EmitReport& report);
+
+} // namespace fwplan
