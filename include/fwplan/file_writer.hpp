@@ -107,7 +107,9 @@ public:
     explicit WriteBatch(WritePolicy policy = {});
     /// Abandons the batch unless it was committed.
     ~WriteBatch();
+    /// Moves the staged files to a new owner; `other` is left empty.
     WriteBatch(WriteBatch&&) noexcept;
+    /// Moves the staged files to a new owner; `other` is left empty.
     WriteBatch& operator=(WriteBatch&&) noexcept;
     WriteBatch(const WriteBatch&) = delete;
     WriteBatch& operator=(const WriteBatch&) = delete;

@@ -90,7 +90,7 @@ namespace fwplan {
 
 /// One phone to write configurations for.
 struct Phone {
-    MacAddress mac;
+    MacAddress mac;                         ///< the phone
     const ModelInfo* model = nullptr;       ///< a registry model (`find_model`)
     std::optional<LoadId> from;             ///< what it runs; none: the oldest plausible load
     std::optional<LoadId> to;               ///< the load to end on
@@ -150,7 +150,7 @@ struct EmitOptions {
 
 /// A phone that got its files.
 struct EmittedPhone {
-    MacAddress mac;
+    MacAddress mac;                   ///< the phone
     std::string model;                ///< canonical model number
     std::size_t source_line = 0;      ///< its CSV line; 0 when not from a CSV
     LoadId from;                      ///< as planned (assumed when `from_assumed`)
@@ -177,10 +177,10 @@ struct StepFolder {
 
 /// One kind of lint warning in one folder, counted.
 struct WarningSummary {
-    std::string folder;  ///< the step folder
-    std::string code;    ///< `fwplan.config.no-auth`
-    std::string message; ///< the first such message
-    std::size_t count = 0;
+    std::string folder;    ///< the step folder
+    std::string code;      ///< `fwplan.config.no-auth`
+    std::string message;   ///< the first such message
+    std::size_t count = 0; ///< how many times it was raised
 };
 
 /// Per model: how many phones take how many steps.

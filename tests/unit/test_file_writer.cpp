@@ -312,7 +312,7 @@ TEST_CASE("a batch shows nothing until commit, then every file whole") {
     CHECK((*results)[0].outcome == WriteOutcome::Created);
     CHECK((*results)[40].outcome == WriteOutcome::Unchanged);
     CHECK(listing(dir / "step-1").size() == 40);
-    CHECK(read(dir / "step-1" / "SEP39.cnf.xml") == "<device>39</device>\n");
+    CHECK(fwplan::test::read_file(dir / "step-1" / "SEP39.cnf.xml") == "<device>39</device>\n");
     CHECK(mode_of(dir / "step-1" / "SEP39.cnf.xml") == 0644U);
     for (const std::string& name : listing(dir / "step-1"))
         CHECK(name.front() != '.'); // no temporary file left
@@ -342,7 +342,7 @@ TEST_CASE("a conflict in a batch stages nothing for that file; abandon removes t
         REQUIRE(batch.add(dir, "OS79XX.TXT", "P003-8-12-00\r\n").ok());
     }
     CHECK(listing(dir) == std::set<std::string>{"SIPDefault.cnf"});
-    CHECK(read(dir / "SIPDefault.cnf") == "old\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "old\n");
 }
 
 TEST_CASE("a forced batch keeps backups of what it replaces") {
@@ -352,10 +352,10 @@ TEST_CASE("a forced batch keeps backups of what it replaces") {
     auto staged = batch.add(dir, "SIPDefault.cnf", "new\n");
     REQUIRE(staged.ok());
     CHECK(*staged == WriteOutcome::Replaced);
-    CHECK(read(dir / "SIPDefault.cnf") == "old\n"); // not before commit
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "old\n"); // not before commit
     auto results = batch.commit();
     REQUIRE(results.ok());
     CHECK(results->front().backup == dir / "SIPDefault.cnf.bak");
-    CHECK(read(dir / "SIPDefault.cnf") == "new\n");
-    CHECK(read(dir / "SIPDefault.cnf.bak") == "old\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf") == "new\n");
+    CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf.bak") == "old\n");
 }
