@@ -165,6 +165,29 @@ class Check(CliTest):
         self.assertIn("fwplan.check.term-incomplete", codes)
         self.assertIn("fwplan.check.config-unknown-load", codes)
 
+    def test_a_config_the_phone_cannot_reach_in_one_step(self):
+        root = self.tmp / "root"
+        root.mkdir()
+        self.assertExit(fwplan("stage", "--tftp-root", root, "--factory-default", "SIP41.9-4-2SR3-1S",
+                               TESTDATA / "packages" / "cmterm-7941_7961-sccp.8-5-2.zip",
+                               TESTDATA / "packages" / "cmterm-7941_7961-sip.9-4-2SR3-1.zip"), 0)
+        out = self.tmp / "configs"
+        self.assertExit(fwplan("emit", "--mac", "00:80:41:ae:fd:7e", "--model", "7941", "--from",
+                               "SCCP41.8-3-1S", "--out", out), 0)
+        fleet = self.tmp / "fleet.csv"
+        fleet.write_text("mac,model,load\n00:80:41:ae:fd:7e,7941,SCCP41.8-3-1S\n")
+        # Step 1's config: reachable. The final config straight away: not (J-01/J-04).
+        for step, expect_error in (("step-1-SCCP41.8-5-2S", False), ("step-2-SIP41.9-4-2SR3-1S", True)):
+            with self.subTest(step=step):
+                (root / "SEP008041AEFD7E.cnf.xml").write_bytes((out / step / "SEP008041AEFD7E.cnf.xml").read_bytes())
+                run = fwplan("--json", "check", root, "--fleet", fleet)
+                codes = [f["code"] for f in run.json()["findings"]]
+                self.assertEqual("fwplan.check.config-unreachable" in codes, expect_error, codes)
+                self.assertExit(run, 1 if expect_error else 0)
+        text = fwplan("check", root, "--fleet", fleet)
+        self.assertIn("cannot go straight to SIP41.9-4-2SR3-1S", text.out)
+        self.assertIn("J-01", text.out)
+
     def test_missing_root(self):
         self.assertExit(fwplan("check", self.tmp / "missing"), 4)
 

@@ -4,6 +4,7 @@
 #include "commands.hpp"
 #include "common.hpp"
 
+#include <fwplan/fleet.hpp>
 #include <fwplan/json.hpp>
 #include <fwplan/tftp_root.hpp>
 
@@ -24,6 +25,17 @@ int run_check(const CheckOptions& options, Console& console) {
     fwplan::CheckOptions check_options;
     check_options.planner = &planner;
     check_options.firmware.assign(options.firmware.begin(), options.firmware.end());
+    if (!options.fleet.empty()) {
+        auto inventory = read_inventory(options.fleet);
+        if (!inventory)
+            return fail(inventory.error());
+        for (const RowError& row : inventory->rejected)
+            console.warn(options.fleet + ": line " + std::to_string(row.line) +
+                         " is left out of the check: " + row.error.message);
+        for (const Phone& phone : inventory->phones)
+            check_options.inventory.push_back(
+                {phone.mac, std::string(phone.model->number), phone.from});
+    }
     auto report = check_root(options.root, check_options);
     if (!report)
         return fail(report.error());

@@ -59,6 +59,7 @@ struct StageOptions {
 struct CheckOptions {
     std::string root;
     std::vector<std::string> firmware;
+    std::string fleet; ///< inventory CSV: which phone runs what, for reachability findings
 };
 
 struct GraphOptions {

@@ -153,6 +153,11 @@ int main(int argc, char** argv) {
     cmd_check->add_option("root", check.root, "The TFTP root folder")->required();
     cmd_check->add_option("--firmware", check.firmware, "Packages meant for this root (repeatable)")
         ->allow_extra_args(false);
+    cmd_check
+        ->add_option(
+            "--fleet", check.fleet,
+            "Inventory CSV (mac,model,load): flag configs a phone cannot reach in one step")
+        ->check(CLI::ExistingFile);
     cmd_check->callback([&] { run = [&] { return run_check(check, console); }; });
 
     GraphOptions graph;
