@@ -79,7 +79,4 @@ int run_check(const CheckOptions& options, Console& console);
 int run_graph(const GraphOptions& options, Console& console);
 int run_catalog(const CatalogOptions& options, Console& console);
 
-/// For subcommands a build does not have yet: a clear error, exit 4.
-int not_yet(std::string_view command, Console& console);
-
 } // namespace fwplan::cli
