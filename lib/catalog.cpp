@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <fwplan/catalog.hpp>
 #include <fwplan/models.hpp>
 
@@ -17,13 +19,6 @@ extern const std::string_view knowledge_xml; // lib/data/knowledge.xml, embedded
 }
 
 namespace {
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
-}
 
 std::vector<std::string> words(std::string_view text) {
     std::vector<std::string> out;
@@ -370,7 +365,7 @@ std::string_view to_string(Confidence confidence) noexcept {
 }
 
 Result<Confidence> parse_confidence(std::string_view text) {
-    const std::string u = upper(text);
+    const std::string u = detail::ascii_upper(text);
     if (u == "CISCO")
         return Confidence::Cisco;
     if (u == "COMMUNITY")

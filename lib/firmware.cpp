@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
 
@@ -10,22 +12,15 @@ namespace fwplan {
 
 namespace {
 
-std::string lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-    return out;
-}
-
 bool ends_with(std::string_view text, std::string_view suffix) {
-    const std::string l = lower(text);
+    const std::string l = detail::ascii_lower(text);
     return l.size() >= suffix.size() &&
            l.compare(l.size() - suffix.size(), suffix.size(), suffix) == 0;
 }
 
 bool is_term_file_name(std::string_view name) {
     // termNN.default.loads, whatever the case: a wrong case is still meant as a term file.
-    const std::string l = lower(name);
+    const std::string l = detail::ascii_lower(name);
     return l.size() == 20 && l.rfind("term", 0) == 0 &&
            std::isdigit(static_cast<unsigned char>(l[4])) &&
            std::isdigit(static_cast<unsigned char>(l[5])) && l.substr(6) == ".default.loads";
@@ -106,7 +101,7 @@ private:
         const std::string& name = entry.base_name;
         if (ends_with(name, ".loads"))
             inspect_manifest(entry, file);
-        else if (lower(name) == "os79xx.txt")
+        else if (detail::ascii_lower(name) == "os79xx.txt")
             inspect_boot_pointer(entry, file);
         else if (ends_with(name, ".bin"))
             inspect_image(entry, file);

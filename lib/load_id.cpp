@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <fwplan/load_id.hpp>
 #include <fwplan/models.hpp>
 
@@ -13,13 +15,6 @@ namespace {
 
 bool is_digit(char c) {
     return c >= '0' && c <= '9';
-}
-
-std::string upper(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-    return out;
 }
 
 Error malformed(std::string_view raw, std::string what) {
@@ -265,7 +260,7 @@ std::string_view to_string(Protocol protocol) noexcept {
 }
 
 Result<Protocol> parse_protocol(std::string_view text) {
-    const std::string u = upper(text);
+    const std::string u = detail::ascii_upper(text);
     if (u == "SCCP" || u == "SKINNY")
         return Protocol::Sccp;
     if (u == "SIP")
@@ -337,7 +332,7 @@ Result<LoadId> LoadId::parse(std::string_view raw) {
             !std::isprint(static_cast<unsigned char>(c)))
             return malformed(raw, "it contains a space or a control character");
     {
-        const std::string u = upper(raw);
+        const std::string u = detail::ascii_upper(raw);
         if (u.size() > 6 && u.substr(u.size() - 6) == ".LOADS")
             return malformed(raw, "that is a file name")
                 .with_hint("a load ID is the .loads file name without '.loads': '" +
@@ -427,7 +422,7 @@ Result<LoadId> LoadId::parse(std::string_view raw) {
         }
     }
     if (proto_text.empty()) {
-        const std::string u = upper(prefix);
+        const std::string u = detail::ascii_upper(prefix);
         if (u.rfind("SIP", 0) == 0 || u.rfind("SCCP", 0) == 0 || u.rfind("TERM", 0) == 0)
             return malformed(raw, "the protocol prefix is in the wrong case")
                 .with_hint("Java 79xx, 69xx and 894x loads start SIP/SCCP/TERM; 99xx, 8961, "
@@ -476,7 +471,7 @@ Result<LoadId> LoadId::from_file_name(std::string_view file_name) {
     const std::size_t slash = file_name.find_last_of('/');
     if (slash != std::string_view::npos)
         file_name = file_name.substr(slash + 1);
-    const std::string u = upper(file_name);
+    const std::string u = detail::ascii_upper(file_name);
     if (u.size() <= 6 || u.substr(u.size() - 6) != ".LOADS")
         return bad_input("load-id.not-loads-file",
                          "'" + std::string(file_name) + "' is not a .loads file name");

@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <fwplan/models.hpp>
 
 #include <algorithm>
@@ -96,13 +98,6 @@ std::vector<ModelInfo> make_models() {
     };
 }
 
-std::string upper(std::string_view text) {
-    std::string out(text);
-    std::transform(out.begin(), out.end(), out.begin(),
-                   [](unsigned char c) { return static_cast<char>(std::toupper(c)); });
-    return out;
-}
-
 bool starts_with_then_strip(std::string& text, std::string_view prefix) {
     if (text.rfind(prefix, 0) == 0) {
         text.erase(0, prefix.size());
@@ -113,7 +108,7 @@ bool starts_with_then_strip(std::string& text, std::string_view prefix) {
 
 // "Cisco IP Phone CP-7941G" -> "7941G": drop the words people put around a model number.
 std::string normalize_model_text(std::string_view text) {
-    std::string t = upper(text);
+    std::string t = detail::ascii_upper(text);
     t.erase(std::remove_if(t.begin(), t.end(), [](char c) { return c == ' ' || c == '\t'; }),
             t.end());
     starts_with_then_strip(t, "CISCO");
@@ -128,7 +123,7 @@ std::string normalize_model_text(std::string_view text) {
 
 const ModelInfo* exact(std::string_view normalized) {
     for (const ModelInfo& m : all_models())
-        if (upper(m.number) == normalized)
+        if (detail::ascii_upper(m.number) == normalized)
             return &m;
     return nullptr;
 }

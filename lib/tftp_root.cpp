@@ -5,6 +5,7 @@
 #include "detail/entry_name.hpp"
 #include "detail/root_fs.hpp"
 #include "detail/stage_commit.hpp"
+#include "detail/text.hpp"
 
 #include <fwplan/archive.hpp>
 #include <fwplan/catalog.hpp>
@@ -172,10 +173,6 @@ Result<Source> load_source(const fs::path& path, const ArchiveLimits& limits) {
             source.rename.emplace(mismatch.present, mismatch.listed);
     source.info = std::move(*info);
     return source;
-}
-
-std::string lower(std::string_view text) {
-    return detail::ascii_lower(text);
 }
 
 std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
@@ -359,7 +356,7 @@ private:
             if (name.front() == '.')
                 continue; // fwplan's own hidden entries, and names no phone asks for
             root_names_.insert(name);
-            by_lower_[lower(name)].push_back(name);
+            by_lower_[detail::ascii_lower(name)].push_back(name);
         }
         for (Group& group : groups_) {
             auto st = detail::stat_at(root_fd_.get(), group.name, root_);
@@ -714,12 +711,12 @@ private:
     void check_case_twins() {
         std::map<std::string, std::vector<Group*>> by_lower;
         for (Group& g : groups_)
-            by_lower[lower(g.name)].push_back(&g);
+            by_lower[detail::ascii_lower(g.name)].push_back(&g);
         for (Group& g : groups_) {
             if (g.action != StageAction::Create && g.action != StageAction::Replace)
                 continue;
             const Content& mine = g.contents[*g.chosen];
-            for (Group* other : by_lower[lower(g.name)]) {
+            for (Group* other : by_lower[detail::ascii_lower(g.name)]) {
                 if (other == &g || !other->chosen)
                     continue;
                 const Content& theirs = other->contents[*other->chosen];
@@ -730,7 +727,7 @@ private:
                     continue; // reported once, from the first of the pair
                 twin_conflict(g, other->name + " (" + package_names(*other, theirs) + ")");
             }
-            auto it = by_lower_.find(lower(g.name));
+            auto it = by_lower_.find(detail::ascii_lower(g.name));
             if (it == by_lower_.end() || g.action == StageAction::Conflict)
                 continue;
             for (const std::string& twin : it->second) {

@@ -127,14 +127,6 @@ std::string_view base_name_of(std::string_view name) {
     return slash == std::string_view::npos ? name : name.substr(slash + 1);
 }
 
-std::string ascii_lower(std::string_view text) {
-    std::string out(text);
-    for (char& c : out)
-        if (c >= 'A' && c <= 'Z')
-            c = static_cast<char>(c - 'A' + 'a');
-    return out;
-}
-
 bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
     return text.size() >= suffix.size() &&
            ascii_lower(text.substr(text.size() - suffix.size())) == ascii_lower(suffix);

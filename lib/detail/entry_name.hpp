@@ -1,6 +1,8 @@
 #pragma once
 // The rules an entry name must follow before fwplan lets it near a TFTP root, and the small
 // string helpers around them. Pure functions (no I/O), so every archive kind shares them.
+#include "detail/text.hpp"
+
 #include <fwplan/error.hpp>
 
 #include <optional>
@@ -23,7 +25,6 @@ namespace fwplan::detail {
 /// The last `/`-separated component.
 [[nodiscard]] std::string_view base_name_of(std::string_view name);
 
-[[nodiscard]] std::string ascii_lower(std::string_view text);
 [[nodiscard]] bool ends_with_ignoring_case(std::string_view text, std::string_view suffix);
 
 /// `name` with control bytes written as `\xNN` and backslashes doubled, for messages.

@@ -32,6 +32,11 @@ struct LineColumn {
 };
 LineColumn line_column(std::string_view text, std::size_t offset) noexcept;
 
+/// ASCII letters in upper / lower case, everything else as it is (no locale involved: load
+/// IDs, file names and model numbers are ASCII, and a TFTP root compares bytes).
+[[nodiscard]] std::string ascii_upper(std::string_view text);
+[[nodiscard]] std::string ascii_lower(std::string_view text);
+
 /// Removes spaces, tabs, CR and LF at both ends.
 std::string_view trim(std::string_view text) noexcept;
 

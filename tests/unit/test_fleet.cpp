@@ -2,6 +2,8 @@
 // itself, with its line; a mixed fleet lands in one folder per step and load with the right
 // files; the output is byte-identical run after run; conflicts change nothing, force keeps
 // backups; nothing is written outside the output folder.
+#include "test_support.hpp"
+
 #include <fwplan/fleet.hpp>
 
 #include <doctest/doctest.h>
@@ -31,15 +33,6 @@ fs::path fresh_dir(const std::string& name) {
     return dir;
 }
 
-std::string read(const fs::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    std::string content;
-    char buffer[4096];
-    while (in.read(buffer, sizeof buffer) || in.gcount() > 0)
-        content.append(buffer, static_cast<std::size_t>(in.gcount()));
-    return content;
-}
-
 void put(const fs::path& path, const std::string& content) {
     std::ofstream(path, std::ios::binary) << content;
 }
@@ -54,7 +47,7 @@ std::map<std::string, std::string> tree(const fs::path& root) {
         else if (entry.is_directory())
             out[rel + "/"] = "<dir>";
         else
-            out[rel] = read(entry.path());
+            out[rel] = fwplan::test::read_file(entry.path());
     }
     return out;
 }
@@ -312,26 +305,27 @@ TEST_CASE("a mixed fleet: one folder per step and load, the files each phone nee
                                                      "OS79XX.TXT", "FILES.txt",
                                                      "XMLDefault.cnf.xml"});
         const std::string load_id = std::string(step).substr(7);
-        CHECK(read(dir / "SEP0019E8F41234.cnf.xml")
+        CHECK(fwplan::test::read_file(dir / "SEP0019E8F41234.cnf.xml")
                   .find("<loadInformation>" + load_id + "</loadInformation>") != std::string::npos);
-        CHECK(read(dir / "SIP0019E8F41234.cnf").find("image_version: " + load_id + "\n") !=
-              std::string::npos);
-        CHECK(read(dir / "SIPDefault.cnf").find("image_version: " + load_id + "\n") !=
-              std::string::npos);
-        CHECK(read(dir / "XMLDefault.cnf.xml").find(">" + load_id + "</loadInformation7>") !=
-              std::string::npos);
+        CHECK(fwplan::test::read_file(dir / "SIP0019E8F41234.cnf")
+                  .find("image_version: " + load_id + "\n") != std::string::npos);
+        CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf")
+                  .find("image_version: " + load_id + "\n") != std::string::npos);
+        CHECK(fwplan::test::read_file(dir / "XMLDefault.cnf.xml")
+                  .find(">" + load_id + "</loadInformation7>") != std::string::npos);
     }
     // Each phone's own line went into its built-in template; its password too, but never
     // into the plan.
-    CHECK(read(out / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7F.cnf.xml").find("<name>621</name>") !=
-          std::string::npos);
-    CHECK(read(out / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7F.cnf.xml")
+    CHECK(fwplan::test::read_file(out / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7F.cnf.xml")
+              .find("<name>621</name>") != std::string::npos);
+    CHECK(fwplan::test::read_file(out / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7F.cnf.xml")
               .find("<authPassword>pw621</authPassword>") != std::string::npos);
-    CHECK(read(out / "plan.txt").find("pw62") == std::string::npos);
-    CHECK(read(out / "plan.json").find("pw62") == std::string::npos);
+    CHECK(fwplan::test::read_file(out / "plan.txt").find("pw62") == std::string::npos);
+    CHECK(fwplan::test::read_file(out / "plan.json").find("pw62") == std::string::npos);
 
     // FILES.txt: the firmware of the folder's load and where it comes from.
-    const std::string files = read(out / "step-2-SIP41.9-4-2SR3-1S" / "FILES.txt");
+    const std::string files =
+        fwplan::test::read_file(out / "step-2-SIP41.9-4-2SR3-1S" / "FILES.txt");
     CHECK(files.find("\nSIP41.9-4-2SR3-1S.loads\n") != std::string::npos);
     CHECK(files.find("jar41sip.9-4-2ES26.sbn\n") != std::string::npos);
     CHECK(files.find("cmterm-7941_7961-sip.9-4-2SR3-1.zip") != std::string::npos);
@@ -351,8 +345,8 @@ TEST_CASE("a mixed fleet: one folder per step and load, the files each phone nee
     CHECK(std::all_of(report.files.begin(), report.files.end(),
                       [](const EmittedFile& f) { return f.outcome == WriteOutcome::Created; }));
     CHECK(report.files.size() == tree(out).size() - folders.size()); // all but the folders
-    CHECK(plan_json(report) == read(out / "plan.json"));
-    CHECK(plan_text(report) == read(out / "plan.txt"));
+    CHECK(plan_json(report) == fwplan::test::read_file(out / "plan.json"));
+    CHECK(plan_text(report) == fwplan::test::read_file(out / "plan.txt"));
 }
 
 TEST_CASE("the fleet writes exactly what make_step_files makes for each phone") {
@@ -383,7 +377,7 @@ TEST_CASE("the fleet writes exactly what make_step_files makes for each phone") 
                 out / ("step-" + std::to_string(step.number) + "-" + step.load.str());
             for (const GeneratedFile& file : files->files) {
                 INFO((dir / file.name).string());
-                CHECK(read(dir / file.name) == file.content);
+                CHECK(fwplan::test::read_file(dir / file.name) == file.content);
             }
         }
     }
@@ -397,12 +391,12 @@ TEST_CASE("a user template is shared; line fields then reach only the 7940/7960 
                                   .value();
     const EmitReport report = emit(inventory(kMixedFleet), options);
     // Two phones at one load get the same SEP text (rendered once).
-    CHECK(read(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml") ==
-          read(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7F.cnf.xml"));
-    CHECK(read(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml")
+    CHECK(fwplan::test::read_file(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml") ==
+          fwplan::test::read_file(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7F.cnf.xml"));
+    CHECK(fwplan::test::read_file(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml")
               .find("<name>620</name>") != std::string::npos); // the template's own line
-    CHECK(read(out / "step-1-P0S3-06-0-00" / "SIP0019E8F41234.cnf").find("line1_name: 623\n") !=
-          std::string::npos);
+    CHECK(fwplan::test::read_file(out / "step-1-P0S3-06-0-00" / "SIP0019E8F41234.cnf")
+              .find("line1_name: 623\n") != std::string::npos);
     const auto note = std::find_if(report.notes.begin(), report.notes.end(), [](const auto& n) {
         return n.code == "fwplan.fleet.line-fields-unused";
     });
@@ -461,15 +455,15 @@ TEST_CASE("force replaces what differs and keeps each old file as a backup") {
     const Inventory inv = inventory(kMixedFleet);
     (void)emit(inv, options_for(out));
     const fs::path mine = out / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7E.cnf.xml";
-    const std::string generated = read(mine);
+    const std::string generated = fwplan::test::read_file(mine);
     put(mine, "<device>mine</device>\n");
 
     EmitOptions options = options_for(out);
     options.policy.force = true;
     const EmitReport report = emit(inv, options);
     CHECK(report.ok());
-    CHECK(read(mine) == generated);
-    CHECK(read(mine.string() + ".bak") == "<device>mine</device>\n");
+    CHECK(fwplan::test::read_file(mine) == generated);
+    CHECK(fwplan::test::read_file(mine.string() + ".bak") == "<device>mine</device>\n");
     std::size_t replaced = 0;
     for (const EmittedFile& f : report.files)
         if (f.outcome == WriteOutcome::Replaced) {
@@ -488,7 +482,7 @@ TEST_CASE("a file where a step folder goes is a conflict, not an overwrite") {
     REQUIRE(report.conflicts.size() == 1);
     CHECK(report.conflicts[0].code == "fwplan.file.not-directory");
     CHECK(names_in(out) == std::set<std::string>{"step-3-P0S3-8-12-00"});
-    CHECK(read(out / "step-3-P0S3-8-12-00") == "not a folder");
+    CHECK(fwplan::test::read_file(out / "step-3-P0S3-8-12-00") == "not a folder");
 }
 
 TEST_CASE("nothing is written outside the output folder, whatever the inputs") {
@@ -528,7 +522,7 @@ TEST_CASE("phones that cannot be planned are failed rows; the others are written
     CHECK(m.model == "7941");
     CHECK(m.failed == 3);
     CHECK(fs::exists(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml"));
-    const std::string json = read(out / "plan.json");
+    const std::string json = fwplan::test::read_file(out / "plan.json");
     CHECK(json.find("\"failed_rows\": 3") != std::string::npos);
     CHECK(json.find("\"line\": 3") != std::string::npos);
 }

@@ -13,11 +13,7 @@
 namespace fwplan::cli {
 
 int run_check(const CheckOptions& options, Console& console) {
-    auto fail = [&](const Error& error) {
-        if (console.globals.json)
-            console.out() << json::error(error);
-        return console.fail(error);
-    };
+    auto fail = [&](const Error& error) { return console.fail_also_as_json(error); };
     auto catalog = load_catalog(console.globals);
     if (!catalog)
         return fail(catalog.error());

@@ -218,11 +218,7 @@ void print_report(const EmitReport& report, const std::string& out_dir, bool fle
 
 int run_emit(const EmitOptions& options, Console& console) {
     const bool fleet = !options.fleet.empty();
-    auto fail = [&](const Error& error) {
-        if (console.globals.json)
-            console.out() << json::error(error);
-        return console.fail(error);
-    };
+    auto fail = [&](const Error& error) { return console.fail_also_as_json(error); };
 
     auto catalog = load_catalog(console.globals);
     if (!catalog)

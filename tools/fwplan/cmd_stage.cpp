@@ -100,11 +100,8 @@ void print_report(const StageReport& r, Console& c) {
 
 int run_undo(const StageOptions& options, Console& console) {
     auto undone = undo_last_stage(options.tftp_root);
-    if (!undone) {
-        if (console.globals.json)
-            console.out() << json::error(undone.error());
-        return console.fail(undone.error());
-    }
+    if (!undone)
+        return console.fail_also_as_json(undone.error());
     if (console.globals.json) {
         console.out() << json::undo(*undone);
         return 0;
@@ -125,11 +122,7 @@ int run_undo(const StageOptions& options, Console& console) {
 int run_stage(const StageOptions& options, Console& console) {
     if (options.undo)
         return run_undo(options, console);
-    auto fail = [&](const Error& error) {
-        if (console.globals.json)
-            console.out() << json::error(error);
-        return console.fail(error);
-    };
+    auto fail = [&](const Error& error) { return console.fail_also_as_json(error); };
     fwplan::StageOptions stage_options;
     for (const std::string& text : options.factory_defaults) {
         auto id = optional_load_id(text, "--factory-default");

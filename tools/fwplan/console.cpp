@@ -1,5 +1,7 @@
 #include "console.hpp"
 
+#include <fwplan/json.hpp>
+
 #include <cstdlib>
 #include <iostream>
 #include <unistd.h>
@@ -30,6 +32,12 @@ int Console::fail(const Error& error) {
     if (!error.hint.empty())
         err_ << "fwplan: hint: " << error.hint << '\n';
     return exit_code_for(error.kind);
+}
+
+int Console::fail_also_as_json(const Error& error) {
+    if (globals.json)
+        out_ << json::error(error);
+    return fail(error);
 }
 
 void Console::warn(std::string_view message) {

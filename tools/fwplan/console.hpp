@@ -31,6 +31,9 @@ public:
     /// Prints "fwplan: error: <where>: <message> [code]" and a hint line; returns the exit
     /// code for the error's kind.
     int fail(const Error& error);
+    /// As `fail`, and with --json also the error as a JSON document on stdout, so a tool
+    /// reading stdout learns what went wrong.
+    int fail_also_as_json(const Error& error);
     /// Prints "fwplan: warning: ..." unless quiet.
     void warn(std::string_view message);
     /// Prints a progress/info line on stderr when -v was given.
