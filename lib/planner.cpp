@@ -436,6 +436,28 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
     return step;
 }
 
+Result<DirectStep> Planner::direct_step(std::string_view model, const LoadId& from,
+                                        const LoadId& to) const {
+    PlanRequest request;
+    request.model = std::string(model);
+    request.from = from;
+    request.to = to;
+    auto plan = impl_->plan(request);
+    if (!plan)
+        return plan.error();
+    DirectStep out;
+    if (plan->steps.size() <= 1)
+        return out;
+    for (std::size_t i = 0; i + 1 < plan->steps.size(); ++i)
+        out.via.push_back(plan->steps[i].load);
+    for (const RuleCitation& rule : plan->steps.front().rules)
+        if (rule.role == RuleCitation::kForbidsDirect) {
+            out.forbidding.push_back(rule.id);
+            out.auth_fail = out.auth_fail || rule.title.find("AUTH FAIL") != std::string::npos;
+        }
+    return out;
+}
+
 FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
     FleetPlans out;
     out.outcome.reserve(requests.size());

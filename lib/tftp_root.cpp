@@ -620,31 +620,20 @@ private:
     }
 
     std::string reach_note(const ModelInfo& model, const LoadId& from, const LoadId& to) {
-        PlanRequest request;
-        request.model = std::string(model.number);
-        request.from = from;
-        request.to = to;
-        auto plan = planner().plan(request);
-        if (!plan)
+        auto direct = planner().direct_step(model.number, from, to);
+        if (!direct)
             return "a " + std::string(model.number) + " reset to " + from.str() +
-                   " cannot be planned to " + to.str() + " (" + plan.error().message + ")";
-        if (plan->steps.size() <= 1)
+                   " cannot be planned to " + to.str() + " (" + direct.error().message + ")";
+        if (direct->one_step())
             return {};
-        std::vector<std::string> forbidding;
-        bool auth_fail = false;
-        for (const RuleCitation& rule : plan->steps.front().rules)
-            if (rule.role == RuleCitation::kForbidsDirect) {
-                forbidding.push_back(rule.id);
-                auth_fail = auth_fail || rule.title.find("AUTH FAIL") != std::string::npos;
-            }
         std::vector<std::string> via;
-        for (std::size_t i = 0; i + 1 < plan->steps.size(); ++i)
-            via.push_back(plan->steps[i].load.str());
+        for (const LoadId& load : direct->via)
+            via.push_back(load.str());
         std::string note = "a " + std::string(model.number) + " reset to " + from.str() +
                            " cannot go straight to " + to.str();
-        if (!forbidding.empty())
-            note += " (" + join(forbidding) + ")";
-        if (auth_fail)
+        if (!direct->forbidding.empty())
+            note += " (" + join(direct->forbidding) + ")";
+        if (direct->auth_fail)
             note += ": a reset phone on an old load can fail with AUTH FAIL";
         note += "; it needs " + join(via) + " first";
         return note;

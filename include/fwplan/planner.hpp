@@ -115,6 +115,16 @@ struct Plan {
     std::vector<std::string> missing_packages; ///< packages to download (not in `--firmware`)
 };
 
+/// Whether a phone can go from one load straight to another, and if not, why.
+struct DirectStep {
+    std::vector<LoadId> via;             ///< loads to install first; empty when one step does it
+    std::vector<std::string> forbidding; ///< the rules that forbid the direct step (`J-01`)
+    bool auth_fail = false;              ///< a forbidding rule reports AUTH FAIL on the direct step
+
+    /// True when the phone can take `to` directly.
+    [[nodiscard]] bool one_step() const noexcept { return via.empty(); }
+};
+
 /// Options for `Planner::graphviz`.
 struct GraphOptions {
     std::string model;                      ///< limit floors to this model ("" = none)
@@ -146,6 +156,11 @@ public:
     /// plan possible, a target below a hardware floor, a family without loads in the
     /// protocol, a target fwplan knows nothing about (NotPossible, naming the rules).
     [[nodiscard]] Result<Plan> plan(const PlanRequest& request) const;
+
+    /// Whether a `model` on `from` can install `to` in one step; if not, the loads a plan
+    /// goes through first and the rules that forbid the direct step. Errors as `plan`.
+    [[nodiscard]] Result<DirectStep> direct_step(std::string_view model, const LoadId& from,
+                                                 const LoadId& to) const;
 
     /// Plans a fleet: requests are grouped by (model, from, to, hw-rev) and each group is
     /// planned once.

@@ -608,28 +608,21 @@ private:
         const std::string key = std::string(model.number) + '\n' + from.str() + '\n' + to.str();
         if (auto it = reach_cache_.find(key); it != reach_cache_.end())
             return it->second;
-        PlanRequest request;
-        request.model = std::string(model.number);
-        request.from = from;
-        request.to = to;
         std::string out;
-        auto plan = planner().plan(request);
-        if (!plan) {
+        auto direct = planner().direct_step(model.number, from, to);
+        if (!direct) {
             out = "a " + std::string(model.number) + " on " + from.str() + " cannot get to " +
-                  to.str() + ": " + plan.error().message;
-        } else if (plan->steps.size() > 1) {
-            std::vector<std::string> rules;
-            for (const RuleCitation& rule : plan->steps.front().rules)
-                if (rule.role == RuleCitation::kForbidsDirect)
-                    rules.push_back(rule.id);
+                  to.str() + ": " + direct.error().message;
+        } else if (!direct->one_step()) {
             std::vector<std::string> via;
-            for (std::size_t i = 0; i + 1 < plan->steps.size(); ++i)
-                via.push_back(plan->steps[i].load.str());
+            for (const LoadId& load : direct->via)
+                via.push_back(load.str());
             out = "a " + std::string(model.number) + " on " + from.str() +
                   " cannot go straight to " + to.str() +
-                  (rules.empty() ? std::string() : " (" + join(rules) + ")") + ": it needs " +
-                  join(via) + " first (fwplan plan --model " + std::string(model.number) +
-                  " --from " + from.str() + " --to " + to.str() + ")";
+                  (direct->forbidding.empty() ? std::string()
+                                              : " (" + join(direct->forbidding) + ")") +
+                  ": it needs " + join(via) + " first (fwplan plan --model " +
+                  std::string(model.number) + " --from " + from.str() + " --to " + to.str() + ")";
         }
         reach_cache_.emplace(key, out);
         return out;

@@ -316,3 +316,22 @@ TEST_CASE("expected files follow each family's naming") {
     CHECK(expected_files(*kb.find_load("SCCP41.8-5-2S")) ==
           std::vector<std::string>{"SCCP41.8-5-2S.loads"});
 }
+
+TEST_CASE("direct_step says whether one step does it, and if not via what and why") {
+    Planner planner(Catalog::builtin());
+    auto blocked = planner.direct_step("7941", id("SCCP41.8-3-1S"), id("SIP41.9-4-2SR3-1S"));
+    REQUIRE(blocked.ok());
+    CHECK_FALSE(blocked->one_step());
+    REQUIRE(blocked->via.size() == 1);
+    CHECK(blocked->via[0].str() == "SCCP41.8-5-2S");
+    CHECK(std::find(blocked->forbidding.begin(), blocked->forbidding.end(), "J-01") !=
+          blocked->forbidding.end());
+    CHECK(blocked->auth_fail); // J-04's title names AUTH FAIL
+
+    auto direct = planner.direct_step("7941", id("SCCP41.8-5-4S"), id("SIP41.9-4-2SR3-1S"));
+    REQUIRE(direct.ok());
+    CHECK(direct->one_step());
+    CHECK(direct->forbidding.empty());
+
+    CHECK_FALSE(planner.direct_step("7941", id("SIP42.8-5-4S"), id("SIP41.9-4-2SR3-1S")).ok());
+}
