@@ -27,37 +27,12 @@ Error changed() {
         .with_hint("open the folder again");
 }
 
-struct DirClose {
-    void operator()(DIR* dir) const noexcept { ::closedir(dir); }
-};
-
-// Names in one folder, `.` and `..` left out.
-Result<std::vector<std::string>> folder_names(int dir_fd) {
-    const int copy = ::dup(dir_fd);
-    if (copy < 0)
-        return system_failure("cannot read the folder", errno);
-    std::unique_ptr<DIR, DirClose> dir(::fdopendir(copy));
-    if (!dir) {
-        const int err = errno;
-        ::close(copy);
-        return system_failure("cannot read the folder", err);
-    }
-    ::rewinddir(dir.get());
-    std::vector<std::string> names;
-    for (;;) {
-        errno = 0;
-        const dirent* item = ::readdir(dir.get());
-        if (item == nullptr) {
-            if (errno != 0)
-                return system_failure("cannot read the folder", errno);
-            // Sorted, so the first problem reported does not depend on the file system.
-            std::sort(names.begin(), names.end());
-            return names;
-        }
-        const std::string_view name = item->d_name;
-        if (name != "." && name != "..")
-            names.emplace_back(name);
-    }
+// Names in one folder, sorted; errors worded for a package folder.
+Result<std::vector<std::string>> package_folder_names(int dir_fd) {
+    auto names = folder_names(dir_fd);
+    if (const int* err = std::get_if<int>(&names))
+        return system_failure("cannot read the folder", *err);
+    return std::get<std::vector<std::string>>(std::move(names));
 }
 
 // Streams what `fd` holds from offset 0 (pread, so the shared position does not matter).
@@ -104,7 +79,7 @@ private:
                                                                std::to_string(kMaxDepth) +
                                                                " levels deep"),
                              prefix);
-        auto names = folder_names(dir_fd);
+        auto names = package_folder_names(dir_fd);
         if (!names)
             return where_.at(names.error(), prefix);
         for (const std::string& name : *names) {

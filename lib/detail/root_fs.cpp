@@ -205,34 +205,10 @@ Result<void> make_private_dir_at(int dir_fd, const std::string& name, const fs::
 }
 
 Result<std::vector<std::string>> list_dir(int dir_fd, const fs::path& where) {
-    const int copy = ::dup(dir_fd);
-    if (copy < 0)
-        return system_error_at("stage.list", where, "cannot read the folder", errno);
-    struct Close {
-        void operator()(DIR* d) const noexcept { ::closedir(d); }
-    };
-    std::unique_ptr<DIR, Close> dir(::fdopendir(copy));
-    if (!dir) {
-        const int err = errno;
-        ::close(copy);
-        return system_error_at("stage.list", where, "cannot read the folder", err);
-    }
-    ::rewinddir(dir.get());
-    std::vector<std::string> names;
-    for (;;) {
-        errno = 0;
-        const dirent* item = ::readdir(dir.get());
-        if (item == nullptr) {
-            if (errno != 0)
-                return system_error_at("stage.list", where, "cannot read the folder", errno);
-            break;
-        }
-        const std::string_view name = item->d_name;
-        if (name != "." && name != "..")
-            names.emplace_back(name);
-    }
-    std::sort(names.begin(), names.end());
-    return names;
+    auto names = folder_names(dir_fd);
+    if (const int* err = std::get_if<int>(&names))
+        return system_error_at("stage.list", where, "cannot read the folder", *err);
+    return std::get<std::vector<std::string>>(std::move(names));
 }
 
 Result<void> remove_tree_at(int dir_fd, const std::string& name, const fs::path& where) {

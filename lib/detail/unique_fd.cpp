@@ -1,9 +1,12 @@
 #include "detail/unique_fd.hpp"
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <dirent.h>
 #include <fcntl.h>
 #include <filesystem>
+#include <memory>
 #include <string>
 #include <system_error>
 #include <unistd.h>
@@ -65,6 +68,37 @@ Result<void> write_all(int fd, std::string_view data) {
         data.remove_prefix(static_cast<std::size_t>(n));
     }
     return {};
+}
+
+std::variant<std::vector<std::string>, int> folder_names(int dir_fd) {
+    struct DirClose {
+        void operator()(DIR* dir) const noexcept { ::closedir(dir); }
+    };
+    // fdopendir takes the descriptor over: give it a copy so `dir_fd` stays the caller's.
+    const int copy = ::dup(dir_fd);
+    if (copy < 0)
+        return errno;
+    std::unique_ptr<DIR, DirClose> dir(::fdopendir(copy));
+    if (!dir) {
+        const int err = errno;
+        ::close(copy);
+        return err;
+    }
+    ::rewinddir(dir.get());
+    std::vector<std::string> names;
+    for (;;) {
+        errno = 0;
+        const dirent* item = ::readdir(dir.get());
+        if (item == nullptr) {
+            if (errno != 0)
+                return errno;
+            std::sort(names.begin(), names.end());
+            return names;
+        }
+        const std::string_view name = item->d_name;
+        if (name != "." && name != "..")
+            names.emplace_back(name);
+    }
 }
 
 } // namespace fwplan::detail

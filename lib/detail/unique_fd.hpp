@@ -3,7 +3,10 @@
 // expanded into. Internal: lib/detail is not installed.
 #include <fwplan/error.hpp>
 
+#include <string>
 #include <utility>
+#include <variant>
+#include <vector>
 
 namespace fwplan::detail {
 
@@ -34,6 +37,11 @@ private:
 /// decides): `O_TMPFILE` where the file system has it, else `mkstemp` and an immediate
 /// `unlink`. Either way nothing remains on disk once the descriptor is closed.
 [[nodiscard]] Result<UniqueFd> open_anonymous_temp_file();
+
+/// The names in the folder `dir_fd` refers to, `.` and `..` left out, sorted (so whatever
+/// is reported first does not depend on the file system's order). Does not move `dir_fd`.
+/// On failure, the errno value: callers word the error for their own context.
+[[nodiscard]] std::variant<std::vector<std::string>, int> folder_names(int dir_fd);
 
 /// Writes all of `data` at the current position, retrying short writes.
 [[nodiscard]] Result<void> write_all(int fd, std::string_view data);
