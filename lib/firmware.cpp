@@ -146,8 +146,10 @@ private:
         std::string_view text = *bytes;
         file.image_name = std::string(text.substr(0, text.find_first_of(" \r\n\t")));
         if (text.find(' ') != std::string_view::npos)
-            file.problems.push_back("has a trailing space after the image name (blamed for "
-                                    "failed lookups in Cisco bug CSCdv19260)");
+            file.problems.push_back(warning("fwplan.inspect.trailing-space",
+                                            "has a trailing space after the image name (blamed "
+                                            "for failed lookups in Cisco bug CSCdv19260)",
+                                            entry.qualified_name()));
     }
 
     void inspect_image(const ArchiveEntry& entry, InspectedFile& file) {
@@ -196,15 +198,22 @@ private:
             file.envelope = *header;
         }
         if (file.envelope.kind == EnvelopeKind::None)
-            file.problems.push_back("has no signed envelope; phones accept only signed images");
+            file.problems.push_back(warning("fwplan.inspect.unsigned",
+                                            "has no signed envelope; phones accept only signed "
+                                            "images",
+                                            entry.qualified_name()));
         else if (!file.envelope.signed_name.empty() && file.envelope.signed_name != entry.base_name)
-            file.problems.push_back("is signed as '" + file.envelope.signed_name +
-                                    "': a phone asking for '" + entry.base_name +
-                                    "' will reject it (renamed file?)");
+            file.problems.push_back(warning("fwplan.inspect.renamed",
+                                            "is signed as '" + file.envelope.signed_name +
+                                                "': a phone asking for '" + entry.base_name +
+                                                "' will reject it (renamed file?)",
+                                            entry.qualified_name()));
     }
 
     void fail(const ArchiveEntry& entry, InspectedFile& file, const Error& error) {
-        file.problems.push_back(error.message);
+        Diagnostic problem{error.code, Severity::Error, error.message, entry.qualified_name(),
+                           error.hint};
+        file.problems.push_back(std::move(problem));
         package_.errors.push_back(in_entry(error, package_, entry));
     }
 

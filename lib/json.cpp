@@ -26,6 +26,15 @@ ordered_json protocols_of(const FamilyInfo& family) {
     return out;
 }
 
+// Diagnostics in the documents whose contract lists them as plain strings (plan `notes`,
+// stage `notes`, inspect `problems`): their messages, in order.
+ordered_json messages_of(const std::vector<Diagnostic>& diagnostics) {
+    ordered_json out = ordered_json::array();
+    for (const Diagnostic& d : diagnostics)
+        out.push_back(d.message);
+    return out;
+}
+
 ordered_json config_files_of(const ModelInfo& model) {
     ordered_json out = {"SEP<MAC>.cnf.xml", "XMLDefault.cnf.xml"};
     if (model.config_style == ConfigStyle::SepXmlAndSipCnf) {
@@ -190,7 +199,7 @@ std::string plan(const Plan& p, int indent) {
                         {"to", p.to.str()},
                         {"from_assumed", p.from_assumed},
                         {"steps", steps},
-                        {"notes", p.notes},
+                        {"notes", messages_of(p.notes)},
                         {"missing_packages", p.missing_packages}};
     return text_of(out, indent);
 }
@@ -268,7 +277,7 @@ ordered_json file_json(const FirmwarePackage& package, const InspectedFile& file
         out["cnu_entries"] = file.cnu_entries;
     if (!file.image_name.empty())
         out["image_name"] = file.image_name;
-    out["problems"] = file.problems;
+    out["problems"] = messages_of(file.problems);
     return out;
 }
 
@@ -357,7 +366,7 @@ Result<std::string> step_files(const StepFiles& step, int indent) {
         files.push_back({{"name", file.name}, {"shared", file.shared}, {"content", file.content}});
     }
     ordered_json warnings = ordered_json::array();
-    for (const ConfigWarning& w : step.warnings)
+    for (const Diagnostic& w : step.warnings)
         warnings.push_back({{"code", w.code}, {"message", w.message}, {"where", w.where}});
     // Warnings quote template text; a stray byte there must not fail the whole document.
     return text_of(ordered_json{{"files", files}, {"warnings", warnings}}, indent);
@@ -576,7 +585,7 @@ std::string stage(const StageReport& r, int indent) {
                         {"files", files_json(r.files)},
                         {"conflicts", conflicts},
                         {"term_files", terms},
-                        {"notes", r.notes},
+                        {"notes", messages_of(r.notes)},
                         {"resumed_stage", r.resumed_stage},
                         {"resumed_files", files_json(r.resumed_files)}};
     if (!r.conflicts.empty())
@@ -595,10 +604,10 @@ std::string undo(const UndoReport& r, int indent) {
 
 std::string check(const CheckReport& r, int indent) {
     ordered_json findings = ordered_json::array();
-    for (const Finding& f : r.findings)
+    for (const Diagnostic& f : r.findings)
         findings.push_back({{"code", f.code},
                             {"severity", std::string(to_string(f.severity))},
-                            {"path", f.path},
+                            {"path", f.where},
                             {"message", f.message}});
     return ordered_json{{"root", r.root.string()},
                         {"counts",

@@ -247,30 +247,6 @@ Result<LoadId> fail_family(std::string_view raw, std::string_view code) {
 
 // ---------------------------------------------------------------------------------------
 
-std::string_view to_string(Protocol protocol) noexcept {
-    switch (protocol) {
-    case Protocol::Sccp:
-        return "SCCP";
-    case Protocol::Sip:
-        return "SIP";
-    case Protocol::Mgcp:
-        return "MGCP";
-    }
-    return "?";
-}
-
-Result<Protocol> parse_protocol(std::string_view text) {
-    const std::string u = detail::ascii_upper(text);
-    if (u == "SCCP" || u == "SKINNY")
-        return Protocol::Sccp;
-    if (u == "SIP")
-        return Protocol::Sip;
-    if (u == "MGCP")
-        return Protocol::Mgcp;
-    return bad_input("protocol.unknown",
-                     "unknown protocol '" + std::string(text) + "' (expected SCCP, SIP or MGCP)");
-}
-
 Version::Version(std::uint32_t major, std::uint32_t minor, std::uint32_t maintenance,
                  std::uint32_t service_release, std::vector<std::uint32_t> builds, std::string tag)
     : major_(major), minor_(minor), maintenance_(maintenance), service_release_(service_release),

@@ -471,8 +471,11 @@ Result<Identity> settle_identity(Manifest& out) {
     } else if (by_file.valid()) {
         chosen = by_file;
         if (!signed_name.empty())
-            out.warnings.push_back("the signed name " + quoted(signed_name) +
-                                   " is neither a load ID nor a term file; using the file name");
+            out.warnings.push_back(warning("fwplan.loads.signed-name-unknown",
+                                           "the signed name " + quoted(signed_name) +
+                                               " is neither a load ID nor a term file; using the "
+                                               "file name",
+                                           out.file_name));
     } else {
         return loads_error("unknown-name",
                            quoted(out.file_name) +
@@ -482,15 +485,15 @@ Result<Identity> settle_identity(Manifest& out) {
             .with_hint("a .loads file is named after its load, e.g. SIP41.9-4-2SR3-1S.loads");
     }
     if (!signed_name.empty() && signed_name != out.file_name) {
-        std::string warning = "the file is named " + quoted(out.file_name) + " but was signed as " +
+        std::string message = "the file is named " + quoted(out.file_name) + " but was signed as " +
                               quoted(signed_name);
         if (by_file.valid() && !by_file.same(chosen))
-            warning += ": the file name says " + by_file.describe() + " but the file is " +
+            message += ": the file name says " + by_file.describe() + " but the file is " +
                        chosen.describe() + "; it was renamed, and a phone asking for " +
                        quoted(out.file_name) + " will reject it";
         else
-            warning += " (a phone compares these names exactly and may reject the file)";
-        out.warnings.push_back(std::move(warning));
+            message += " (a phone compares these names exactly and may reject the file)";
+        out.warnings.push_back(warning("fwplan.loads.renamed", std::move(message), out.file_name));
     }
     return chosen;
 }
@@ -519,17 +522,23 @@ std::optional<ManifestKind> kind_for(LoadIdStyle style, const std::vector<Line>&
 
 void warn_about_envelope(Manifest& out) {
     if (out.envelope.kind == EnvelopeKind::None)
-        out.warnings.push_back("the file has no signed envelope; phones that check signatures "
-                               "will refuse it");
+        out.warnings.push_back(warning("fwplan.loads.unsigned",
+                                       "the file has no signed envelope; phones that check "
+                                       "signatures will refuse it",
+                                       out.file_name));
     else if (out.envelope.signed_name.empty())
-        out.warnings.push_back("the envelope carries no signed name (TLV tag 14)");
+        out.warnings.push_back(warning("fwplan.loads.no-signed-name",
+                                       "the envelope carries no signed name (TLV tag 14)",
+                                       out.file_name));
 }
 
 void warn_about_duplicates(Manifest& out) {
     std::set<std::string_view> seen;
     for (const ManifestComponent& c : out.components)
         if (!seen.insert(c.name).second)
-            out.warnings.push_back("the file " + quoted(c.name) + " is listed more than once");
+            out.warnings.push_back(
+                warning("fwplan.loads.listed-twice",
+                        "the file " + quoted(c.name) + " is listed more than once", out.file_name));
 }
 
 Result<Manifest> parse(std::string_view file_name, std::string_view bytes) {

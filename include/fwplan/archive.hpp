@@ -125,7 +125,8 @@ public:
     ///     fwplan::ArchiveLimits small;
     ///     small.max_total_size = 64ull << 20;
     ///     auto root = fwplan::Archive::open("/srv/tftp", small,
-    ///     fwplan::UnsafeEntryPolicy::Report); if (root)
+    ///                                       fwplan::UnsafeEntryPolicy::Report);
+    ///     if (root)
     ///         for (const fwplan::Error& problem : root->findings())
     ///             std::cerr << problem.describe() << '\n';
     [[nodiscard]] static Result<Archive> open(const std::filesystem::path& path,

@@ -51,6 +51,17 @@ struct KnownLoad {
     std::string evidence;                         ///< where the ID was seen (short text)
 };
 
+/// A load the user has on disk (found in `--firmware` packages): knowledge that comes from
+/// the user's files rather than the knowledge base. firmware.hpp finds these, the planner
+/// plans with them.
+struct AvailableLoad {
+    LoadId id;                        ///< from the `.loads` manifest
+    std::string package;              ///< where it is: the zip or folder path
+    std::string build;                ///< component build ID from the manifest
+    std::vector<std::string> files;   ///< what the phone fetches: the `.loads`, then its components
+    std::vector<std::string> missing; ///< components the `.loads` names that the package lacks
+};
+
 /// A hardware revision from the label on a phone (`V08`, `V15`); ordered by number.
 struct HardwareRevision {
     unsigned number = 0; ///< the number after the V

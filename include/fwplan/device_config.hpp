@@ -47,12 +47,13 @@
 ///     auto mac = fwplan::MacAddress::parse("00:80:41:ae:fd:7e").value();
 ///     auto load = fwplan::LoadId::parse("SIP41.9-4-2SR3-1S").value();
 ///     auto step = fwplan::make_step_files(*model, mac, load, load.protocol(), *tmpl, sip);
-///     for (const fwplan::ConfigWarning& w : step->warnings)
+///     for (const fwplan::Diagnostic& w : step->warnings)
 ///         std::cerr << "warning: " << w.message << " [" << w.code << "]\n";
 ///     for (const fwplan::GeneratedFile& f : step->files)
 ///         if (auto written = fwplan::write_file_atomically(out_dir, f.name, f.content); !written)
 ///             std::cerr << written.error().describe() << "\n";
 
+#include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/mac_address.hpp>
@@ -104,14 +105,6 @@ struct SipSettings {
 /// Refuses settings that would make a broken file (`fwplan.config.bad-setting`, naming the
 /// field but never showing a password).
 [[nodiscard]] Result<void> validate(const SipSettings& settings);
-
-/// A problem a phone would have with a configuration that is still written: a warning, not
-/// an error. Codes are stable (`fwplan.config.<what>`); see `DeviceTemplate::lint`.
-struct ConfigWarning {
-    std::string code;    ///< e.g. `fwplan.config.auth-name-differs`
-    std::string message; ///< what is wrong and what the phone will do, in words
-    std::string where;   ///< `device/sipProfile/sipLines/line[button=1]`, or a file name
-};
 
 /// The longest `authPassword` reported to work for a model's firmware, or nothing when no
 /// limit is documented. From formats.md §6.1: 8 characters for the 7941/7961 family
@@ -168,8 +161,8 @@ public:
     /// (authName or authPassword empty), `fwplan.config.auth-name-differs` (name ≠ authName:
     /// a FritzBox accepts only its user name in both), `fwplan.config.password-too-long`
     /// (see `max_auth_password_length`; without a model, the shortest reported limit, 8).
-    [[nodiscard]] std::vector<ConfigWarning> lint(const ModelInfo* model = nullptr,
-                                                  Protocol protocol = Protocol::Sip) const;
+    [[nodiscard]] std::vector<Diagnostic> lint(const ModelInfo* model = nullptr,
+                                               Protocol protocol = Protocol::Sip) const;
 
     /// The template for one step: `<loadInformation>` = `load`, `<deviceProtocol>` =
     /// `protocol` (see the file comment), everything else unchanged. Byte-identical output
@@ -198,8 +191,8 @@ struct GeneratedFile {
 
 /// The files of one configuration, and what the lints found.
 struct ConfigFiles {
-    std::vector<GeneratedFile> files;    ///< the files, each named for a flat TFTP root
-    std::vector<ConfigWarning> warnings; ///< what the lints found (never fatal)
+    std::vector<GeneratedFile> files; ///< the files, each named for a flat TFTP root
+    std::vector<Diagnostic> warnings; ///< what the lints found (never fatal)
 };
 /// The files of one phone at one step.
 using StepFiles = ConfigFiles;

@@ -16,14 +16,15 @@
 ///     for (const fwplan::PackageLoad& load : package->loads)
 ///         std::cout << load.manifest.load->str() << ": " << load.missing.size() << " missing\n";
 ///     for (const fwplan::TermFile& term : package->term_files)
-///         std::cout << term.name << " -> " << (term.stands_for ? term.stands_for->str() : "?") <<
-///         '\n';
+///         std::cout << term.name << " -> "
+///                   << (term.stands_for ? term.stands_for->str() : "?") << '\n';
 
 #include <fwplan/archive.hpp>
+#include <fwplan/catalog.hpp>
+#include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/manifest.hpp>
-#include <fwplan/planner.hpp>
 #include <fwplan/signed_file.hpp>
 
 #include <filesystem>
@@ -75,15 +76,15 @@ struct TermFile {
 
 /// One inspected entry.
 struct InspectedFile {
-    std::string entry;                 ///< name inside the package (the file name for loose files)
-    std::string container;             ///< the inner zip of a bundle, or empty
-    FileKind kind = FileKind::Other;   ///< what the file is
-    std::uint64_t size = 0;            ///< its size in bytes
-    SignedHeader envelope;             ///< kind None for unsigned files
-    std::optional<LoadId> listed_by;   ///< for components: the load whose `.loads` names it
-    std::size_t cnu_entries = 0;       ///< TNP `.sbn`: files in its CNU archive (0 if not read)
-    std::string image_name;            ///< 7940/7960 `.bin`/`.sb2`/`OS79XX.TXT`: the image named
-    std::vector<std::string> problems; ///< what is wrong with this file, in words
+    std::string entry;                ///< name inside the package (the file name for loose files)
+    std::string container;            ///< the inner zip of a bundle, or empty
+    FileKind kind = FileKind::Other;  ///< what the file is
+    std::uint64_t size = 0;           ///< its size in bytes
+    SignedHeader envelope;            ///< kind None for unsigned files
+    std::optional<LoadId> listed_by;  ///< for components: the load whose `.loads` names it
+    std::size_t cnu_entries = 0;      ///< TNP `.sbn`: files in its CNU archive (0 if not read)
+    std::string image_name;           ///< 7940/7960 `.bin`/`.sb2`/`OS79XX.TXT`: the image named
+    std::vector<Diagnostic> problems; ///< what is wrong with this file
 };
 
 /// Everything fwplan learned from one package.

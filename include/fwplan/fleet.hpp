@@ -5,30 +5,14 @@
 /// one folder per step and load. One phone is a fleet of one: `fwplan emit --mac` uses the
 /// same code.
 ///
-/// **The inventory** (`parse_inventory`, `read_inventory`) is CSV as RFC 4180 writes it: a
-/// header row, comma-separated fields, fields in double quotes where they hold commas,
-/// quotes (doubled: `""`) or line breaks; CRLF or LF line ends; an optional UTF-8
-/// byte-order mark; blank lines are skipped. Columns are found by their header name
-/// (case-insensitive; spaces and `-` count as `_`), in any order:
-///
-/// | column | required | what |
-/// |---|---|---|
-/// | `mac` | yes | the phone's MAC in any spelling `MacAddress::parse` takes |
-/// | `model` | yes | `7941`, `CP-7941G`, ... (`find_model`) |
-/// | `load` (or `current_load`, `from`) | yes | the load the phone runs now |
-/// | `target` (or `to`) | no | a load ID, or `SIP`/`SCCP` for the family's final load; empty: the
-/// emit default | | `hw_rev` | no | the hardware revision on the label (`V15`) | | `line_name`,
-/// `auth_name`, `display_name`, `messages_number`, `password` | no | line 1 of this phone |
-///
-/// Other columns are reported as warnings and ignored. Every row stands on its own: a bad
-/// row (wrong number of fields, broken quoting, a bad MAC, an unknown model, a malformed
-/// load ID, a MAC given twice) becomes a `RowError` naming the physical line where the row
-/// starts, and the other rows are used. Passwords are never put into a message.
+/// The phones come from an inventory (inventory.hpp): a CSV file, or one phone built from
+/// command-line values with `parse_phone`.
 ///
 /// **The output** (`emit_configs`) goes into one folder, `DIR`:
 ///
-///     DIR/plan.txt                         the plan for people: rounds, phones, per model, failed
-///     rows DIR/plan.json                        the same for programs (see `plan_json`)
+///     DIR/plan.txt                         the plan for people: rounds, phones, per model,
+///                                          failed rows
+///     DIR/plan.json                        the same for programs (see `plan_json`)
 ///     DIR/step-1-SCCP41.8-5-2S/            phones whose first step installs SCCP41.8-5-2S:
 ///         SEP008041AEFD7E.cnf.xml          one per phone (make_step_files)
 ///         XMLDefault.cnf.xml               this folder's load for each model in it
@@ -73,6 +57,7 @@
 #include <fwplan/device_config.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/file_writer.hpp>
+#include <fwplan/inventory.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/mac_address.hpp>
 #include <fwplan/models.hpp>
@@ -87,51 +72,6 @@
 #include <vector>
 
 namespace fwplan {
-
-/// One phone to write configurations for.
-struct Phone {
-    MacAddress mac;                         ///< the phone
-    const ModelInfo* model = nullptr;       ///< a registry model (`find_model`)
-    std::optional<LoadId> from;             ///< what it runs; none: the oldest plausible load
-    std::optional<LoadId> to;               ///< the load to end on
-    std::optional<Protocol> to_protocol;    ///< when `to` is empty: the final load of this
-    std::optional<HardwareRevision> hw_rev; ///< from the label, when known
-    std::optional<SipLine> line;            ///< line 1 of this phone (replaces the settings')
-    std::size_t source_line = 0;            ///< where its CSV row starts; 0 when not from a CSV
-};
-
-/// A phone that gets no files: a bad inventory row, or a phone that cannot be planned.
-struct RowError {
-    std::size_t line = 0; ///< physical line where its CSV row starts; 0 when not from a CSV
-    std::string mac;      ///< the MAC, normalized when it parsed, else as written (quoted)
-    std::string model;    ///< the canonical model when known, else as written (quoted)
-    Error error;          ///< what is wrong
-};
-
-/// A parsed inventory.
-struct Inventory {
-    std::string source;                  ///< the file name, for messages
-    std::vector<Phone> phones;           ///< the good rows, in file order
-    std::vector<RowError> rejected;      ///< the bad rows, in file order
-    std::vector<ConfigWarning> warnings; ///< unknown columns and the like (`fwplan.fleet.*`)
-    std::size_t rows = 0;                ///< data rows read (blank lines not counted)
-};
-
-/// The largest inventory fwplan reads (64 MiB: about a million phones).
-inline constexpr std::size_t kMaxInventoryBytes = 64U << 20U;
-
-/// Parses an inventory (see the file comment). Errors concern the whole file and are of
-/// kind BadInput: `fwplan.fleet.csv-encoding` (UTF-16/32, NUL bytes), `fwplan.fleet.csv-empty`
-/// (no header row), `fwplan.fleet.csv-header` (a required column missing, a column given
-/// twice, a header row with broken quoting), `fwplan.fleet.csv-too-large`. Row errors
-/// (`fwplan.fleet.csv-fields`, `fwplan.fleet.csv-quote`, `fwplan.fleet.missing-value`,
-/// `fwplan.fleet.bad-value`, `fwplan.fleet.duplicate-mac`, `fwplan.fleet.bad-target` and
-/// the codes of `MacAddress::parse`, `find_model`, `LoadId::parse`,
-/// `HardwareRevision::parse`, `validate`) go into `Inventory::rejected`.
-[[nodiscard]] Result<Inventory> parse_inventory(std::string_view csv,
-                                                std::string source_name = "inventory");
-/// Reads and parses an inventory file; `fwplan.fleet.csv-read` (Io) when it cannot be read.
-[[nodiscard]] Result<Inventory> read_inventory(const std::filesystem::path& path);
 
 /// What `emit_configs` writes and how.
 struct EmitOptions {
@@ -205,7 +145,7 @@ struct EmitReport {
     std::vector<StepFolder> folders;      ///< sorted by step, then load
     std::vector<ModelSummary> models;     ///< sorted by model
     std::vector<WarningSummary> warnings; ///< sorted by folder, then code
-    std::vector<ConfigWarning> notes;     ///< inventory warnings, plan notes, round clashes
+    std::vector<Diagnostic> notes;        ///< inventory warnings, plan notes, round clashes
     std::vector<EmittedFile> files;       ///< every file, in the order written
     /// Files that exist with other content (without force) or are folders: when there are
     /// any, nothing was written and `files` is empty.

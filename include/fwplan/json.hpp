@@ -15,13 +15,14 @@
 ///     if (!settings) { std::cerr << settings.error().describe() << '\n'; return 3; }
 ///     auto tmpl = fwplan::DeviceTemplate::builtin_sip(*settings);
 
+#include <fwplan/audit.hpp>
 #include <fwplan/catalog.hpp>
 #include <fwplan/device_config.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
-#include <fwplan/tftp_root.hpp>
+#include <fwplan/stage.hpp>
 
 #include <string>
 #include <string_view>

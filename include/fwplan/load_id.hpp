@@ -16,6 +16,7 @@
 ///         std::cout << id->family() << " " << id->version().release() << "\n"; // 41 8.5(2)
 
 #include <fwplan/error.hpp>
+#include <fwplan/protocol.hpp>
 
 #include <compare>
 #include <cstdint>
@@ -24,14 +25,6 @@
 #include <vector>
 
 namespace fwplan {
-
-/// The call-control protocol a load speaks.
-enum class Protocol { Sccp, Sip, Mgcp };
-
-/// "SCCP", "SIP" or "MGCP".
-[[nodiscard]] std::string_view to_string(Protocol protocol) noexcept;
-/// Parses "SCCP", "SIP", "MGCP" in any case.
-[[nodiscard]] Result<Protocol> parse_protocol(std::string_view text);
 
 /// A firmware version with a total order (formats.md §5.2): major, minor, maintenance,
 /// service release, then further numeric blocks, then an opaque tag. For example

@@ -32,9 +32,10 @@
 ///     std::cout << manifest->load->str() << " build " << manifest->build_id << '\n';
 ///     for (const fwplan::ManifestComponent& c : manifest->components)
 ///         std::cout << "  " << c.name << '\n';   // jar41sip.9-4-2ES26.sbn ...
-///     for (const std::string& w : manifest->warnings)
+///     for (const fwplan::Diagnostic& w : manifest->warnings)
 ///         std::cerr << "warning: " << w << '\n';
 
+#include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/models.hpp>
@@ -98,7 +99,7 @@ struct Manifest {
     std::vector<std::pair<std::string, std::string>> metadata;
     /// Things a person should know that do not make the file unusable: the signed name
     /// differs from the file name (a renamed file), no envelope, a file listed twice.
-    std::vector<std::string> warnings;
+    std::vector<Diagnostic> warnings;
 };
 
 /// The largest body `parse_manifest` accepts (real ones are under 2 KiB).

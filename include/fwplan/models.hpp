@@ -12,13 +12,13 @@
 ///     auto model = fwplan::find_model("CP-7941G");      // also "7941", "7941G", "Cisco 7941"
 ///     if (model) {
 ///         const fwplan::ModelInfo& m = **model;
-///         std::cout << m.number << " term file " << m.term_file         // 7941
-///         term41.default.loads
-///                   << " XMLDefault " << m.xml_default_number << "\n";  // 115
+///         std::cout << m.number                                    // 7941
+///                   << " term file " << m.term_file                    // term41.default.loads
+///                   << " XMLDefault " << m.xml_default_number << "\n"; // 115
 ///     }
 
 #include <fwplan/error.hpp>
-#include <fwplan/load_id.hpp>
+#include <fwplan/protocol.hpp>
 
 #include <string_view>
 #include <vector>

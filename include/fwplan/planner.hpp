@@ -22,6 +22,7 @@
 ///         std::cout << step.number << ". " << step.load.str() << "\n";
 
 #include <fwplan/catalog.hpp>
+#include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/models.hpp>
@@ -33,15 +34,6 @@
 #include <vector>
 
 namespace fwplan {
-
-/// A load the user has on disk (found in `--firmware` packages), as the planner needs it.
-struct AvailableLoad {
-    LoadId id;                        ///< from the `.loads` manifest
-    std::string package;              ///< where it is: the zip or folder path
-    std::string build;                ///< component build ID from the manifest
-    std::vector<std::string> files;   ///< what the phone fetches: the `.loads`, then its components
-    std::vector<std::string> missing; ///< components the `.loads` names that the package lacks
-};
 
 /// What to plan.
 struct PlanRequest {
@@ -105,13 +97,13 @@ struct PlanStep {
 
 /// The chain from `from` to `to`. No steps means the phone already runs the target.
 struct Plan {
-    std::string model;              ///< canonical model number
-    std::string family;             ///< family id
-    LoadId from;                    ///< the load the phone runs
-    LoadId to;                      ///< the load it ends on
-    bool from_assumed = false;      ///< no `from` was given: the oldest plausible load was used
-    std::vector<PlanStep> steps;    ///< in order; empty when the phone runs the target
-    std::vector<std::string> notes; ///< assumptions and warnings about the whole plan
+    std::string model;             ///< canonical model number
+    std::string family;            ///< family id
+    LoadId from;                   ///< the load the phone runs
+    LoadId to;                     ///< the load it ends on
+    bool from_assumed = false;     ///< no `from` was given: the oldest plausible load was used
+    std::vector<PlanStep> steps;   ///< in order; empty when the phone runs the target
+    std::vector<Diagnostic> notes; ///< assumptions and warnings about the whole plan
     std::vector<std::string> missing_packages; ///< packages to download (not in `--firmware`)
 };
 

@@ -152,9 +152,9 @@ std::size_t count_of(const std::string& text, const std::string& what) {
     return count;
 }
 
-std::set<std::string> codes(const std::vector<ConfigWarning>& warnings) {
+std::set<std::string> codes(const std::vector<Diagnostic>& warnings) {
     std::set<std::string> out;
-    for (const ConfigWarning& w : warnings)
+    for (const Diagnostic& w : warnings)
         out.insert(w.code);
     return out;
 }
@@ -762,9 +762,9 @@ TEST_CASE("each lint fires on its fault and is silent once it is fixed") {
                            "<loadInformation>SIP41.9-4-2SR3-1S</loadInformation><devicePool>");
         else
             text = replace(text, c.from, c.to);
-        const std::vector<ConfigWarning> warnings = tmpl(text).lint(&m7941);
+        const std::vector<Diagnostic> warnings = tmpl(text).lint(&m7941);
         CHECK(codes(warnings) == std::set<std::string>{std::string("fwplan.config.") + c.code});
-        for (const ConfigWarning& w : warnings) {
+        for (const Diagnostic& w : warnings) {
             CHECK_FALSE(w.message.empty());
             CHECK(w.where.rfind("device", 0) == 0);
             CHECK(w.message.find("secret") == std::string::npos); // never a password

@@ -139,7 +139,9 @@ TEST_CASE("a renamed component is reported: its signed name differs from its fil
     const FirmwarePackage p = inspect_ok(scratch.dir / "apps41.9-4-2ES26.sbn");
     REQUIRE(p.files.size() == 1);
     REQUIRE(p.files[0].problems.size() == 1);
-    CHECK(p.files[0].problems[0].find("signed as 'apps41.8-5-4TH1-6.sbn'") != std::string::npos);
+    CHECK(p.files[0].problems[0].message.find("signed as 'apps41.8-5-4TH1-6.sbn'") !=
+          std::string::npos);
+    CHECK(p.files[0].problems[0].code == "fwplan.inspect.renamed");
 }
 
 TEST_CASE("inspect_path: a downloads folder is a set of packages; hostile ones stop it") {

@@ -559,7 +559,7 @@ TEST_CASE("one phone from code: defaults, and the round notes of a mixed round")
     CHECK(report.phones[1].folders == std::vector<std::string>{"step-1-SIP41.9-4-2SR3-1S"});
     CHECK(fs::exists(out / "step-1-SCCP41.8-5-2S" / "dialplan.xml"));
     // Round 1 holds two loads for the 7941: their XMLDefault files differ.
-    CHECK(std::any_of(report.notes.begin(), report.notes.end(), [](const ConfigWarning& n) {
+    CHECK(std::any_of(report.notes.begin(), report.notes.end(), [](const Diagnostic& n) {
         return n.code == "fwplan.fleet.round-xml-default" &&
                n.message.find("step-1-SCCP41.8-5-2S, step-1-SIP41.9-4-2SR3-1S") !=
                    std::string::npos;

@@ -120,7 +120,7 @@ TEST_CASE("step files as JSON") {
     step.files.push_back({"SEP008041AEFD7E.cnf.xml", "<device>\"B\xc3\xbcro\"</device>\n", false});
     step.files.push_back({"SIPDefault.cnf", "image_version: P0S3-8-12-00\n", true});
     step.warnings.push_back(
-        {"fwplan.config.no-line", "no line", "SEP008041AEFD7E.cnf.xml: device"});
+        warning("fwplan.config.no-line", "no line", "SEP008041AEFD7E.cnf.xml: device"));
     auto text = json::step_files(step);
     REQUIRE(text.ok());
     const auto doc = nlohmann::json::parse(*text);

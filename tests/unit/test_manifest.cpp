@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+using fwplan::Diagnostic;
 using fwplan::Manifest;
 using fwplan::ManifestKind;
 using fwplan::parse_manifest;
@@ -42,8 +43,8 @@ void check_error(const fwplan::Result<Manifest>& result, const std::string& code
 }
 
 bool has_warning(const Manifest& m, const std::string& words) {
-    for (const std::string& w : m.warnings)
-        if (w.find(words) != std::string::npos)
+    for (const Diagnostic& w : m.warnings)
+        if (w.message.find(words) != std::string::npos)
             return true;
     return false;
 }
@@ -323,7 +324,8 @@ TEST_CASE("the signed name decides the load; a different file name is a warning"
         manifest("SIP41.9-2-1S.LOADS", fixtures::signed_as("SIP41.9-2-1S.loads", body));
     CHECK(cased.load->str() == "SIP41.9-2-1S");
     REQUIRE(cased.warnings.size() == 1);
-    CHECK(cased.warnings[0].find("compares these names exactly") != std::string::npos);
+    CHECK(cased.warnings[0].message.find("compares these names exactly") != std::string::npos);
+    CHECK(cased.warnings[0].code == "fwplan.loads.renamed");
 
     // A load renamed to a term file name.
     const Manifest as_term =

@@ -257,7 +257,8 @@ TEST_CASE("no --from: the oldest plausible load, bridges included, and it says s
     CHECK(plan.from.str() == "TERM41.7-0-3-0S");
     CHECK(plan.steps.at(0).load.version() == Version::parse("8.5(2)").value());
     CHECK(cites(plan.steps.at(0), "J-09", RuleCitation::kCaution));
-    CHECK(plan.notes.at(0).find("No --from given") != std::string::npos);
+    CHECK(plan.notes.at(0).message.find("No --from given") != std::string::npos);
+    CHECK(plan.notes.at(0).code == "fwplan.plan.from-assumed");
     // J-13: a 7942 never ran anything older than 8.3(1).
     CHECK(plan_ok(planner, request("7942", "")).from.version() == Version::parse("8.3(1)").value());
 }

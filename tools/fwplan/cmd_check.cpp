@@ -4,9 +4,9 @@
 #include "commands.hpp"
 #include "common.hpp"
 
-#include <fwplan/fleet.hpp>
+#include <fwplan/audit.hpp>
+#include <fwplan/inventory.hpp>
 #include <fwplan/json.hpp>
-#include <fwplan/tftp_root.hpp>
 
 #include <ostream>
 
@@ -28,9 +28,7 @@ int run_check(const CheckOptions& options, Console& console) {
         for (const RowError& row : inventory->rejected)
             console.warn(options.fleet + ": line " + std::to_string(row.line) +
                          " is left out of the check: " + row.error.message);
-        for (const Phone& phone : inventory->phones)
-            check_options.inventory.push_back(
-                {phone.mac, std::string(phone.model->number), phone.from});
+        check_options.inventory = std::move(inventory->phones);
     }
     auto report = check_root(options.root, check_options);
     if (!report)
@@ -53,9 +51,9 @@ int run_check(const CheckOptions& options, Console& console) {
                     : severity == Severity::Warning ? console.yellow(title)
                                                     : console.bold(title))
                 << '\n';
-            for (const Finding& f : report->findings)
+            for (const Diagnostic& f : report->findings)
                 if (f.severity == severity)
-                    out << "  " << f.path << ": " << f.message << "  "
+                    out << "  " << f.where << ": " << f.message << "  "
                         << console.dim("[" + f.code + "]") << '\n';
         }
         if (report->findings.empty())

@@ -63,31 +63,26 @@ Result<SipSettings> sip_settings(const EmitOptions& o) {
     return sip;
 }
 
-// The one phone of `--mac`: bad values here are errors of the command, not rows.
+// The one phone of `--mac`, through the same row parser as a CSV row; bad values here are
+// errors of the command, not rows. Its line comes from the options (`sip_settings`).
 Result<Inventory> single_phone(const EmitOptions& o) {
-    Phone phone;
-    auto mac = MacAddress::parse(o.mac);
-    if (!mac)
-        return mac.error();
-    phone.mac = *mac;
-    auto model = find_model(o.plan.model);
-    if (!model)
-        return model.error();
-    phone.model = *model;
-    auto from = optional_load_id(o.plan.from, "--from");
-    if (!from)
-        return from.error();
-    phone.from = *from;
-    if (!o.plan.hw_rev.empty()) {
-        auto hw = HardwareRevision::parse(o.plan.hw_rev);
-        if (!hw)
-            return hw.error();
-        phone.hw_rev = *hw;
+    PhoneFields fields;
+    fields.mac = o.mac;
+    fields.model = o.plan.model;
+    fields.load = o.plan.from;
+    fields.hw_rev = o.plan.hw_rev;
+    fields.load_required = false;
+    auto phone = parse_phone(fields);
+    if (!phone) {
+        Error error = phone.error();
+        if (error.code.rfind("fwplan.load-id.", 0) == 0)
+            error.message = "--from: " + error.message;
+        return error;
     }
     Inventory inventory;
     inventory.source = "--mac";
     inventory.rows = 1;
-    inventory.phones.push_back(std::move(phone));
+    inventory.phones.push_back(std::move(*phone));
     return inventory;
 }
 
@@ -206,7 +201,7 @@ void print_report(const EmitReport& report, const std::string& out_dir, bool fle
     }
     if (!report.notes.empty()) {
         out << '\n' << c.bold("Notes") << '\n';
-        for (const ConfigWarning& note : report.notes)
+        for (const Diagnostic& note : report.notes)
             out << "  - " << note.message << '\n';
     }
     if (!report.files.empty())
@@ -232,7 +227,7 @@ int run_emit(const EmitOptions& options, Console& console) {
     auto inventory = fleet ? read_inventory(options.fleet) : single_phone(options);
     if (!inventory)
         return fail(inventory.error());
-    for (const ConfigWarning& warning : inventory->warnings)
+    for (const Diagnostic& warning : inventory->warnings)
         console.warn(warning.where + ": " + warning.message + " [" + warning.code + "]");
 
     Planner planner(*catalog, std::move(*available));

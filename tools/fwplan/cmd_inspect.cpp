@@ -50,8 +50,8 @@ void print_package(const FirmwarePackage& package, Console& c) {
                              ", the package has " + m.present + " (TFTP is case-sensitive)")
                     << '\n';
         }
-        for (const std::string& warning : load.manifest.warnings)
-            out << "            " << c.yellow("warning: " + warning) << '\n';
+        for (const Diagnostic& warning : load.manifest.warnings)
+            out << "            " << c.yellow("warning: " + warning.message) << '\n';
     }
     for (const TermFile& term : package.term_files) {
         out << "  term file " << term.entry;
@@ -79,8 +79,8 @@ void print_package(const FirmwarePackage& package, Console& c) {
         if (file.listed_by)
             out << ", listed by " << file.listed_by->str();
         out << '\n';
-        for (const std::string& problem : file.problems)
-            out << "            " << c.yellow(problem) << '\n';
+        for (const Diagnostic& problem : file.problems)
+            out << "            " << c.yellow(problem.message) << '\n';
     }
     if (!package.unreferenced.empty() && !loose)
         out << "  not listed by any .loads: " << join(package.unreferenced) << '\n';

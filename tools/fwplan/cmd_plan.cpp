@@ -110,8 +110,8 @@ void print_plan(const Plan& plan, Console& c) {
     }
     if (!plan.notes.empty()) {
         out << '\n' << c.bold("Notes") << '\n';
-        for (const std::string& note : plan.notes)
-            out << "  - " << note << '\n';
+        for (const Diagnostic& note : plan.notes)
+            out << "  - " << note.message << '\n';
     }
 }
 

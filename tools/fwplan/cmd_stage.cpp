@@ -6,7 +6,7 @@
 #include "progress.hpp"
 
 #include <fwplan/json.hpp>
-#include <fwplan/tftp_root.hpp>
+#include <fwplan/stage.hpp>
 
 #include <ostream>
 
@@ -92,8 +92,8 @@ void print_report(const StageReport& r, Console& c) {
             out << '\n';
         }
     }
-    for (const std::string& note : r.notes)
-        out << c.yellow("note: ") << note << '\n';
+    for (const Diagnostic& note : r.notes)
+        out << c.yellow("note: ") << note.message << '\n';
     if (r.committed)
         out << "Undo with: fwplan stage --tftp-root " << r.root.string() << " --undo\n";
 }

@@ -1,0 +1,603 @@
+#include "plan/version_graph.hpp"
+
+#include <fwplan/planner.hpp>
+
+#include <algorithm>
+#include <map>
+#include <mutex>
+#include <set>
+#include <sstream>
+
+namespace fwplan {
+
+using detail::EffectRef;
+using detail::GraphVertex;
+using detail::PhoneContext;
+using detail::VersionGraph;
+
+namespace {
+
+// Step costs. One step costs far more than any penalty, so the fewest steps always win;
+// the penalties only choose among chains of the same length, the way an expert would.
+constexpr double kStep = 1000;
+constexpr double kEarlyProtocolSwitch = 300;   // switch protocol once, at the last step
+constexpr double kDowngrade = 200;             // never go down when up works
+constexpr double kNotAvailable = 40;           // prefer loads the user already has
+constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names (8.5(2))
+constexpr double kSupport[] = {0, 10, 15, 15}; // allow-rule backing: CISCO, COMMUNITY, other
+constexpr double kLoadDoubt[] = {0, 2, 5, 5};  // how sure the load exists: CISCO .. INFERRED
+constexpr double kNewerIntermediate = 0.01;    // among equals, the newer intermediate
+
+std::size_t confidence_rank(Confidence c) {
+    switch (c) {
+    case Confidence::Cisco:
+        return 0;
+    case Confidence::Community:
+        return 1;
+    case Confidence::Inferred:
+        return 2;
+    case Confidence::Conflict:
+        return 3;
+    }
+    return 3;
+}
+
+bool is_downgrade(const LoadId& from, const LoadId& to) {
+    return to.version() < from.version();
+}
+
+std::string base_name(const std::string& path) {
+    const std::size_t slash = path.find_last_of('/');
+    return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+RuleCitation cite(const EffectRef& ref, std::string_view role, std::string detail = {}) {
+    RuleCitation c;
+    c.id = ref.rule->id;
+    c.title = ref.rule->title;
+    c.confidence = ref.rule->confidence_of(*ref.effect);
+    c.sources = ref.rule->sources;
+    c.role = std::string(role);
+    c.detail = std::move(detail);
+    return c;
+}
+
+// Adds a citation unless the same rule is already cited for the same reason.
+void add_citation(std::vector<RuleCitation>& list, RuleCitation citation) {
+    for (RuleCitation& existing : list)
+        if (existing.id == citation.id && existing.role == citation.role) {
+            if (!citation.detail.empty() &&
+                existing.detail.find(citation.detail) == std::string::npos)
+                existing.detail += (existing.detail.empty() ? "" : " ") + citation.detail;
+            return;
+        }
+    list.push_back(std::move(citation));
+}
+
+std::string rule_list(const std::vector<EffectRef>& refs) {
+    std::set<std::string> ids;
+    for (const EffectRef& ref : refs)
+        ids.insert(ref.rule->id);
+    std::string out;
+    for (const std::string& id : ids)
+        out += (out.empty() ? "" : ", ") + id;
+    return out;
+}
+
+Error plan_error(std::string code, std::string message, std::string hint = {}) {
+    Error error = not_possible("plan." + std::move(code), std::move(message));
+    error.hint = std::move(hint);
+    return error;
+}
+
+} // namespace
+
+// ---------------------------------------------------------------------------------------
+
+std::vector<std::string> expected_files(const KnownLoad& load) {
+    const LoadId& id = load.id;
+    const FamilyInfo* family = find_family(id.family());
+    if (family == nullptr)
+        return {id.loads_file_name()};
+    if (family->style == LoadIdStyle::Tnp && !load.build.empty() && !id.is_term_load()) {
+        // formats.md §2.1: jar, cnu, apps, dsp, cvm, named <role><family>[proto].<build>.sbn
+        const std::string code = id.family_code();
+        const std::string proto = id.protocol() == Protocol::Sip ? "sip" : "sccp";
+        const std::string b = "." + load.build + ".sbn";
+        return {id.loads_file_name(), "jar" + code + proto + b, "cnu" + code + b,
+                "apps" + code + b,    "dsp" + code + b,         "cvm" + code + proto + b};
+    }
+    if (family->style == LoadIdStyle::P0) {
+        const std::string& raw = id.str();
+        if (id.version() < Version(5, 0, 0))
+            return {raw + ".bin"}; // unsigned images have no .loads (S-02)
+        if (id.protocol() == Protocol::Sip || id.protocol() == Protocol::Mgcp)
+            // formats.md §2.2: P0S3-8-12-00.loads lists P003-8-12-00.sbn and P0S3-8-12-00.sb2
+            return {id.loads_file_name(), "P003" + raw.substr(4) + ".sbn", raw + ".sb2"};
+        return {id.loads_file_name(), raw + ".sbn", raw + ".sb2"};
+    }
+    return {id.loads_file_name()};
+}
+
+struct Planner::Impl {
+    Catalog catalog;
+    std::vector<AvailableLoad> available;
+    mutable std::mutex mutex;
+    mutable std::map<std::string, std::shared_ptr<const VersionGraph>> graphs;
+
+    std::shared_ptr<const VersionGraph> graph(const PhoneContext& phone,
+                                              const std::optional<LoadId>& keep) const {
+        const std::string key = phone.family + "|" + phone.model + "|" +
+                                (phone.hw_rev ? phone.hw_rev->str() : "") + "|" +
+                                (keep ? keep->str() : "");
+        std::lock_guard lock(mutex);
+        auto& slot = graphs[key];
+        if (!slot)
+            slot = std::make_shared<const VersionGraph>(catalog, available, phone, keep);
+        return slot;
+    }
+
+    Result<Plan> plan(const PlanRequest& request) const;
+    Result<LoadId> choose_target(const PlanRequest& request, const FamilyInfo& family,
+                                 const ModelInfo& model) const;
+    PlanStep make_step(const VersionGraph& graph, std::size_t u, std::size_t v, std::size_t goal,
+                       unsigned number) const;
+};
+
+Planner::Planner(const Catalog& catalog, std::vector<AvailableLoad> available)
+    : impl_(std::make_unique<Impl>()) {
+    impl_->catalog = catalog;
+    impl_->available = std::move(available);
+}
+Planner::~Planner() = default;
+Planner::Planner(Planner&&) noexcept = default;
+Planner& Planner::operator=(Planner&&) noexcept = default;
+
+const std::vector<AvailableLoad>& Planner::available() const noexcept {
+    return impl_->available;
+}
+
+Result<Plan> Planner::plan(const PlanRequest& request) const {
+    return impl_->plan(request);
+}
+
+Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const FamilyInfo& family,
+                                            const ModelInfo& model) const {
+    if (request.to)
+        return *request.to;
+    const Protocol protocol = request.to_protocol.value_or(Protocol::Sip);
+    if (!offers(family, protocol))
+        return plan_error("no-protocol",
+                          "the " + std::string(model.number) + " has no " +
+                              std::string(to_string(protocol)) + " firmware",
+                          "fwplan knows " + std::string(family.name) +
+                              " loads in: " + std::string(family.offers_sccp ? "SCCP " : "") +
+                              std::string(family.offers_sip ? "SIP " : "") +
+                              std::string(family.offers_mgcp ? "MGCP" : ""));
+    if (const KnownLoad* final_load = catalog.final_load(family.id, protocol))
+        return final_load->id;
+    // No final load recorded: the newest enterprise load fwplan knows or the user has.
+    std::optional<LoadId> best;
+    auto consider = [&](const LoadId& id) {
+        if (id.family() == family.id && id.protocol() == protocol &&
+            detail::firmware_line(id) == "enterprise" && (!best || *best < id))
+            best = id;
+    };
+    for (const KnownLoad* load : catalog.loads_of_family(family.id))
+        consider(load->id);
+    for (const AvailableLoad& load : available)
+        consider(load.id);
+    if (!best)
+        return plan_error("no-loads",
+                          "fwplan knows no " + std::string(to_string(protocol)) + " load for the " +
+                              std::string(model.number),
+                          "name the target with --to and give its package with --firmware, or "
+                          "add it to a --catalog file");
+    return *best;
+}
+
+Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
+    auto model_found = find_model(request.model);
+    if (!model_found)
+        return model_found.error();
+    const ModelInfo& model = **model_found;
+    const FamilyInfo& family = family_of(model);
+
+    for (const std::optional<LoadId>* id : {&request.from, &request.to})
+        if (*id && (*id)->family() != family.id)
+            return bad_input("plan.wrong-family",
+                             (*id)->str() + " is firmware for the " +
+                                 std::string(find_family((*id)->family())->name) + ", not the " +
+                                 std::string(model.number))
+                .with_hint("the " + std::string(model.number) + " runs " +
+                           std::string(family.name) + " loads (package " +
+                           std::string(family.package_stem) + "-...)");
+
+    auto target = choose_target(request, family, model);
+    if (!target)
+        return target.error();
+
+    PhoneContext phone{std::string(family.id), std::string(model.number), request.hw_rev};
+    auto graph_ptr = graph(phone, request.from);
+    const VersionGraph& graph = *graph_ptr;
+
+    Plan plan;
+    plan.model = std::string(model.number);
+    plan.family = std::string(family.id);
+    plan.to = *target;
+
+    // The target must be a load fwplan can plan to: known, or present in --firmware, and
+    // not below a floor of this phone.
+    for (const auto& [id, floor] : graph.below_floor())
+        if (id == *target)
+            return plan_error(
+                "below-floor",
+                "the " + plan.model + " cannot install " + id.str() + " (" +
+                    id.version().release() + "): " + floor.rule->id + " (" +
+                    std::string(to_string(floor.rule->confidence)) + ") says " + floor.rule->title,
+                "source: " +
+                    (floor.rule->sources.empty() ? std::string("-") : floor.rule->sources.front()));
+    const std::optional<std::size_t> goal = graph.index_of(*target);
+    if (!goal)
+        return plan_error("unknown-target",
+                          "fwplan knows nothing about " + target->str() +
+                              ": it is not in the knowledge base and no --firmware package holds "
+                              "its .loads",
+                          "give the package that holds " + target->loads_file_name() +
+                              " with --firmware, or describe the load in a --catalog file");
+
+    std::size_t start = 0;
+    if (request.from) {
+        plan.from = *request.from;
+        start = *graph.index_of(*request.from);
+        const GraphVertex& v = graph.vertices()[start];
+        if (v.known == nullptr && v.available == nullptr)
+            plan.notes.push_back(
+                info("fwplan.plan.from-unknown", plan.from.str() +
+                                                     " is not in fwplan's knowledge base; it is "
+                                                     "planned by its version, " +
+                                                     plan.from.version().release() + "."));
+        for (const EffectRef& ref : graph.effects())
+            if (ref.effect->kind == EffectKind::Floor &&
+                detail::phone_matches(ref.effect->when, phone) &&
+                plan.from.version() < *ref.effect->version)
+                plan.notes.push_back(warning("fwplan.plan.below-floor",
+                                             "The " + plan.model + " should not be able to run " +
+                                                 plan.from.str() + ": " + ref.rule->id + " says " +
+                                                 ref.rule->title + ". Check the load on the phone.",
+                                             ref.rule->id));
+    } else {
+        // The oldest load the phone may run: every bridge is then part of the plan.
+        start = 0;
+        plan.from = graph.vertices()[start].id;
+        plan.from_assumed = true;
+        plan.notes.push_back(info("fwplan.plan.from-assumed",
+                                  "No --from given: planning from the oldest load a " + plan.model +
+                                      " may run, " + plan.from.str() +
+                                      ". Give --from (Settings > Status > Firmware Versions on "
+                                      "the phone) for a shorter plan."));
+    }
+    if (start == *goal)
+        return plan; // already there: no steps
+
+    const auto& vertices = graph.vertices();
+    const std::size_t n = vertices.size();
+    std::vector<bool> preferred(n, false);
+    for (const EffectRef& ref : graph.effects())
+        if (ref.effect->kind == EffectKind::Prefer &&
+            detail::phone_matches(ref.effect->when, phone))
+            for (std::size_t i = 0; i < n; ++i)
+                if (vertices[i].id.version() == *ref.effect->version &&
+                    (!ref.effect->protocol || vertices[i].id.protocol() == *ref.effect->protocol))
+                    preferred[i] = true;
+
+    auto cost = [&](std::size_t u, std::size_t v) {
+        double c = kStep;
+        const LoadId& a = vertices[u].id;
+        const LoadId& b = vertices[v].id;
+        if (a.protocol() != b.protocol() && v != *goal)
+            c += kEarlyProtocolSwitch;
+        if (is_downgrade(a, b))
+            c += kDowngrade;
+        if (v != *goal) {
+            if (vertices[v].available == nullptr)
+                c += kNotAvailable;
+            if (!preferred[v])
+                c += kNotPreferredBridge;
+            if (vertices[v].known != nullptr && vertices[v].available == nullptr)
+                c += kLoadDoubt[confidence_rank(vertices[v].known->confidence)];
+            c += kNewerIntermediate * static_cast<double>(n - v);
+        }
+        std::size_t support = 2;
+        for (const EffectRef& ref : graph.matching(EffectKind::Allow, u, v))
+            support = std::min(support, confidence_rank(ref.rule->confidence_of(*ref.effect)));
+        c += kSupport[support];
+        return c;
+    };
+
+    // An expert never passes through a third protocol (a 7960 going SCCP to SIP does not
+    // detour through MGCP, whatever the rules fail to forbid).
+    const Protocol from_protocol = vertices[start].id.protocol();
+    const Protocol goal_protocol = vertices[*goal].id.protocol();
+    auto usable = [&](std::size_t v) {
+        return vertices[v].id.protocol() == from_protocol ||
+               vertices[v].id.protocol() == goal_protocol;
+    };
+    const std::vector<std::size_t> path = graph.shortest_path(start, *goal, cost, usable);
+    if (path.empty()) {
+        const auto& blocked = graph.forbids(start, *goal);
+        std::string why = blocked.empty()
+                              ? std::string("no chain of allowed steps joins them")
+                              : "the direct step is forbidden by " + rule_list(blocked) +
+                                    " and no chain of known loads goes around it";
+        return plan_error("no-path",
+                          "no safe chain from " + plan.from.str() + " to " + target->str() +
+                              " for the " + plan.model + ": " + why,
+                          "run 'fwplan graph --model " + plan.model +
+                              " --all' to see the rules; an intermediate load fwplan does not know "
+                              "can be added with --firmware or --catalog");
+    }
+
+    for (std::size_t i = 0; i + 1 < path.size(); ++i)
+        plan.steps.push_back(
+            make_step(graph, path[i], path[i + 1], *goal, static_cast<unsigned>(i + 1)));
+
+    std::set<std::string> listed;
+    for (const PlanStep& step : plan.steps) {
+        if (!step.available && !step.package.empty() && listed.insert(step.package).second)
+            plan.missing_packages.push_back(step.package);
+        const GraphVertex& v = vertices[*graph.index_of(step.load)];
+        if (v.known != nullptr && v.available == nullptr &&
+            v.known->confidence == Confidence::Inferred)
+            plan.notes.push_back(warning("fwplan.plan.inferred-load",
+                                         "Step " + std::to_string(step.number) + ": " +
+                                             step.load.str() +
+                                             " is named by the family's pattern (INFERRED); "
+                                             "check that " +
+                                             step.package + " exists before relying on it.",
+                                         step.load.str()));
+    }
+    return plan;
+}
+
+PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std::size_t v,
+                                  std::size_t goal, unsigned number) const {
+    const auto& vertices = graph.vertices();
+    const GraphVertex& to = vertices[v];
+    PlanStep step;
+    step.number = number;
+    step.from = vertices[u].id;
+    step.load = to.id;
+    step.protocol_change = step.from.protocol() != step.load.protocol();
+    step.downgrade = is_downgrade(step.from, step.load);
+
+    if (to.known != nullptr)
+        step.package = to.known->package;
+    if (to.available != nullptr) {
+        step.available = true;
+        step.available_in = to.available->package;
+        if (step.package.empty())
+            step.package = base_name(to.available->package);
+        step.files = to.available->files;
+        step.files_from_manifest = true;
+        step.missing = to.available->missing;
+    } else if (to.known != nullptr) {
+        step.files = expected_files(*to.known);
+    } else {
+        step.files = {to.id.loads_file_name()};
+    }
+
+    // Why the step stops here rather than going straight to the target.
+    if (v != goal)
+        for (const EffectRef& ref : graph.forbids(u, goal))
+            add_citation(step.rules, cite(ref, RuleCitation::kForbidsDirect,
+                                          "no direct step from " + step.from.str() + " to " +
+                                              vertices[goal].id.str() + "."));
+    for (const EffectRef& ref : graph.effects())
+        if (v != goal && ref.effect->kind == EffectKind::Prefer &&
+            detail::phone_matches(ref.effect->when, graph.phone()) &&
+            to.id.version() == *ref.effect->version &&
+            (!ref.effect->protocol || to.id.protocol() == *ref.effect->protocol))
+            add_citation(step.rules, cite(ref, RuleCitation::kBridge));
+    for (const EffectRef& ref : graph.matching(EffectKind::Allow, u, v))
+        add_citation(step.rules, cite(ref, RuleCitation::kAllows));
+    for (const EffectRef& ref : graph.matching(EffectKind::Caution, u, v))
+        add_citation(step.rules, cite(ref, RuleCitation::kCaution, ref.effect->text));
+
+    // Floors that depend on a hardware revision the user did not give.
+    if (!graph.phone().hw_rev)
+        for (const EffectRef& ref : graph.effects()) {
+            const RuleEffect& e = *ref.effect;
+            if (e.kind != EffectKind::Floor || !e.when.hw_min)
+                continue;
+            StepCondition models_only = e.when;
+            models_only.hw_min.reset();
+            if (detail::phone_matches(models_only, graph.phone()) && to.id.version() < *e.version)
+                add_citation(step.rules,
+                             cite(ref, RuleCitation::kFloor,
+                                  "If the phone's hardware revision (label underneath) is " +
+                                      e.when.hw_min->str() + " or later, it cannot install " +
+                                      to.id.str() + ": give --hw-rev to plan around it."));
+        }
+
+    for (const EffectRef& ref : graph.matching(EffectKind::Fallback, u, v)) {
+        const RuleEffect& e = *ref.effect;
+        Fallback fallback;
+        fallback.rule = ref.rule->id;
+        fallback.confidence = ref.rule->confidence_of(e);
+        fallback.symptom = e.on;
+        fallback.advice = e.text;
+        const Protocol protocol = e.protocol_of_target ? vertices[goal].id.protocol()
+                                                       : e.protocol.value_or(to.id.protocol());
+        for (const GraphVertex& candidate : vertices)
+            if (candidate.id.version() == *e.version && candidate.id.protocol() == protocol &&
+                candidate.id != step.from) {
+                fallback.load = candidate.id;
+                fallback.package = candidate.known != nullptr ? candidate.known->package
+                                   : candidate.available != nullptr
+                                       ? base_name(candidate.available->package)
+                                       : std::string();
+                break;
+            }
+        step.fallbacks.push_back(std::move(fallback));
+    }
+    return step;
+}
+
+Result<DirectStep> Planner::direct_step(std::string_view model, const LoadId& from,
+                                        const LoadId& to) const {
+    PlanRequest request;
+    request.model = std::string(model);
+    request.from = from;
+    request.to = to;
+    auto plan = impl_->plan(request);
+    if (!plan)
+        return plan.error();
+    DirectStep out;
+    if (plan->steps.size() <= 1)
+        return out;
+    for (std::size_t i = 0; i + 1 < plan->steps.size(); ++i)
+        out.via.push_back(plan->steps[i].load);
+    for (const RuleCitation& rule : plan->steps.front().rules)
+        if (rule.role == RuleCitation::kForbidsDirect) {
+            out.forbidding.push_back(rule.id);
+            out.auth_fail = out.auth_fail || rule.title.find("AUTH FAIL") != std::string::npos;
+        }
+    return out;
+}
+
+FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
+    FleetPlans out;
+    out.outcome.reserve(requests.size());
+    std::map<std::string, std::ptrdiff_t> groups;
+    for (const PlanRequest& request : requests) {
+        // Group by what decides the answer; the model is canonicalised so "CP-7941G" and
+        // "7941" share a plan.
+        auto model = find_model(request.model);
+        std::string key =
+            (model ? std::string((*model)->number) : "?" + request.model) + "|" +
+            (request.from ? request.from->str() : "") + "|" +
+            (request.to ? request.to->str() : "") + "|" +
+            (request.to_protocol ? std::string(to_string(*request.to_protocol)) : "") + "|" +
+            (request.hw_rev ? request.hw_rev->str() : "");
+        auto [it, inserted] = groups.emplace(std::move(key), 0);
+        if (inserted) {
+            Result<Plan> plan = impl_->plan(request);
+            if (plan) {
+                it->second = static_cast<std::ptrdiff_t>(out.plans.size());
+                out.plans.push_back(std::move(*plan));
+            } else {
+                it->second = -1 - static_cast<std::ptrdiff_t>(out.errors.size());
+                out.errors.push_back(plan.error());
+            }
+        }
+        out.outcome.push_back(it->second);
+    }
+    return out;
+}
+
+// ---------------------------------------------------------------------------------------
+
+namespace {
+
+std::string dot_escape(std::string_view text) {
+    std::string out;
+    for (char c : text) {
+        if (c == '"' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out;
+}
+
+} // namespace
+
+Result<std::string> Planner::graphviz(std::string_view family_id,
+                                      const GraphOptions& options) const {
+    const FamilyInfo* family = find_family(family_id);
+    if (family == nullptr)
+        return bad_input("graph.unknown-family", "unknown family '" + std::string(family_id) + "'");
+    PhoneContext phone{std::string(family->id), options.model, options.hw_rev};
+    auto graph_ptr = impl_->graph(phone, std::nullopt);
+    const VersionGraph& graph = *graph_ptr;
+    const auto& vertices = graph.vertices();
+    const std::size_t n = vertices.size();
+
+    std::ostringstream dot;
+    dot << "// fwplan version graph of the " << family->name << " family\n"
+        << "// nodes: loads (bold: final, filled: in your --firmware, dashed: not in the knowledge "
+           "base); edges: allowed upgrades"
+        << (options.show_forbidden ? "; dashed red: forbidden, labelled with the rules" : "")
+        << "\n"
+        << "digraph \"" << dot_escape(family->name) << "\" {\n"
+        << "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+        << "  edge [color=\"#555555\"];\n";
+    // One lane per protocol, so a protocol switch reads as a jump between lanes.
+    std::map<Protocol, std::vector<std::size_t>> lanes;
+    for (std::size_t i = 0; i < n; ++i)
+        lanes[vertices[i].id.protocol()].push_back(i);
+    for (const auto& [protocol, members] : lanes) {
+        dot << "  subgraph \"cluster_" << to_string(protocol) << "\" {\n    label=\""
+            << to_string(protocol) << " loads\"; color=\"#dddddd\"; fontname=\"Helvetica\";\n";
+        for (std::size_t i : members)
+            dot << "    n" << i << ";\n";
+        dot << "  }\n";
+    }
+    for (std::size_t i = 0; i < n; ++i) {
+        const GraphVertex& v = vertices[i];
+        std::string style = "rounded";
+        if (v.available != nullptr)
+            style += ",filled";
+        if (v.known == nullptr)
+            style += ",dashed";
+        const char* colour = v.id.protocol() == Protocol::Sip    ? "#1b7837"
+                             : v.id.protocol() == Protocol::Sccp ? "#2166ac"
+                                                                 : "#777777";
+        dot << "  n" << i << " [label=\"" << dot_escape(v.id.str()) << "\\n"
+            << dot_escape(std::string(to_string(v.id.protocol()))) << " "
+            << dot_escape(v.id.version().release()) << "\", color=\"" << colour << "\", style=\""
+            << style << "\", fillcolor=\"#eeeeee\""
+            << (v.known != nullptr && v.known->final ? ", penwidth=2.5" : "") << "];\n";
+    }
+    auto up = [&](std::size_t u, std::size_t v) {
+        return !(vertices[v].id.version() < vertices[u].id.version());
+    };
+    // Transitive reduction over upgrades: drop u->v when u->w->v is allowed with w between,
+    // w speaking the protocol of u or v (a detour through a third protocol explains nothing).
+    for (std::size_t u = 0; u < n; ++u)
+        for (std::size_t v = 0; v < n; ++v) {
+            if (u == v || !graph.allowed(u, v) || !up(u, v))
+                continue;
+            bool implied = false;
+            for (std::size_t w = 0; w < n && !implied; ++w) {
+                const Protocol middle = vertices[w].id.protocol();
+                implied =
+                    w != u && w != v && graph.allowed(u, w) && graph.allowed(w, v) && up(u, w) &&
+                    up(w, v) &&
+                    (middle == vertices[u].id.protocol() || middle == vertices[v].id.protocol());
+            }
+            if (!implied)
+                dot << "  n" << u << " -> n" << v << ";\n";
+        }
+    if (options.show_forbidden) {
+        // For each load and protocol, the lowest forbidden upgrade: "not beyond here".
+        for (std::size_t u = 0; u < n; ++u) {
+            std::map<Protocol, std::size_t> lowest;
+            for (std::size_t v = 0; v < n; ++v) {
+                if (u == v || graph.allowed(u, v) || !up(u, v))
+                    continue;
+                auto [it, inserted] = lowest.emplace(vertices[v].id.protocol(), v);
+                if (!inserted && vertices[v].id.version() < vertices[it->second].id.version())
+                    it->second = v;
+            }
+            for (const auto& [protocol, v] : lowest)
+                dot << "  n" << u << " -> n" << v
+                    << " [style=dashed, color=\"#b2182b\", fontcolor=\"#b2182b\", label=\""
+                    << dot_escape(rule_list(graph.forbids(u, v))) << "\"];\n";
+        }
+    }
+    dot << "}\n";
+    return dot.str();
+}
+
+} // namespace fwplan

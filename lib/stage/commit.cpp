@@ -1,0 +1,365 @@
+#include "stage/commit.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+namespace fwplan::detail {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+const std::string kBackup(kBackupDir);
+const std::string kJournalName(kJournal);
+
+bool no_hard_links(int err) {
+    return err == EPERM || err == EXDEV || err == ENOTSUP || err == EMLINK || err == ENOSYS;
+}
+
+// Where hard links are not possible: copy the old file, then rename the copy into the
+// backup folder, so a half-written backup never carries the final name.
+Result<void> copy_backup(int root_fd, int backup_fd, const std::string& name,
+                         const fs::path& backup_path) {
+    UniqueFd in(::openat(root_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (!in.valid())
+        return system_error_at("stage.backup", backup_path / name, "cannot read the old file",
+                               errno);
+    const std::string temp = "." + name + ".tmp";
+    UniqueFd out(::openat(backup_fd, temp.c_str(),
+                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
+    if (!out.valid())
+        return system_error_at("stage.backup", backup_path / temp, "cannot keep a backup", errno);
+    std::vector<char> buffer(64 * 1024);
+    for (;;) {
+        const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
+        if (n < 0 && errno == EINTR)
+            continue;
+        if (n < 0)
+            return system_error_at("stage.backup", backup_path / name, "cannot read the old file",
+                                   errno);
+        if (n == 0)
+            break;
+        if (auto ok =
+                write_all(out.get(), std::string_view(buffer.data(), static_cast<std::size_t>(n)));
+            !ok)
+            return system_error_at("stage.backup", backup_path / temp, "cannot keep a backup", EIO);
+    }
+    if (::fsync(out.get()) != 0)
+        return system_error_at("stage.backup", backup_path / temp, "cannot flush the backup",
+                               errno);
+    out.reset();
+    if (::renameat(backup_fd, temp.c_str(), backup_fd, name.c_str()) != 0)
+        return system_error_at("stage.backup", backup_path / name, "cannot keep a backup", errno);
+    return {};
+}
+
+// Moves `from_dir/name` to `root/name` only if nothing has that name (a file that appeared
+// meanwhile is never clobbered).
+Result<bool> rename_no_replace(int from_fd, int root_fd, const std::string& name,
+                               const fs::path& root) {
+    if (::renameat2(from_fd, name.c_str(), root_fd, name.c_str(), RENAME_NOREPLACE) == 0)
+        return true;
+    if (errno == EEXIST)
+        return false;
+    if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
+        return system_error_at("stage.rename", root / name, "cannot move the new file into place",
+                               errno);
+    // No RENAME_NOREPLACE here: link() refuses to replace as well.
+    if (::linkat(from_fd, name.c_str(), root_fd, name.c_str(), 0) != 0) {
+        if (errno == EEXIST)
+            return false;
+        return system_error_at("stage.rename", root / name, "cannot move the new file into place",
+                               errno);
+    }
+    ::unlinkat(from_fd, name.c_str(), 0);
+    return true;
+}
+
+Result<UniqueFd> open_backup_dir(int root_fd, const fs::path& root, const std::string& id,
+                                 bool create) {
+    if (create) {
+        if (auto ok = make_private_dir_at(root_fd, kBackup, root); !ok)
+            return ok.error();
+    }
+    auto top = open_dir_at(root_fd, kBackup, root);
+    if (!top)
+        return top.error();
+    if (create) {
+        if (auto ok = make_private_dir_at(top->get(), id, root / kBackup); !ok)
+            return ok.error();
+        if (auto ok = sync_dir(top->get(), root / kBackup); !ok)
+            return ok.error();
+    }
+    return open_dir_at(top->get(), id, root / kBackup);
+}
+
+} // namespace
+
+std::string stage_dir_name(const std::string& id) {
+    return std::string(kStagePrefix) + id;
+}
+
+Result<void> write_prepared_journal(int stage_fd, const Journal& journal,
+                                    const fs::path& stage_path) {
+    return write_atomically_at(stage_fd, kJournalName, format_journal(journal), 0600, stage_path);
+}
+
+Result<void> commit(int root_fd, const fs::path& root, const Journal& journal,
+                    std::vector<bool>& done, StateIndex& state, const StepFn& on_step) {
+    const std::string stage_name = stage_dir_name(journal.id);
+    const fs::path stage_path = root / stage_name;
+    const fs::path backup_path = root / kBackup / journal.id;
+    auto stage_fd = open_dir_at(root_fd, stage_name, root);
+    if (!stage_fd)
+        return stage_fd.error();
+    auto backup_fd = open_backup_dir(root_fd, root, journal.id, true);
+    if (!backup_fd)
+        return backup_fd.error();
+    done.assign(journal.entries.size(), false);
+
+    // 1. Every file to be replaced gets a second name in the backup folder first, so no
+    //    moment exists in which the old file is gone and not kept.
+    for (const JournalEntry& e : journal.entries) {
+        if (!e.replace)
+            continue;
+        auto kept = stat_at(backup_fd->get(), e.name, backup_path);
+        if (!kept)
+            return kept.error();
+        if (kept->exists)
+            continue;
+        auto old = stat_at(root_fd, e.name, root);
+        if (!old)
+            return old.error();
+        if (!old->exists || old->inode != e.old_inode)
+            continue; // already replaced, or changed by someone else: decided below
+        if (::linkat(root_fd, e.name.c_str(), backup_fd->get(), e.name.c_str(), 0) != 0) {
+            const int err = errno;
+            if (!no_hard_links(err))
+                return system_error_at("stage.backup", backup_path / e.name, "cannot keep a backup",
+                                       err);
+            if (auto ok = copy_backup(root_fd, backup_fd->get(), e.name, backup_path); !ok)
+                return ok;
+        }
+        if (on_step)
+            on_step("backup", e.name);
+    }
+    if (auto ok = sync_dir(backup_fd->get(), backup_path); !ok)
+        return ok;
+
+    // 2. One rename per file: each name holds the old file or the new one, never a part.
+    for (std::size_t i = 0; i < journal.entries.size(); ++i) {
+        const JournalEntry& e = journal.entries[i];
+        auto now = stat_at(root_fd, e.name, root);
+        if (!now)
+            return now.error();
+        if (now->exists && now->inode == e.new_inode) {
+            done[i] = true; // renamed by the run that was interrupted
+            state.remember(e.name, *now, e.crc32, e.term_for);
+            continue;
+        }
+        auto temp = stat_at(stage_fd->get(), e.name, stage_path);
+        if (!temp)
+            return temp.error();
+        if (!temp->exists || temp->inode != e.new_inode)
+            continue;
+        if (!e.replace || !now->exists) {
+            auto placed = rename_no_replace(stage_fd->get(), root_fd, e.name, root);
+            if (!placed)
+                return placed.error();
+            if (!*placed)
+                continue; // a file of that name appeared meanwhile: left alone
+        } else {
+            if (now->inode != e.old_inode)
+                continue; // changed since the plan: left alone
+            auto kept = stat_at(backup_fd->get(), e.name, backup_path);
+            if (!kept)
+                return kept.error();
+            if (!kept->exists)
+                return system_error_at("stage.backup", backup_path / e.name,
+                                       "the backup of the old file is missing", ENOENT);
+            if (::renameat(stage_fd->get(), e.name.c_str(), root_fd, e.name.c_str()) != 0)
+                return system_error_at("stage.rename", root / e.name,
+                                       "cannot move the new file into place", errno);
+        }
+        done[i] = true;
+        auto placed = stat_at(root_fd, e.name, root);
+        if (!placed)
+            return placed.error();
+        state.remember(e.name, *placed, e.crc32, e.term_for);
+        if (on_step)
+            on_step("renamed", e.name);
+    }
+    if (auto ok = sync_dir(root_fd, root); !ok)
+        return ok;
+
+    // 3. The journal of what is in place moves to the backup folder: the stage is
+    //    committed, and can be undone from there.
+    Journal committed{journal.id, {}};
+    for (std::size_t i = 0; i < journal.entries.size(); ++i)
+        if (done[i])
+            committed.entries.push_back(journal.entries[i]);
+    if (auto ok = write_atomically_at(backup_fd->get(), kJournalName, format_journal(committed),
+                                      0600, backup_path);
+        !ok)
+        return ok;
+    if (on_step)
+        on_step("committed", {});
+    return {};
+}
+
+std::vector<std::string> leftover_stages(int root_fd, const fs::path& root) {
+    std::vector<std::string> out;
+    auto names = list_dir(root_fd, root);
+    if (!names)
+        return out;
+    for (const std::string& name : *names)
+        if (name.rfind(kStagePrefix, 0) == 0)
+            out.push_back(name);
+    return out;
+}
+
+Result<Recovered> recover(int root_fd, const fs::path& root, StateIndex& state,
+                          const StepFn& on_step) {
+    Recovered last;
+    for (const std::string& name : leftover_stages(root_fd, root)) {
+        const std::string id = name.substr(kStagePrefix.size());
+        std::optional<Journal> journal;
+        {
+            auto stage_fd = open_dir_at(root_fd, name, root);
+            if (stage_fd) {
+                auto text = read_small_at(stage_fd->get(), kJournalName, 64u << 20, root / name);
+                if (text)
+                    journal = parse_journal(*text);
+            }
+        }
+        if (journal && journal->id == id) {
+            bool committed = false;
+            if (auto backup_fd = open_backup_dir(root_fd, root, id, false); backup_fd) {
+                auto st = stat_at(backup_fd->get(), kJournalName, root / kBackup / id);
+                committed = st && st->exists;
+            }
+            if (!committed) {
+                Recovered finished;
+                if (auto ok = commit(root_fd, root, *journal, finished.done, state, on_step); !ok)
+                    return ok.error();
+                finished.journal = std::move(*journal);
+                last = std::move(finished);
+            }
+        }
+        // No journal: the run was killed while extracting; nothing of it reached the root.
+        if (auto ok = remove_tree_at(root_fd, name, root); !ok)
+            return ok.error();
+        if (auto ok = sync_dir(root_fd, root); !ok)
+            return ok.error();
+    }
+    return last;
+}
+
+namespace {
+// Still the file the stage put there: the same inode, and either the metadata the index
+// recorded after the stage or (when times changed) the same size and CRC-32. An edit in
+// place keeps the inode, so the inode alone does not tell.
+bool still_ours(int root_fd, const fs::path& root, const JournalEntry& e, const FileStat& now,
+                const StateIndex& state) {
+    if (!now.exists || !now.regular || now.inode != e.new_inode || now.size != e.size)
+        return false;
+    if (const StateRecord* r = state.match(e.name, now))
+        return r->crc32 == e.crc32;
+    auto sum = checksum_at(root_fd, e.name, root);
+    return sum && sum->size == e.size && sum->crc32 == e.crc32;
+}
+} // namespace
+
+Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& state) {
+    auto top = open_dir_at(root_fd, kBackup, root);
+    auto nothing = [&] {
+        Error error = not_possible("stage.nothing-to-undo", "no stage of fwplan to undo here");
+        error.file = root.string();
+        return error;
+    };
+    if (!top)
+        return nothing();
+    auto ids = list_dir(top->get(), root / kBackup);
+    if (!ids)
+        return ids.error();
+    std::sort(ids->rbegin(), ids->rend());
+    for (const std::string& id : *ids) {
+        const fs::path backup_path = root / kBackup / id;
+        auto backup_fd = open_dir_at(top->get(), id, root / kBackup);
+        if (!backup_fd)
+            continue;
+        auto text = read_small_at(backup_fd->get(), kJournalName, 64u << 20, backup_path);
+        if (!text)
+            continue;
+        auto journal = parse_journal(*text);
+        if (!journal || journal->id != id)
+            continue;
+
+        UndoReport report;
+        report.root = root;
+        report.stage_id = id;
+        bool backups_left = false;
+        for (auto it = journal->entries.rbegin(); it != journal->entries.rend(); ++it) {
+            const JournalEntry& e = *it;
+            auto now = stat_at(root_fd, e.name, root);
+            if (!now)
+                return now.error();
+            const bool ours = still_ours(root_fd, root, e, *now, state);
+            state.files.erase(e.name);
+            if (!e.replace) {
+                if (ours) {
+                    if (::unlinkat(root_fd, e.name.c_str(), 0) != 0)
+                        return system_error_at("stage.undo", root / e.name,
+                                               "cannot remove the file", errno);
+                    report.files.push_back({e.name, "removed", {}});
+                } else if (!now->exists) {
+                    report.files.push_back({e.name, "removed", {}});
+                } else {
+                    report.files.push_back(
+                        {e.name, "kept", "changed since the stage; fwplan leaves it alone"});
+                }
+                continue;
+            }
+            auto kept = stat_at(backup_fd->get(), e.name, backup_path);
+            if (!kept)
+                return kept.error();
+            if (kept->exists && (!now->exists || ours)) {
+                if (::renameat(backup_fd->get(), e.name.c_str(), root_fd, e.name.c_str()) != 0)
+                    return system_error_at("stage.undo", root / e.name,
+                                           "cannot restore the old file", errno);
+                report.files.push_back({e.name, "restored", {}});
+            } else if (!kept->exists && now->exists && now->inode == e.old_inode) {
+                report.files.push_back({e.name, "restored", {}});
+            } else if (kept->exists) {
+                backups_left = true;
+                report.files.push_back({e.name, "kept",
+                                        "changed since the stage; the old file is still in " +
+                                            (fs::path(kBackup) / id / e.name).string()});
+            } else {
+                report.files.push_back({e.name, "kept", "its backup is missing"});
+            }
+        }
+        if (auto ok = sync_dir(root_fd, root); !ok)
+            return ok.error();
+        if (backups_left) {
+            // Keep the old files for the user, but this stage is no longer the last one.
+            if (::renameat(backup_fd->get(), kJournalName.c_str(), backup_fd->get(),
+                           "journal.undone") != 0)
+                return system_error_at("stage.undo", backup_path / kJournalName,
+                                       "cannot mark the stage undone", errno);
+        } else if (auto ok = remove_tree_at(top->get(), id, root / kBackup); !ok) {
+            return ok.error();
+        }
+        if (auto ok = sync_dir(top->get(), root / kBackup); !ok)
+            return ok.error();
+        std::reverse(report.files.begin(), report.files.end());
+        return report;
+    }
+    return nothing();
+}
+
+} // namespace fwplan::detail
