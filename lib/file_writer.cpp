@@ -1,3 +1,4 @@
+#include "detail/posix.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/file_writer.hpp>
@@ -31,48 +32,10 @@ constexpr std::size_t kMaxBackups = 1000;
 constexpr mode_t kFileMode = 0644;
 constexpr mode_t kDirectoryMode = 0755;
 
-// Owns a file descriptor; closes it once.
-class UniqueFd {
-public:
-    UniqueFd() = default;
-    explicit UniqueFd(int fd) noexcept : fd_(fd) {}
-    UniqueFd(const UniqueFd&) = delete;
-    UniqueFd& operator=(const UniqueFd&) = delete;
-    UniqueFd(UniqueFd&& other) noexcept : fd_(std::exchange(other.fd_, -1)) {}
-    UniqueFd& operator=(UniqueFd&& other) noexcept {
-        if (this != &other) {
-            reset();
-            fd_ = std::exchange(other.fd_, -1);
-        }
-        return *this;
-    }
-    ~UniqueFd() { reset(); }
-
-    [[nodiscard]] int get() const noexcept { return fd_; }
-    explicit operator bool() const noexcept { return fd_ >= 0; }
-    void reset() noexcept {
-        if (fd_ >= 0)
-            ::close(fd_);
-        fd_ = -1;
-    }
-    // Closes and reports the error close() gives (a failed write-back shows up here).
-    int close_checked() noexcept {
-        const int result = ::close(std::exchange(fd_, -1));
-        return result;
-    }
-
-private:
-    int fd_ = -1;
-};
-
-std::string system_reason(int error_number) {
-    return std::strerror(error_number);
-}
+using detail::UniqueFd;
 
 Error file_error(std::string code, const fs::path& path, const std::string& what, int errno_value) {
-    Error error = io_error(std::move(code), what + ": " + system_reason(errno_value));
-    error.file = path.string();
-    return error;
+    return detail::system_error(std::move(code), path, what, errno_value);
 }
 
 Error conflict(std::string code, const fs::path& path, std::string message, std::string hint) {
@@ -118,12 +81,9 @@ Result<bool> same_content(int dir_fd, const std::string& name, const fs::path& p
     char buffer[65536];
     std::size_t compared = 0;
     while (true) {
-        const ssize_t got = ::read(fd.get(), buffer, sizeof buffer);
-        if (got < 0) {
-            if (errno == EINTR)
-                continue;
+        const ssize_t got = detail::read_some(fd.get(), buffer, sizeof buffer);
+        if (got < 0)
             return file_error("file.read", path, "cannot read the existing file", errno);
-        }
         if (got == 0)
             return compared == content.size();
         const auto count = static_cast<std::size_t>(got);
@@ -132,20 +92,6 @@ Result<bool> same_content(int dir_fd, const std::string& name, const fs::path& p
             return false;
         compared += count;
     }
-}
-
-Result<void> write_all(int fd, std::string_view content, const fs::path& path) {
-    std::size_t written = 0;
-    while (written < content.size()) {
-        const ssize_t result = ::write(fd, content.data() + written, content.size() - written);
-        if (result < 0) {
-            if (errno == EINTR)
-                continue;
-            return file_error("file.write", path, "cannot write the temporary file", errno);
-        }
-        written += static_cast<std::size_t>(result);
-    }
-    return {};
 }
 
 std::string temp_name(const std::string& name, unsigned attempt, pid_t pid) {
@@ -204,7 +150,7 @@ Result<std::string> fill_temp(int dir_fd, const std::string& name, std::string_v
         ::unlinkat(dir_fd, temp.c_str(), 0);
         return error;
     };
-    if (auto ok = write_all(fd.get(), content, temp_path); !ok)
+    if (auto ok = detail::write_all(fd.get(), content, temp_path, "file.write"); !ok)
         return fail(ok.error());
     // The umask must not decide whether the TFTP server may read the file.
     if (options.chmod && ::fchmod(fd.get(), kFileMode) != 0)
@@ -267,9 +213,7 @@ Result<std::string> keep_backup(int dir_fd, const std::string& name, const fs::p
 }
 
 Result<void> sync_directory(int dir_fd, const fs::path& dir) {
-    if (::fsync(dir_fd) != 0 && errno != EINVAL)
-        return file_error("file.sync", dir, "cannot flush the folder", errno);
-    return {};
+    return detail::sync_dir(dir_fd, dir, "file.sync");
 }
 
 } // namespace

@@ -294,10 +294,14 @@ Result<FirmwarePackage> inspect_package(const std::filesystem::path& path,
     auto archive = Archive::open(path, options.limits);
     if (!archive)
         return archive.error();
+    return inspect_archive(*archive, options);
+}
+
+FirmwarePackage inspect_archive(const Archive& archive, const InspectOptions& options) {
     FirmwarePackage package;
-    package.path = path;
-    package.kind = archive->kind();
-    Classifier(*archive, package, options).run();
+    package.path = archive.path();
+    package.kind = archive.kind();
+    Classifier(archive, package, options).run();
     return package;
 }
 

@@ -149,7 +149,9 @@ public:
     void merge(const Catalog& other);
     /// Removes a rule (to see what a plan would be without it); false if there was none.
     bool remove_rule(std::string_view id);
-    /// Reads a catalog file and merges it.
+    /// Reads a catalog file (a regular file of at most 16 MiB) and merges it. Errors:
+    /// `fwplan.catalog.unreadable` (Io when it cannot be opened or read; BadInput when it is
+    /// a FIFO, a device, a folder or larger than 16 MiB), and those of `parse`.
     [[nodiscard]] Result<void> merge_file(const std::filesystem::path& path);
 
     /// Every known load, ordered by family, then version.

@@ -113,6 +113,12 @@ struct InspectOptions {
 [[nodiscard]] Result<FirmwarePackage> inspect_package(const std::filesystem::path& path,
                                                       const InspectOptions& options = {});
 
+/// The same for a package that is already open: what reads a package for more than its
+/// description (the stager, which extracts it next) opens it once. `options.limits` are
+/// not used (the archive was opened with its own).
+[[nodiscard]] FirmwarePackage inspect_archive(const Archive& archive,
+                                              const InspectOptions& options = {});
+
 /// A path as people give it: a package or loose file is inspected as such; a folder's
 /// zips, installers and tars (searched recursively, links not followed) are packages of
 /// their own, as in a downloads folder, and when the folder itself holds `.loads` files (a

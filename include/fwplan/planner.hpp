@@ -52,6 +52,9 @@ struct RuleCitation {
     std::vector<std::string> sources;             ///< URLs
     std::string role;                             ///< why it is cited: see the constants below
     std::string detail;                           ///< for cautions: what to watch for
+    /// For `kForbidsDirect`: what the phone shows when it is given the forbidden step anyway
+    /// (`AUTH FAIL`), when the rule records it; else empty.
+    std::string symptom;
 
     /// The rule forbids going from this step's start straight to the plan's target.
     static constexpr std::string_view kForbidsDirect = "forbids the direct step";
@@ -111,10 +114,18 @@ struct Plan {
 struct DirectStep {
     std::vector<LoadId> via;             ///< loads to install first; empty when one step does it
     std::vector<std::string> forbidding; ///< the rules that forbid the direct step (`J-01`)
-    bool auth_fail = false;              ///< a forbidding rule reports AUTH FAIL on the direct step
+    /// A forbidding rule says the phone shows AUTH FAIL when given the direct step (the
+    /// symptom its `forbid` effect records, `RuleEffect::on`).
+    bool auth_fail = false;
 
     /// True when the phone can take `to` directly.
     [[nodiscard]] bool one_step() const noexcept { return via.empty(); }
+};
+
+/// Whom an explanation of a direct step speaks of (`Planner::explain_direct_step`).
+enum class DirectStepSubject {
+    ResetPhone,   ///< a phone just reset to `from` (staging: what a term file means)
+    RunningPhone, ///< a phone running `from` (the audit: what a config asks of it)
 };
 
 /// Options for `Planner::graphviz`.
@@ -153,6 +164,19 @@ public:
     /// goes through first and the rules that forbid the direct step. Errors as `plan`.
     [[nodiscard]] Result<DirectStep> direct_step(std::string_view model, const LoadId& from,
                                                  const LoadId& to) const;
+
+    /// Why a `model` on `from` cannot install `to` in one step, in words for people: the
+    /// rules that forbid it, what goes first, AUTH FAIL where a rule reports it; or why no
+    /// plan exists at all. Empty when one step does it. The one wording the stager and the
+    /// audit both use.
+    [[nodiscard]] std::string explain_direct_step(std::string_view model, const LoadId& from,
+                                                  const LoadId& to,
+                                                  DirectStepSubject subject) const;
+
+    /// A planner over the built-in knowledge base and no user firmware, made once on first
+    /// use and shared (it is thread-safe): what staging and the audit plan with when they
+    /// are given no planner.
+    [[nodiscard]] static const Planner& builtin();
 
     /// Plans a fleet: requests are grouped by (model, from, to, hw-rev) and each group is
     /// planned once.

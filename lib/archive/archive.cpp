@@ -137,12 +137,12 @@ Result<UniqueFd> open_path(const std::filesystem::path& path, const std::string&
     if (fd.valid())
         return fd;
     const int err = errno;
-    Error error = err == ENOENT || err == ENOTDIR
-                      ? io_error("archive.not-found", "does not exist")
-                      : io_error("archive.unreadable",
-                                 std::string("cannot be opened: ") + std::strerror(err));
-    error.file = package;
-    return error;
+    if (err == ENOENT || err == ENOTDIR) {
+        Error error = io_error("archive.not-found", "does not exist");
+        error.file = package;
+        return error;
+    }
+    return detail::system_error("archive.unreadable", package, "cannot be opened", err);
 }
 
 } // namespace
@@ -178,8 +178,8 @@ public:
             return fd.error();
         struct stat st {};
         if (::fstat(fd->get(), &st) != 0)
-            return outer.at(io_error("archive.unreadable",
-                                     std::string("cannot be read: ") + std::strerror(errno)));
+            return outer.at(
+                detail::system_error("archive.unreadable", {}, "cannot be read", errno));
         if (S_ISDIR(st.st_mode))
             impl_.kind = ArchiveKind::Folder;
         else if (S_ISREG(st.st_mode))
@@ -212,10 +212,10 @@ private:
             return detail::open_zip(std::move(fd), outer, impl_.limits.max_entries);
         case ArchiveKind::CopSgn: {
             std::string head(detail::kCopHeadBytes, '\0');
-            const ssize_t n = ::pread(fd.get(), head.data(), head.size(), 0);
+            const ssize_t n = detail::pread_some(fd.get(), head.data(), head.size(), 0);
             if (n < 0)
-                return outer.at(io_error("archive.unreadable",
-                                         std::string("cannot be read: ") + std::strerror(errno)));
+                return outer.at(
+                    detail::system_error("archive.unreadable", {}, "cannot be read", errno));
             head.resize(static_cast<std::size_t>(n));
             auto offset = detail::cop_payload_offset(head, size);
             if (!offset)
@@ -407,9 +407,16 @@ private:
         if (!file)
             return Where{impl_.package, ""}.at(file.error(), item.entry.name);
         const int fd = file->get();
-        auto crc =
-            read_checked(item.entry, item.slot, Where{impl_.package, ""},
-                         [fd](std::string_view chunk) { return detail::write_all(fd, chunk); });
+        // The temporary file lives in $TMPDIR: a failure there is the temporary folder's.
+        auto crc = read_checked(
+            item.entry, item.slot, Where{impl_.package, ""},
+            [fd](std::string_view chunk) -> Result<void> {
+                auto ok = detail::write_all(fd, chunk, "the temporary folder", "archive.temp-file");
+                if (!ok && ok.error().hint.empty())
+                    return Error(ok.error())
+                        .with_hint("set TMPDIR to a writable folder with enough space");
+                return ok;
+            });
         if (!crc)
             return Where{impl_.package, ""}.at(crc.error(), item.entry.name);
         if (::lseek(fd, 0, SEEK_SET) != 0)

@@ -17,8 +17,9 @@ namespace {
 // Deeper than any real TFTP root; bounds the descriptors a walk holds at once.
 constexpr int kMaxDepth = 64;
 
+// The package is named by the caller (Where::at), so no path here.
 Error system_failure(const char* what, int err) {
-    return io_error("archive.unreadable", std::string(what) + ": " + std::strerror(err));
+    return system_error("archive.unreadable", {}, what, err);
 }
 
 Error changed() {
@@ -40,9 +41,7 @@ Result<void> stream_file(int fd, const ArchiveSink& sink) {
     std::vector<char> buffer(kChunkSize);
     std::uint64_t offset = 0;
     for (;;) {
-        const ssize_t n = ::pread(fd, buffer.data(), buffer.size(), static_cast<off_t>(offset));
-        if (n < 0 && errno == EINTR)
-            continue;
+        const ssize_t n = pread_some(fd, buffer.data(), buffer.size(), offset);
         if (n < 0)
             return system_failure("cannot read the file", errno);
         if (n == 0)

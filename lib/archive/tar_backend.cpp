@@ -29,19 +29,15 @@ struct Feed {
 
 la_ssize_t feed_read(archive* a, void* client, const void** out) {
     auto* feed = static_cast<Feed*>(client);
-    for (;;) {
-        const ssize_t n = ::pread(feed->fd, feed->buffer.data(), feed->buffer.size(),
-                                  static_cast<off_t>(feed->position));
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0) {
-            archive_set_error(a, errno, "cannot read the file: %s", std::strerror(errno));
-            return -1;
-        }
-        feed->position += static_cast<std::uint64_t>(n);
-        *out = feed->buffer.data();
-        return n;
+    const ssize_t n =
+        pread_some(feed->fd, feed->buffer.data(), feed->buffer.size(), feed->position);
+    if (n < 0) {
+        archive_set_error(a, errno, "cannot read the file: %s", std::strerror(errno));
+        return -1;
     }
+    feed->position += static_cast<std::uint64_t>(n);
+    *out = feed->buffer.data();
+    return n;
 }
 
 Error damaged(archive* a, const char* during) {
@@ -110,12 +106,28 @@ public:
         }
     }
 
+    // A tar has no index: an entry is found by walking the stream to it. Reading entries
+    // in storage order (as inspection and extraction do) continues the same walk, so a
+    // package is decompressed once, not once per entry; an entry before the cursor starts
+    // a new walk.
     Result<void> read(const RawEntry& entry, const ArchiveSink& sink) const override {
-        auto stream = TarStream::open(fd_.get(), offset_);
-        if (!stream)
-            return stream.error();
-        archive* a = (*stream)->get();
-        for (std::uint64_t ordinal = 0; ordinal <= entry.locator; ++ordinal) {
+        if (!cursor_ || entry.locator < next_ordinal_) {
+            auto stream = TarStream::open(fd_.get(), offset_);
+            if (!stream)
+                return stream.error();
+            cursor_ = std::move(*stream);
+            next_ordinal_ = 0;
+        }
+        auto ok = read_at_cursor(entry, sink);
+        if (!ok)
+            cursor_.reset(); // the stream's state is unknown after a failure: walk afresh
+        return ok;
+    }
+
+private:
+    Result<void> read_at_cursor(const RawEntry& entry, const ArchiveSink& sink) const {
+        archive* a = cursor_->get();
+        for (; next_ordinal_ <= entry.locator; ++next_ordinal_) {
             archive_entry* header = nullptr;
             const int status = archive_read_next_header(a, &header);
             if (status != ARCHIVE_OK)
@@ -123,7 +135,7 @@ public:
             if (auto ok = check_stream(a); !ok)
                 return ok;
             const char* name = archive_entry_pathname(header);
-            if (ordinal == entry.locator && (name == nullptr || entry.name != name))
+            if (next_ordinal_ == entry.locator && (name == nullptr || entry.name != name))
                 return where_.at(
                     bad_input("archive.changed", "the package changed since it was opened"),
                     entry.name);
@@ -135,12 +147,15 @@ public:
                 return damaged(a, "reading the entry");
             if (n == 0)
                 return {};
+            // The stream's bounds hold inside an entry too, the last one included: no
+            // later header would check them.
+            if (auto ok = check_stream(a); !ok)
+                return ok;
             if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)
                 return ok;
         }
     }
 
-private:
     // Bounds the decompressed stream as a whole: tar headers are not entries, so the entry
     // limits alone would let a gzip bomb hide in padding or in long-name records.
     Result<void> check_stream(archive* a) const {
@@ -198,6 +213,10 @@ private:
     std::uint64_t offset_;
     Where where_;
     ArchiveLimits limits_;
+    // The walk in progress and the ordinal of the next header it reads (Archive::read is
+    // const but, as documented, not thread-safe).
+    mutable std::unique_ptr<TarStream> cursor_;
+    mutable std::uint64_t next_ordinal_ = 0;
 };
 
 } // namespace

@@ -96,9 +96,7 @@ Error damaged(std::string what) {
 
 bool pread_exact(int fd, unsigned char* out, std::size_t size, std::uint64_t offset) {
     while (size > 0) {
-        const ssize_t n = ::pread(fd, out, size, static_cast<off_t>(offset));
-        if (n < 0 && errno == EINTR)
-            continue;
+        const ssize_t n = pread_some(fd, out, size, offset);
         if (n <= 0)
             return false;
         const auto got = static_cast<std::size_t>(n);
@@ -329,8 +327,7 @@ private:
 Result<std::unique_ptr<Backend>> open_zip(UniqueFd fd, Where where, std::size_t max_entries) {
     struct stat st {};
     if (::fstat(fd.get(), &st) != 0)
-        return where.at(io_error("archive.unreadable",
-                                 std::string("cannot read the zip: ") + std::strerror(errno)));
+        return where.at(system_error("archive.unreadable", {}, "cannot read the zip", errno));
     if (st.st_size == 0)
         return where.at(bad_input("archive.not-a-zip", "is not a zip file: it is empty")
                             .with_hint("download the package again"));
@@ -338,8 +335,7 @@ Result<std::unique_ptr<Backend>> open_zip(UniqueFd fd, Where where, std::size_t 
     const int raw_fd = fd.get();
     StdioHandle stream(::fdopen(raw_fd, "rb"));
     if (!stream)
-        return where.at(io_error("archive.unreadable",
-                                 std::string("cannot read the zip: ") + std::strerror(errno)));
+        return where.at(system_error("archive.unreadable", {}, "cannot read the zip", errno));
     fd.release(); // the stream owns it now
 
     ZipErrorHolder error;

@@ -589,35 +589,16 @@ private:
         return *id;
     }
 
-    const Planner& planner() {
-        if (options_.planner != nullptr)
-            return *options_.planner;
-        if (!own_planner_)
-            own_planner_ = std::make_unique<Planner>(Catalog::builtin());
-        return *own_planner_;
-    }
-
-    // Empty when one step does it; else why not, naming the rules.
+    // Empty when one step does it; else why not, naming the rules (cached: a fleet's
+    // configs ask the same question many times).
     std::string reach(const ModelInfo& model, const LoadId& from, const LoadId& to) {
         const std::string key = std::string(model.number) + '\n' + from.str() + '\n' + to.str();
         if (auto it = reach_cache_.find(key); it != reach_cache_.end())
             return it->second;
-        std::string out;
-        auto direct = planner().direct_step(model.number, from, to);
-        if (!direct) {
-            out = "a " + std::string(model.number) + " on " + from.str() + " cannot get to " +
-                  to.str() + ": " + direct.error().message;
-        } else if (!direct->one_step()) {
-            std::vector<std::string> via;
-            for (const LoadId& load : direct->via)
-                via.push_back(load.str());
-            out = "a " + std::string(model.number) + " on " + from.str() +
-                  " cannot go straight to " + to.str() +
-                  (direct->forbidding.empty() ? std::string()
-                                              : " (" + join(direct->forbidding) + ")") +
-                  ": it needs " + join(via) + " first (fwplan plan --model " +
-                  std::string(model.number) + " --from " + from.str() + " --to " + to.str() + ")";
-        }
+        const Planner& planner =
+            options_.planner != nullptr ? *options_.planner : Planner::builtin();
+        std::string out =
+            planner.explain_direct_step(model.number, from, to, DirectStepSubject::RunningPhone);
         reach_cache_.emplace(key, out);
         return out;
     }
@@ -866,7 +847,6 @@ private:
     std::map<std::string, std::vector<ConfigAsk>> sep_asks_;
     std::unordered_map<std::string, const Phone*> inventory_;
     std::map<std::string, std::string> reach_cache_;
-    std::unique_ptr<Planner> own_planner_;
     std::vector<FirmwarePackage> firmware_;
     bool firmware_loaded_ = false;
 

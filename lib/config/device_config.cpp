@@ -3,13 +3,14 @@
 #include "config/template_lint.hpp"
 #include "config/xml_builders.hpp"
 #include "config/xml_template.hpp"
+#include "detail/posix.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/device_config.hpp>
 
 #include <algorithm>
 #include <cstdlib>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <utility>
 
@@ -261,31 +262,12 @@ DeviceTemplate::DeviceTemplate(std::shared_ptr<const Impl> impl) noexcept
     : impl_(std::move(impl)) {}
 
 Result<DeviceTemplate> DeviceTemplate::from_file(const std::filesystem::path& path) {
-    const std::string name = path.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        Error error = io_error("config.template-read", "is a folder, not a template file");
-        error.file = name;
-        return error;
-    }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        Error error = io_error("config.template-read", "cannot open the template file");
-        error.file = name;
-        return error;
-    }
-    std::string text;
-    char buffer[16384];
-    while (in && text.size() <= kMaxTemplateBytes) {
-        in.read(buffer, sizeof buffer);
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    }
-    if (in.bad()) {
-        Error error = io_error("config.template-read", "cannot read the template file");
-        error.file = name;
-        return error;
-    }
-    return from_string(text, name);
+    // One byte over the limit: from_string refuses a template that is too large itself.
+    auto text =
+        detail::read_file_head(AT_FDCWD, path, kMaxTemplateBytes + 1, "config.template-read");
+    if (!text)
+        return text.error();
+    return from_string(text->bytes, path.string());
 }
 
 Result<DeviceTemplate> DeviceTemplate::from_string(std::string_view xml, std::string source) {
@@ -561,26 +543,14 @@ Result<std::string> checked_password(std::string password, const std::string& so
 
 Result<std::string> read_password_file(const std::filesystem::path& path) {
     const std::string name = path.string();
-    std::error_code ec;
-    if (std::filesystem::is_directory(path, ec)) {
-        Error error = io_error("password.read", "is a folder, not a password file");
-        error.file = name;
+    auto read = detail::read_file_head(AT_FDCWD, path, kMaxPasswordFileBytes, "password.read");
+    if (!read) {
+        Error error = read.error();
+        if (error.kind == ErrorKind::Io && error.hint.empty())
+            error.hint = "check the path and that fwplan may read it";
         return error;
     }
-    std::ifstream in(path, std::ios::binary);
-    if (!in) {
-        Error error = io_error("password.read", "cannot open the password file");
-        error.file = name;
-        return error.with_hint("check the path and that fwplan may read it");
-    }
-    std::string head(kMaxPasswordFileBytes, '\0');
-    in.read(head.data(), static_cast<std::streamsize>(head.size()));
-    if (in.bad()) {
-        Error error = io_error("password.read", "cannot read the password file");
-        error.file = name;
-        return error;
-    }
-    head.resize(static_cast<std::size_t>(in.gcount()));
+    const std::string& head = read->bytes;
     if (head.size() == kMaxPasswordFileBytes && head.find('\n') == std::string::npos) {
         Error error = bad_input("password.bad", "the first line is longer than 4 KiB; this is "
                                                 "not a password file");

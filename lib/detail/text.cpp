@@ -1,5 +1,7 @@
 #include "detail/text.hpp"
 
+#include <fmt/format.h>
+
 #include <cstdint>
 
 namespace fwplan::detail {
@@ -164,6 +166,10 @@ std::string ascii_lower(std::string_view text) {
         if (c >= 'A' && c <= 'Z')
             c = static_cast<char>(c - 'A' + 'a');
     return out;
+}
+
+std::string join(const std::vector<std::string>& items, std::string_view separator) {
+    return fmt::format("{}", fmt::join(items, separator));
 }
 
 } // namespace fwplan::detail

@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace fwplan::detail {
 
@@ -39,5 +40,9 @@ LineColumn line_column(std::string_view text, std::size_t offset) noexcept;
 
 /// Removes spaces, tabs, CR and LF at both ends.
 std::string_view trim(std::string_view text) noexcept;
+
+/// The items with `separator` between them (fmt::join): how messages list names and loads.
+[[nodiscard]] std::string join(const std::vector<std::string>& items,
+                               std::string_view separator = ", ");
 
 } // namespace fwplan::detail

@@ -2,6 +2,7 @@
 // folder per step and load, through one WriteBatch.
 
 #include "config/step_files.hpp"
+#include "detail/posix.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/fleet.hpp>
@@ -82,10 +83,12 @@ Result<void> ensure_out_dir(const fs::path& dir, CreatedFolders& created) {
         return {};
     }
     if (::mkdir(dir.c_str(), 0755) != 0) {
-        Error error = io_error("fleet.out-dir", std::string("cannot create the output folder: ") +
-                                                    std::strerror(errno));
-        error.file = dir.string();
-        return error.with_hint("fwplan creates the output folder itself, not its parents");
+        const int err = errno;
+        Error error =
+            detail::system_error("fleet.out-dir", dir, "cannot create the output folder", err);
+        if (err == ENOENT)
+            error.hint = "fwplan creates the output folder itself, not its parents";
+        return error;
     }
     created.add(dir);
     return {};

@@ -1,6 +1,7 @@
 // The inventory: CSV rows (RFC 4180, csv.hpp) into phones, one row parser for every source of
 // phones (parse_phone).
 
+#include "detail/posix.hpp"
 #include "detail/text.hpp"
 #include "inventory/csv.hpp"
 
@@ -8,7 +9,7 @@
 
 #include <algorithm>
 #include <array>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <system_error>
 #include <utility>
@@ -345,27 +346,12 @@ Result<Inventory> parse_inventory(std::string_view csv, std::string source) {
 }
 
 Result<Inventory> read_inventory(const fs::path& path) {
-    const std::string name = path.string();
-    auto fail = [&](const std::string& what) -> Result<Inventory> {
-        Error error = io_error("fleet.csv-read", what);
-        error.file = name;
-        return error;
-    };
-    std::error_code ec;
-    if (fs::is_directory(path, ec))
-        return fail("is a folder, not an inventory file");
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return fail("cannot open the inventory file");
-    std::string text;
-    char buffer[65536];
-    while (in && text.size() <= kMaxInventoryBytes) {
-        in.read(buffer, sizeof buffer);
-        text.append(buffer, static_cast<std::size_t>(in.gcount()));
-    }
-    if (in.bad())
-        return fail("cannot read the inventory file");
-    return parse_inventory(text, name);
+    // One byte over the limit is enough for parse_inventory to refuse a file that is too
+    // large with its own message.
+    auto text = detail::read_file_head(AT_FDCWD, path, kMaxInventoryBytes + 1, "fleet.csv-read");
+    if (!text)
+        return text.error();
+    return parse_inventory(text->bytes, path.string());
 }
 
 } // namespace fwplan

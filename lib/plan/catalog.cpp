@@ -1,3 +1,4 @@
+#include "detail/posix.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/catalog.hpp>
@@ -7,18 +8,21 @@
 
 #include <algorithm>
 #include <cctype>
-#include <fstream>
+#include <fcntl.h>
 #include <map>
 #include <set>
-#include <sstream>
 
 namespace fwplan {
 
 namespace detail {
-extern const std::string_view knowledge_xml; // lib/data/knowledge.xml, embedded at build time
+extern const std::string_view knowledge_xml; // lib/plan/knowledge.xml, embedded at build time
 }
 
 namespace {
+
+// A catalog file is hand-written XML of a few hundred KiB at most (the built-in one is about
+// 60 KiB); anything far larger is not a catalog.
+constexpr std::size_t kMaxCatalogBytes = 16U << 20U;
 
 std::vector<std::string> words(std::string_view text) {
     std::vector<std::string> out;
@@ -460,13 +464,10 @@ bool Catalog::remove_rule(std::string_view id) {
 }
 
 Result<void> Catalog::merge_file(const std::filesystem::path& path) {
-    std::ifstream in(path, std::ios::binary);
-    if (!in)
-        return io_error("catalog.unreadable", "cannot read the catalog file")
-            .in_file(path.string());
-    std::ostringstream text;
-    text << in.rdbuf();
-    auto parsed = Catalog::parse(text.str(), path.string());
+    auto text = detail::read_small_file(AT_FDCWD, path, kMaxCatalogBytes, "catalog.unreadable");
+    if (!text)
+        return text.error();
+    auto parsed = Catalog::parse(*text, path.string());
     if (!parsed)
         return parsed.error();
     merge(*parsed);

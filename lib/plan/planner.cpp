@@ -1,3 +1,4 @@
+#include "detail/text.hpp"
 #include "plan/version_graph.hpp"
 
 #include <fwplan/planner.hpp>
@@ -27,6 +28,9 @@ constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names
 constexpr double kSupport[] = {0, 10, 15, 15}; // allow-rule backing: CISCO, COMMUNITY, other
 constexpr double kLoadDoubt[] = {0, 2, 5, 5};  // how sure the load exists: CISCO .. INFERRED
 constexpr double kNewerIntermediate = 0.01;    // among equals, the newer intermediate
+
+// What a phone shows when it is given a load signed with keys it does not know (J-04..J-06).
+constexpr std::string_view kAuthFail = "AUTH FAIL";
 
 std::size_t confidence_rank(Confidence c) {
     switch (c) {
@@ -59,6 +63,8 @@ RuleCitation cite(const EffectRef& ref, std::string_view role, std::string detai
     c.sources = ref.rule->sources;
     c.role = std::string(role);
     c.detail = std::move(detail);
+    if (ref.effect->kind == EffectKind::Forbid)
+        c.symptom = ref.effect->on;
     return c;
 }
 
@@ -461,9 +467,41 @@ Result<DirectStep> Planner::direct_step(std::string_view model, const LoadId& fr
     for (const RuleCitation& rule : plan->steps.front().rules)
         if (rule.role == RuleCitation::kForbidsDirect) {
             out.forbidding.push_back(rule.id);
-            out.auth_fail = out.auth_fail || rule.title.find("AUTH FAIL") != std::string::npos;
+            out.auth_fail = out.auth_fail || rule.symptom == kAuthFail;
         }
     return out;
+}
+
+std::string Planner::explain_direct_step(std::string_view model, const LoadId& from,
+                                         const LoadId& to, DirectStepSubject subject) const {
+    const bool reset = subject == DirectStepSubject::ResetPhone;
+    const std::string phone =
+        "a " + std::string(model) + (reset ? " reset to " : " on ") + from.str();
+    auto direct = direct_step(model, from, to);
+    if (!direct)
+        return reset ? phone + " cannot be planned to " + to.str() + " (" + direct.error().message +
+                           ")"
+                     : phone + " cannot get to " + to.str() + ": " + direct.error().message;
+    if (direct->one_step())
+        return {};
+    std::vector<std::string> via;
+    for (const LoadId& load : direct->via)
+        via.push_back(load.str());
+    std::string out = phone + " cannot go straight to " + to.str();
+    if (!direct->forbidding.empty())
+        out += " (" + detail::join(direct->forbidding) + ")";
+    if (reset) {
+        if (direct->auth_fail)
+            out += ": a reset phone on an old load can fail with AUTH FAIL";
+        return out + "; it needs " + detail::join(via) + " first";
+    }
+    return out + ": it needs " + detail::join(via) + " first (fwplan plan --model " +
+           std::string(model) + " --from " + from.str() + " --to " + to.str() + ")";
+}
+
+const Planner& Planner::builtin() {
+    static const Planner planner(Catalog::builtin());
+    return planner;
 }
 
 FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {

@@ -26,34 +26,26 @@ Result<void> copy_backup(int root_fd, int backup_fd, const std::string& name,
                          const fs::path& backup_path) {
     UniqueFd in(::openat(root_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
     if (!in.valid())
-        return system_error_at("stage.backup", backup_path / name, "cannot read the old file",
-                               errno);
+        return system_error("stage.backup", backup_path / name, "cannot read the old file", errno);
     const std::string temp = "." + name + ".tmp";
     UniqueFd out(::openat(backup_fd, temp.c_str(),
                           O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC, 0644));
     if (!out.valid())
-        return system_error_at("stage.backup", backup_path / temp, "cannot keep a backup", errno);
+        return system_error("stage.backup", backup_path / temp, "cannot keep a backup", errno);
     std::vector<char> buffer(64 * 1024);
-    for (;;) {
-        const ssize_t n = ::read(in.get(), buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return system_error_at("stage.backup", backup_path / name, "cannot read the old file",
-                                   errno);
-        if (n == 0)
-            break;
-        if (auto ok =
-                write_all(out.get(), std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-            !ok)
-            return system_error_at("stage.backup", backup_path / temp, "cannot keep a backup", EIO);
-    }
-    if (::fsync(out.get()) != 0)
-        return system_error_at("stage.backup", backup_path / temp, "cannot flush the backup",
-                               errno);
+    auto copied = read_to_end(
+        in.get(), buffer,
+        [&](std::string_view chunk) {
+            return write_all(out.get(), chunk, backup_path / temp, "stage.backup");
+        },
+        backup_path / name, "stage.backup");
+    if (!copied)
+        return copied;
+    if (auto ok = sync_file(out.get(), backup_path / temp, "stage.backup"); !ok)
+        return ok;
     out.reset();
     if (::renameat(backup_fd, temp.c_str(), backup_fd, name.c_str()) != 0)
-        return system_error_at("stage.backup", backup_path / name, "cannot keep a backup", errno);
+        return system_error("stage.backup", backup_path / name, "cannot keep a backup", errno);
     return {};
 }
 
@@ -66,14 +58,14 @@ Result<bool> rename_no_replace(int from_fd, int root_fd, const std::string& name
     if (errno == EEXIST)
         return false;
     if (errno != EINVAL && errno != ENOSYS && errno != ENOTSUP)
-        return system_error_at("stage.rename", root / name, "cannot move the new file into place",
-                               errno);
+        return system_error("stage.rename", root / name, "cannot move the new file into place",
+                            errno);
     // No RENAME_NOREPLACE here: link() refuses to replace as well.
     if (::linkat(from_fd, name.c_str(), root_fd, name.c_str(), 0) != 0) {
         if (errno == EEXIST)
             return false;
-        return system_error_at("stage.rename", root / name, "cannot move the new file into place",
-                               errno);
+        return system_error("stage.rename", root / name, "cannot move the new file into place",
+                            errno);
     }
     ::unlinkat(from_fd, name.c_str(), 0);
     return true;
@@ -139,8 +131,8 @@ Result<void> commit(int root_fd, const fs::path& root, const Journal& journal,
         if (::linkat(root_fd, e.name.c_str(), backup_fd->get(), e.name.c_str(), 0) != 0) {
             const int err = errno;
             if (!no_hard_links(err))
-                return system_error_at("stage.backup", backup_path / e.name, "cannot keep a backup",
-                                       err);
+                return system_error("stage.backup", backup_path / e.name, "cannot keep a backup",
+                                    err);
             if (auto ok = copy_backup(root_fd, backup_fd->get(), e.name, backup_path); !ok)
                 return ok;
         }
@@ -179,11 +171,11 @@ Result<void> commit(int root_fd, const fs::path& root, const Journal& journal,
             if (!kept)
                 return kept.error();
             if (!kept->exists)
-                return system_error_at("stage.backup", backup_path / e.name,
-                                       "the backup of the old file is missing", ENOENT);
+                return system_error("stage.backup", backup_path / e.name,
+                                    "the backup of the old file is missing", ENOENT);
             if (::renameat(stage_fd->get(), e.name.c_str(), root_fd, e.name.c_str()) != 0)
-                return system_error_at("stage.rename", root / e.name,
-                                       "cannot move the new file into place", errno);
+                return system_error("stage.rename", root / e.name,
+                                    "cannot move the new file into place", errno);
         }
         done[i] = true;
         auto placed = stat_at(root_fd, e.name, root);
@@ -313,8 +305,8 @@ Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& st
             if (!e.replace) {
                 if (ours) {
                     if (::unlinkat(root_fd, e.name.c_str(), 0) != 0)
-                        return system_error_at("stage.undo", root / e.name,
-                                               "cannot remove the file", errno);
+                        return system_error("stage.undo", root / e.name, "cannot remove the file",
+                                            errno);
                     report.files.push_back({e.name, "removed", {}});
                 } else if (!now->exists) {
                     report.files.push_back({e.name, "removed", {}});
@@ -329,8 +321,8 @@ Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& st
                 return kept.error();
             if (kept->exists && (!now->exists || ours)) {
                 if (::renameat(backup_fd->get(), e.name.c_str(), root_fd, e.name.c_str()) != 0)
-                    return system_error_at("stage.undo", root / e.name,
-                                           "cannot restore the old file", errno);
+                    return system_error("stage.undo", root / e.name, "cannot restore the old file",
+                                        errno);
                 report.files.push_back({e.name, "restored", {}});
             } else if (!kept->exists && now->exists && now->inode == e.old_inode) {
                 report.files.push_back({e.name, "restored", {}});
@@ -349,8 +341,8 @@ Result<UndoReport> undo_newest(int root_fd, const fs::path& root, StateIndex& st
             // Keep the old files for the user, but this stage is no longer the last one.
             if (::renameat(backup_fd->get(), kJournalName.c_str(), backup_fd->get(),
                            "journal.undone") != 0)
-                return system_error_at("stage.undo", backup_path / kJournalName,
-                                       "cannot mark the stage undone", errno);
+                return system_error("stage.undo", backup_path / kJournalName,
+                                    "cannot mark the stage undone", errno);
         } else if (auto ok = remove_tree_at(top->get(), id, root / kBackup); !ok) {
             return ok.error();
         }

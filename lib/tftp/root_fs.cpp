@@ -20,12 +20,6 @@ namespace fwplan::detail {
 
 namespace fs = std::filesystem;
 
-Error system_error_at(std::string code, const fs::path& path, std::string_view what, int err) {
-    Error error = io_error(std::move(code), std::string(what) + ": " + std::strerror(err));
-    error.file = path.string();
-    return error;
-}
-
 namespace {
 
 FileStat from_stat(const struct stat& st) {
@@ -47,7 +41,7 @@ FileStat from_stat(const struct stat& st) {
 Result<UniqueFd> open_file_at(int dir_fd, const std::string& name, const fs::path& where) {
     UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC));
     if (!fd.valid())
-        return system_error_at("stage.read", where / name, "cannot open the file", errno);
+        return system_error("stage.read", where / name, "cannot open the file", errno);
     return fd;
 }
 
@@ -85,7 +79,7 @@ Result<FileStat> stat_at(int dir_fd, const std::string& name, const fs::path& wh
     if (::fstatat(dir_fd, name.c_str(), &st, AT_SYMLINK_NOFOLLOW) != 0) {
         if (errno == ENOENT)
             return FileStat{};
-        return system_error_at("stage.stat", where / name, "cannot look at the file", errno);
+        return system_error("stage.stat", where / name, "cannot look at the file", errno);
     }
     return from_stat(st);
 }
@@ -93,21 +87,21 @@ Result<FileStat> stat_at(int dir_fd, const std::string& name, const fs::path& wh
 Result<FileStat> stat_fd(int fd, const fs::path& where) {
     struct stat st {};
     if (::fstat(fd, &st) != 0)
-        return system_error_at("stage.stat", where, "cannot look at the file", errno);
+        return system_error("stage.stat", where, "cannot look at the file", errno);
     return from_stat(st);
 }
 
 Result<UniqueFd> open_dir_at(int dir_fd, const std::string& name, const fs::path& where) {
     UniqueFd fd(::openat(dir_fd, name.c_str(), O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC));
     if (!fd.valid())
-        return system_error_at("stage.open-dir", where / name, "cannot open the folder", errno);
+        return system_error("stage.open-dir", where / name, "cannot open the folder", errno);
     return fd;
 }
 
 Result<UniqueFd> open_dir(const fs::path& path) {
     UniqueFd fd(::open(path.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
     if (!fd.valid())
-        return system_error_at("stage.no-root", path, "cannot open the folder", errno);
+        return system_error("stage.no-root", path, "cannot open the folder", errno);
     return fd;
 }
 
@@ -118,51 +112,33 @@ Result<Checksum> checksum_at(int dir_fd, const std::string& name, const fs::path
     std::vector<char> buffer(64 * 1024);
     Crc32 crc;
     Checksum out;
-    for (;;) {
-        const ssize_t n = ::read(fd->get(), buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return system_error_at("stage.read", where / name, "cannot read the file", errno);
-        if (n == 0)
-            break;
-        crc.update(std::string_view(buffer.data(), static_cast<std::size_t>(n)));
-        out.size += static_cast<std::uint64_t>(n);
-    }
+    auto read = read_to_end(
+        fd->get(), buffer,
+        [&](std::string_view chunk) -> Result<void> {
+            crc.update(chunk);
+            out.size += chunk.size();
+            return {};
+        },
+        where / name, "stage.read");
+    if (!read)
+        return read.error();
     out.crc32 = crc.value();
     return out;
 }
 
 Result<std::string> read_small_at(int dir_fd, const std::string& name, std::size_t max_bytes,
                                   const fs::path& where) {
-    auto fd = open_file_at(dir_fd, name, where);
-    if (!fd)
-        return fd.error();
-    std::string text;
-    std::vector<char> buffer(16 * 1024);
-    for (;;) {
-        const ssize_t n = ::read(fd->get(), buffer.data(), buffer.size());
-        if (n < 0 && errno == EINTR)
-            continue;
-        if (n < 0)
-            return system_error_at("stage.read", where / name, "cannot read the file", errno);
-        if (n == 0)
-            return text;
-        text.append(buffer.data(), static_cast<std::size_t>(n));
-        if (text.size() > max_bytes) {
-            Error error =
-                bad_input("stage.too-large", "is larger than the " + std::to_string(max_bytes) +
-                                                 " bytes expected for it");
-            error.file = (where / name).string();
-            return error;
-        }
+    auto text = read_small_file(dir_fd, name, max_bytes, "stage.read", false);
+    if (!text) {
+        Error error = text.error();
+        error.file = (where / name).string();
+        return error;
     }
+    return text;
 }
 
 Result<void> sync_dir(int dir_fd, const fs::path& where) {
-    if (::fsync(dir_fd) != 0 && errno != EINVAL)
-        return system_error_at("stage.sync", where, "cannot flush the folder", errno);
-    return {};
+    return detail::sync_dir(dir_fd, where, "stage.sync");
 }
 
 Result<void> write_atomically_at(int dir_fd, const std::string& name, std::string_view content,
@@ -174,18 +150,21 @@ Result<void> write_atomically_at(int dir_fd, const std::string& name, std::strin
                          O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
                          static_cast<mode_t>(mode)));
     if (!fd.valid())
-        return system_error_at("stage.write", where / temp, "cannot create the file", errno);
+        return system_error("stage.write", where / temp, "cannot create the file", errno);
     auto fail = [&](int err, std::string_view what) -> Result<void> {
         ::unlinkat(dir_fd, temp.c_str(), 0);
-        return system_error_at("stage.write", where / name, what, err);
+        return system_error("stage.write", where / name, what, err);
     };
-    if (auto ok = write_all(fd.get(), content); !ok)
-        return fail(EIO, "cannot write the file");
+    if (auto ok = write_all(fd.get(), content, where / name, "stage.write"); !ok) {
+        ::unlinkat(dir_fd, temp.c_str(), 0);
+        return ok;
+    }
     if (::fchmod(fd.get(), static_cast<mode_t>(mode)) != 0)
         return fail(errno, "cannot set the file's mode");
     if (::fsync(fd.get()) != 0)
         return fail(errno, "cannot flush the file");
-    fd.reset();
+    if (fd.close_checked() != 0)
+        return fail(errno, "cannot write the file");
     if (::renameat(dir_fd, temp.c_str(), dir_fd, name.c_str()) != 0)
         return fail(errno, "cannot move the file into place");
     return sync_dir(dir_fd, where);
@@ -197,17 +176,16 @@ Result<void> make_private_dir_at(int dir_fd, const std::string& name, const fs::
         if (!st)
             return st.error();
         if (!st->directory)
-            return system_error_at("stage.mkdir", where / name, "is in the way of a folder",
-                                   ENOTDIR);
+            return system_error("stage.mkdir", where / name, "is in the way of a folder", ENOTDIR);
         return {};
     }
-    return system_error_at("stage.mkdir", where / name, "cannot create the folder", errno);
+    return system_error("stage.mkdir", where / name, "cannot create the folder", errno);
 }
 
 Result<std::vector<std::string>> list_dir(int dir_fd, const fs::path& where) {
     auto names = folder_names(dir_fd);
     if (const int* err = std::get_if<int>(&names))
-        return system_error_at("stage.list", where, "cannot read the folder", *err);
+        return system_error("stage.list", where, "cannot read the folder", *err);
     return std::get<std::vector<std::string>>(std::move(names));
 }
 
@@ -228,11 +206,11 @@ Result<void> remove_tree_at(int dir_fd, const std::string& name, const fs::path&
             if (auto ok = remove_tree_at(sub->get(), child, where / name); !ok)
                 return ok;
         if (::unlinkat(dir_fd, name.c_str(), AT_REMOVEDIR) != 0 && errno != ENOENT)
-            return system_error_at("stage.remove", where / name, "cannot remove the folder", errno);
+            return system_error("stage.remove", where / name, "cannot remove the folder", errno);
         return {};
     }
     if (::unlinkat(dir_fd, name.c_str(), 0) != 0 && errno != ENOENT)
-        return system_error_at("stage.remove", where / name, "cannot remove the file", errno);
+        return system_error("stage.remove", where / name, "cannot remove the file", errno);
     return {};
 }
 
@@ -241,14 +219,14 @@ Result<RootLock> RootLock::acquire(int root_fd, const fs::path& root) {
     // up writing nothing leaves no trace.
     UniqueFd fd(::dup(root_fd));
     if (!fd.valid())
-        return system_error_at("stage.lock", root, "cannot lock the root", errno);
+        return system_error("stage.lock", root, "cannot lock the root", errno);
     if (::flock(fd.get(), LOCK_EX | LOCK_NB) != 0) {
         if (errno == EWOULDBLOCK) {
             Error error = io_error("stage.busy", "another fwplan is staging into this root");
             error.file = root.string();
             return error.with_hint("wait for it to finish, then run the command again");
         }
-        return system_error_at("stage.lock", root, "cannot lock the root", errno);
+        return system_error("stage.lock", root, "cannot lock the root", errno);
     }
     return RootLock(std::move(fd));
 }

@@ -138,7 +138,7 @@ std::optional<Journal> parse_journal(std::string_view text);
 std::string new_stage_id();
 
 /// `errno` as an Io error with `code` (`fwplan.` is prepended) about `path`.
-Error system_error_at(std::string code, const std::filesystem::path& path, std::string_view what,
-                      int err);
+Error system_error(std::string code, const std::filesystem::path& path, std::string_view what,
+                   int err);
 
 } // namespace fwplan::detail

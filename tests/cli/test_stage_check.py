@@ -2,6 +2,7 @@
 meeting in one TFTP root, the exit codes and the JSON shapes."""
 import os
 import stat
+import subprocess
 import unittest
 import zipfile
 
@@ -194,3 +195,42 @@ class Check(CliTest):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+@unittest.skipUnless(os.geteuid() == 0, "mounting a tmpfs needs root (CI runs as root)")
+class FullRoot(CliTest):
+    """A TFTP root on a file system that is too small: the stage fails with exit 4, says the
+    root is full (the system's own reason, not EIO), names the root and gives no TMPDIR
+    hint; nothing is left in the root."""
+
+    def setUp(self):
+        super().setUp()
+        self.root = self.tmp / "tiny-root"
+        self.root.mkdir()
+        # 16 KiB, four pages: the eight files of the 8.5(2) package take a page each.
+        done = subprocess.run(["mount", "-t", "tmpfs", "-o", "size=16k", "tmpfs", str(self.root)],
+                              capture_output=True, text=True)
+        if done.returncode != 0:
+            self.skipTest("cannot mount a tmpfs here: " + done.stderr.strip())
+
+    def tearDown(self):
+        subprocess.run(["umount", "-l", str(self.root)], capture_output=True)
+        super().tearDown()
+
+    def test_staging_into_a_full_root(self):
+        run = fwplan("stage", "--tftp-root", self.root, SCCP)
+        self.assertExit(run, 4)
+        self.assertIn(str(self.root), run.err)
+        self.assertIn("No space left on device", run.err)
+        self.assertIn("is full", run.err)
+        self.assertNotIn("TMPDIR", run.err)
+        self.assertNotIn("Input/output error", run.err)
+        self.assertEqual(listing(self.root), [])
+
+    def test_json_error_names_the_root(self):
+        run = fwplan("--json", "stage", "--tftp-root", self.root, SCCP)
+        self.assertExit(run, 4)
+        error = run.json()["error"]
+        self.assertEqual(error["code"], "fwplan.stage.write")
+        self.assertEqual(error["file"], str(self.root))
+        self.assertIn("full", error["hint"])

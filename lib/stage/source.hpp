@@ -1,0 +1,58 @@
+#pragma once
+// One package of a stage, opened once: its archive (kept open from planning to extraction,
+// so a folder or a tar is not opened or walked again), what it holds (firmware.hpp), the
+// spellings its `.loads` ask for, and the CRC-32 of its entries as far as a comparison
+// needed one. Zips record a CRC per entry; folders, tars and loose files record none, so
+// theirs is computed only when two files of the same size must be told apart, or when the
+// report must show it, and otherwise comes from the extraction itself.
+
+#include <fwplan/archive.hpp>
+#include <fwplan/firmware.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace fwplan::detail {
+
+class StageSource {
+public:
+    /// Opens and inspects `path`. A package whose files cannot all be read is refused: a
+    /// stage puts only files it understood into a root.
+    static Result<StageSource> open(const std::filesystem::path& path, const ArchiveLimits& limits);
+
+    [[nodiscard]] const std::filesystem::path& path() const noexcept { return path_; }
+    [[nodiscard]] const Archive& archive() const noexcept { return archive_; }
+    [[nodiscard]] const std::vector<ArchiveEntry>& entries() const noexcept {
+        return archive_.entries();
+    }
+    [[nodiscard]] FirmwarePackage& info() noexcept { return info_; }
+    [[nodiscard]] const FirmwarePackage& info() const noexcept { return info_; }
+    /// Base name in the package → the spelling its `.loads` asks for (case mismatches).
+    [[nodiscard]] const std::map<std::string, std::string>& rename() const noexcept {
+        return rename_;
+    }
+
+    /// The CRC-32 of entry `i`, when it is known without reading the entry.
+    [[nodiscard]] std::optional<std::uint32_t> known_crc(std::size_t i) const;
+    /// The CRC-32 of entry `i`: recorded, or read once and remembered.
+    [[nodiscard]] Result<std::uint32_t> crc(std::size_t i);
+    /// Remembers what an extraction of entry `i` computed.
+    void remember_crc(std::size_t i, std::uint32_t crc);
+
+private:
+    StageSource(std::filesystem::path path, Archive archive)
+        : path_(std::move(path)), archive_(std::move(archive)) {}
+
+    std::filesystem::path path_;
+    Archive archive_;
+    FirmwarePackage info_;
+    std::map<std::string, std::string> rename_;
+    std::vector<std::optional<std::uint32_t>> crcs_; // parallel to entries()
+};
+
+} // namespace fwplan::detail
