@@ -135,12 +135,30 @@ struct GraphOptions {
     bool show_forbidden = false;            ///< also draw forbidden steps, dashed, with rule IDs
 };
 
+/// What became of one request of a fleet: a plan or an error, shared by every request that
+/// asked the same.
+struct FleetOutcome {
+    bool planned = false;  ///< true: `index` is into `FleetPlans::plans`; false: into `errors`
+    std::size_t index = 0; ///< which plan or error
+
+    /// Two requests with one answer.
+    friend bool operator==(const FleetOutcome&, const FleetOutcome&) = default;
+};
+
 /// Plans for many phones at once; phones that ask the same are planned once.
 struct FleetPlans {
-    std::vector<Plan> plans;   ///< one per distinct request that could be planned
-    std::vector<Error> errors; ///< one per distinct request that could not
-    /// For each request: index into `plans` (>= 0) or `-1 - index` into `errors`.
-    std::vector<std::ptrdiff_t> outcome;
+    std::vector<Plan> plans;           ///< one per distinct request that could be planned
+    std::vector<Error> errors;         ///< one per distinct request that could not
+    std::vector<FleetOutcome> outcome; ///< one per request, in the order given
+
+    /// The plan of request `i`, or null when it could not be planned.
+    [[nodiscard]] const Plan* plan_of(std::size_t i) const {
+        return outcome.at(i).planned ? &plans.at(outcome[i].index) : nullptr;
+    }
+    /// The error of request `i`, or null when it was planned.
+    [[nodiscard]] const Error* error_of(std::size_t i) const {
+        return outcome.at(i).planned ? nullptr : &errors.at(outcome[i].index);
+    }
 };
 
 /// Plans upgrade chains over a catalog and the loads a user has. Thread-safe for

@@ -33,6 +33,7 @@ namespace {
 
 using detail::ascii_lower;
 using detail::ends_with_ignoring_case;
+using detail::join;
 
 constexpr std::size_t kMaxConfigBytes = 1u << 20;
 
@@ -66,13 +67,6 @@ std::optional<std::string> mac_in(std::string_view name, std::string_view prefix
     return std::string(hex);
 }
 
-std::string join(const std::vector<std::string>& items, std::string_view separator = ", ") {
-    std::string out;
-    for (const std::string& item : items)
-        out += (out.empty() ? "" : std::string(separator)) + item;
-    return out;
-}
-
 // A `.loads` of the root, parsed.
 struct RootManifest {
     std::string name;
@@ -89,8 +83,10 @@ struct ConfigAsk {
 
 class Auditor {
 public:
-    Auditor(fs::path root, const CheckOptions& options, const Archive& archive, int root_fd)
-        : root_(std::move(root)), options_(options), archive_(archive), root_fd_(root_fd) {}
+    Auditor(fs::path root, const CheckOptions& options, const Archive& archive, int root_fd,
+            std::vector<FirmwarePackage> firmware)
+        : root_(std::move(root)), options_(options), archive_(archive), root_fd_(root_fd),
+          firmware_(std::move(firmware)) {}
 
     CheckReport run() {
         report_.root = root_;
@@ -335,10 +331,9 @@ private:
         for (const RootManifest& m : loads_)
             manifests.push_back(m.manifest);
         const std::size_t in_root = manifests.size();
-        if (auto ok = load_firmware(); ok)
-            for (const FirmwarePackage& p : firmware_)
-                for (const PackageLoad& load : p.loads)
-                    manifests.push_back(load.manifest);
+        for (const FirmwarePackage& p : firmware_)
+            for (const PackageLoad& load : p.loads)
+                manifests.push_back(load.manifest);
         for (RootManifest& term : terms_) {
             if (const Manifest* target = term_file_target(term.manifest, manifests)) {
                 term.stands_for = target->load;
@@ -699,25 +694,6 @@ private:
     // ---------------------------------------------------------------------------------
     // --firmware: what the packages meant for this root would put there.
 
-    Result<void> load_firmware() {
-        if (firmware_loaded_)
-            return {};
-        firmware_loaded_ = true;
-        InspectOptions inspect;
-        inspect.max_cnu_bytes = 0;
-        for (const fs::path& path : options_.firmware) {
-            auto found = inspect_path(path, inspect);
-            if (!found) {
-                firmware_error_ = found.error();
-                return found.error();
-            }
-            for (FirmwarePackage& p : *found)
-                firmware_.push_back(std::move(p));
-        }
-        resolve_term_files(firmware_);
-        return {};
-    }
-
     std::optional<std::uint32_t> root_crc(const std::string& name) {
         auto st = detail::stat_at(root_fd_, name, root_);
         if (!st || !st->regular)
@@ -848,11 +824,24 @@ private:
     std::unordered_map<std::string, const Phone*> inventory_;
     std::map<std::string, std::string> reach_cache_;
     std::vector<FirmwarePackage> firmware_;
-    bool firmware_loaded_ = false;
-
-public:
-    std::optional<Error> firmware_error_;
 };
+
+// The packages meant for the root (`--firmware`), read before the root is: one that cannot
+// be read fails the audit at once, before any work is done.
+Result<std::vector<FirmwarePackage>> load_firmware(const std::vector<fs::path>& paths) {
+    InspectOptions inspect;
+    inspect.max_cnu_bytes = 0;
+    std::vector<FirmwarePackage> firmware;
+    for (const fs::path& path : paths) {
+        auto found = inspect_path(path, inspect);
+        if (!found)
+            return found.error();
+        for (FirmwarePackage& p : *found)
+            firmware.push_back(std::move(p));
+    }
+    resolve_term_files(firmware);
+    return firmware;
+}
 
 } // namespace
 
@@ -867,17 +856,16 @@ Result<CheckReport> check_root(const fs::path& root, const CheckOptions& options
         error.file = root.string();
         return error.with_hint("give the TFTP server's root folder");
     }
+    auto firmware = load_firmware(options.firmware);
+    if (!firmware)
+        return firmware.error();
     auto root_fd = detail::open_dir(root);
     if (!root_fd)
         return root_fd.error();
     auto archive = Archive::open(root, options.limits, UnsafeEntryPolicy::Report);
     if (!archive)
         return archive.error();
-    Auditor auditor(root, options, *archive, root_fd->get());
-    CheckReport report = auditor.run();
-    if (auditor.firmware_error_)
-        return *auditor.firmware_error_;
-    return report;
+    return Auditor(root, options, *archive, root_fd->get(), std::move(*firmware)).run();
 }
 
 } // namespace fwplan

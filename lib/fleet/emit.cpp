@@ -500,12 +500,10 @@ Emitter::Generated Emitter::generate(std::size_t begin) {
     const std::size_t end = std::min(begin + kChunk, phones_.size());
     out.reserve(end - begin);
     for (std::size_t i = begin; i < end; ++i) {
-        const std::ptrdiff_t outcome = plans_.outcome[i];
-        if (outcome < 0)
-            out.emplace_back(std::nullopt);
+        if (const Plan* plan = plans_.plan_of(i))
+            out.emplace_back(make_files(*phones_[i], *plan));
         else
-            out.emplace_back(
-                make_files(*phones_[i], plans_.plans[static_cast<std::size_t>(outcome)]));
+            out.emplace_back(std::nullopt);
     }
     return out;
 }
@@ -570,15 +568,12 @@ Result<EmitReport> Emitter::run(const Inventory& inventory) {
             next = start(begin + kChunk);
         for (std::size_t j = 0; j < chunk.size(); ++j) {
             const std::size_t i = begin + j;
-            const std::ptrdiff_t outcome = plans_.outcome[i];
-            if (outcome < 0) {
-                report_.failed.push_back(
-                    row_error(*phones[i], plans_.errors[static_cast<std::size_t>(-1 - outcome)]));
+            const Plan* plan = plans_.plan_of(i);
+            if (plan == nullptr) {
+                report_.failed.push_back(row_error(*phones[i], *plans_.error_of(i)));
                 continue;
             }
-            if (auto ok = emit_phone(*phones[i], plans_.plans[static_cast<std::size_t>(outcome)],
-                                     std::move(*chunk[j]));
-                !ok)
+            if (auto ok = emit_phone(*phones[i], *plan, std::move(*chunk[j])); !ok)
                 return ok.error();
         }
     }

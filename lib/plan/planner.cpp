@@ -18,17 +18,6 @@ using detail::VersionGraph;
 
 namespace {
 
-// Step costs. One step costs far more than any penalty, so the fewest steps always win;
-// the penalties only choose among chains of the same length, the way an expert would.
-constexpr double kStep = 1000;
-constexpr double kEarlyProtocolSwitch = 300;   // switch protocol once, at the last step
-constexpr double kDowngrade = 200;             // never go down when up works
-constexpr double kNotAvailable = 40;           // prefer loads the user already has
-constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names (8.5(2))
-constexpr double kSupport[] = {0, 10, 15, 15}; // allow-rule backing: CISCO, COMMUNITY, other
-constexpr double kLoadDoubt[] = {0, 2, 5, 5};  // how sure the load exists: CISCO .. INFERRED
-constexpr double kNewerIntermediate = 0.01;    // among equals, the newer intermediate
-
 // What a phone shows when it is given a load signed with keys it does not know (J-04..J-06).
 constexpr std::string_view kAuthFail = "AUTH FAIL";
 
@@ -49,6 +38,67 @@ std::size_t confidence_rank(Confidence c) {
 bool is_downgrade(const LoadId& from, const LoadId& to) {
     return to.version() < from.version();
 }
+
+// The cost of one step of a chain. One step costs far more than any penalty, so the fewest
+// steps always win; the penalties only choose among chains of the same length, the way an
+// expert would (upgrade-rules.md §3: switch protocol once and last, never go down when up
+// works, prefer what the user has, the bridge a rule names, and steps Cisco backs).
+class StepCost {
+public:
+    static constexpr double kStep = 1000;
+    static constexpr double kEarlyProtocolSwitch = 300;   // switch protocol once, at the last step
+    static constexpr double kDowngrade = 200;             // never go down when up works
+    static constexpr double kNotAvailable = 40;           // prefer loads the user already has
+    static constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names (8.5(2))
+    static constexpr double kSupport[] = {0, 10, 15, 15}; // allow backing: CISCO, COMMUNITY, other
+    static constexpr double kLoadDoubt[] = {0, 2, 5,
+                                            5}; // how sure the load exists: CISCO .. INFERRED
+    static constexpr double kNewerIntermediate = 0.01; // among equals, the newer intermediate
+
+    StepCost(const VersionGraph& graph, std::size_t goal) : graph_(graph), goal_(goal) {
+        const auto& vertices = graph.vertices();
+        preferred_.assign(vertices.size(), false);
+        for (const EffectRef& ref : graph.effects())
+            if (ref.effect->kind == EffectKind::Prefer &&
+                detail::phone_matches(ref.effect->when, graph.phone()))
+                for (std::size_t i = 0; i < vertices.size(); ++i)
+                    if (vertices[i].id.version() == *ref.effect->version &&
+                        (!ref.effect->protocol ||
+                         vertices[i].id.protocol() == *ref.effect->protocol))
+                        preferred_[i] = true;
+    }
+
+    double operator()(std::size_t u, std::size_t v) const {
+        const auto& vertices = graph_.vertices();
+        const std::size_t n = vertices.size();
+        double c = kStep;
+        const LoadId& a = vertices[u].id;
+        const LoadId& b = vertices[v].id;
+        if (a.protocol() != b.protocol() && v != goal_)
+            c += kEarlyProtocolSwitch;
+        if (is_downgrade(a, b))
+            c += kDowngrade;
+        if (v != goal_) {
+            if (vertices[v].available == nullptr)
+                c += kNotAvailable;
+            if (!preferred_[v])
+                c += kNotPreferredBridge;
+            if (vertices[v].known != nullptr && vertices[v].available == nullptr)
+                c += kLoadDoubt[confidence_rank(vertices[v].known->confidence)];
+            c += kNewerIntermediate * static_cast<double>(n - v);
+        }
+        std::size_t support = 2;
+        for (const EffectRef& ref : graph_.matching(EffectKind::Allow, u, v))
+            support = std::min(support, confidence_rank(ref.rule->confidence_of(*ref.effect)));
+        c += kSupport[support];
+        return c;
+    }
+
+private:
+    const VersionGraph& graph_;
+    std::size_t goal_;
+    std::vector<bool> preferred_; // loads a prefer rule names as the bridge
+};
 
 std::string base_name(const std::string& path) {
     const std::size_t slash = path.find_last_of('/');
@@ -143,9 +193,15 @@ struct Planner::Impl {
         return slot;
     }
 
+    struct Setup;
     Result<Plan> plan(const PlanRequest& request) const;
+    Result<Setup> set_up(const PlanRequest& request) const;
     Result<LoadId> choose_target(const PlanRequest& request, const FamilyInfo& family,
                                  const ModelInfo& model) const;
+    std::size_t choose_start(const Setup& setup, const PlanRequest& request, Plan& plan) const;
+    Result<std::vector<std::size_t>> find_chain(const Setup& setup, std::size_t start,
+                                                const Plan& plan) const;
+    void note_what_to_download(const Setup& setup, Plan& plan) const;
     PlanStep make_step(const VersionGraph& graph, std::size_t u, std::size_t v, std::size_t goal,
                        unsigned number) const;
 };
@@ -202,12 +258,47 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
     return *best;
 }
 
+// What one request is planned on: the phone, its family's graph, the target.
+struct Planner::Impl::Setup {
+    const ModelInfo* model = nullptr;
+    const FamilyInfo* family = nullptr;
+    PhoneContext phone;
+    std::shared_ptr<const VersionGraph> graph;
+    LoadId target;
+    std::size_t goal = 0; ///< the target's vertex
+};
+
 Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
+    auto setup = set_up(request);
+    if (!setup)
+        return setup.error();
+    Plan plan;
+    plan.model = std::string(setup->model->number);
+    plan.family = std::string(setup->family->id);
+    plan.to = setup->target;
+    const std::size_t start = choose_start(*setup, request, plan);
+    if (start == setup->goal)
+        return plan; // already there: no steps
+    auto path = find_chain(*setup, start, plan);
+    if (!path)
+        return path.error();
+    for (std::size_t i = 0; i + 1 < path->size(); ++i)
+        plan.steps.push_back(make_step(*setup->graph, (*path)[i], (*path)[i + 1], setup->goal,
+                                       static_cast<unsigned>(i + 1)));
+    note_what_to_download(*setup, plan);
+    return plan;
+}
+
+// The model, its family, the graph and a target the phone can be planned to.
+Result<Planner::Impl::Setup> Planner::Impl::set_up(const PlanRequest& request) const {
     auto model_found = find_model(request.model);
     if (!model_found)
         return model_found.error();
-    const ModelInfo& model = **model_found;
-    const FamilyInfo& family = family_of(model);
+    Setup setup;
+    setup.model = *model_found;
+    const ModelInfo& model = *setup.model;
+    setup.family = &family_of(model);
+    const FamilyInfo& family = *setup.family;
 
     for (const std::optional<LoadId>* id : {&request.from, &request.to})
         if (*id && (*id)->family() != family.id)
@@ -222,15 +313,10 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
     auto target = choose_target(request, family, model);
     if (!target)
         return target.error();
-
-    PhoneContext phone{std::string(family.id), std::string(model.number), request.hw_rev};
-    auto graph_ptr = graph(phone, request.from);
-    const VersionGraph& graph = *graph_ptr;
-
-    Plan plan;
-    plan.model = std::string(model.number);
-    plan.family = std::string(family.id);
-    plan.to = *target;
+    setup.target = *target;
+    setup.phone = PhoneContext{std::string(family.id), std::string(model.number), request.hw_rev};
+    setup.graph = graph(setup.phone, request.from);
+    const VersionGraph& graph = *setup.graph;
 
     // The target must be a load fwplan can plan to: known, or present in --firmware, and
     // not below a floor of this phone.
@@ -238,7 +324,7 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
         if (id == *target)
             return plan_error(
                 "below-floor",
-                "the " + plan.model + " cannot install " + id.str() + " (" +
+                "the " + std::string(model.number) + " cannot install " + id.str() + " (" +
                     id.version().release() + "): " + floor.rule->id + " (" +
                     std::string(to_string(floor.rule->confidence)) + ") says " + floor.rule->title,
                 "source: " +
@@ -251,108 +337,84 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
                               "its .loads",
                           "give the package that holds " + target->loads_file_name() +
                               " with --firmware, or describe the load in a --catalog file");
+    setup.goal = *goal;
+    return setup;
+}
 
-    std::size_t start = 0;
-    if (request.from) {
-        plan.from = *request.from;
-        start = *graph.index_of(*request.from);
-        const GraphVertex& v = graph.vertices()[start];
-        if (v.known == nullptr && v.available == nullptr)
-            plan.notes.push_back(
-                info("fwplan.plan.from-unknown", plan.from.str() +
-                                                     " is not in fwplan's knowledge base; it is "
-                                                     "planned by its version, " +
-                                                     plan.from.version().release() + "."));
-        for (const EffectRef& ref : graph.effects())
-            if (ref.effect->kind == EffectKind::Floor &&
-                detail::phone_matches(ref.effect->when, phone) &&
-                plan.from.version() < *ref.effect->version)
-                plan.notes.push_back(warning("fwplan.plan.below-floor",
-                                             "The " + plan.model + " should not be able to run " +
-                                                 plan.from.str() + ": " + ref.rule->id + " says " +
-                                                 ref.rule->title + ". Check the load on the phone.",
-                                             ref.rule->id));
-    } else {
-        // The oldest load the phone may run: every bridge is then part of the plan.
-        start = 0;
-        plan.from = graph.vertices()[start].id;
+// Where the chain starts: the load the phone runs, or (none given) the oldest it may run, so
+// that every bridge is part of the plan. Notes what is assumed or doubtful about it.
+std::size_t Planner::Impl::choose_start(const Setup& setup, const PlanRequest& request,
+                                        Plan& plan) const {
+    const VersionGraph& graph = *setup.graph;
+    if (!request.from) {
+        plan.from = graph.vertices()[0].id;
         plan.from_assumed = true;
         plan.notes.push_back(info("fwplan.plan.from-assumed",
                                   "No --from given: planning from the oldest load a " + plan.model +
                                       " may run, " + plan.from.str() +
                                       ". Give --from (Settings > Status > Firmware Versions on "
                                       "the phone) for a shorter plan."));
+        return 0;
     }
-    if (start == *goal)
-        return plan; // already there: no steps
-
-    const auto& vertices = graph.vertices();
-    const std::size_t n = vertices.size();
-    std::vector<bool> preferred(n, false);
+    plan.from = *request.from;
+    const std::size_t start = *graph.index_of(*request.from);
+    const GraphVertex& v = graph.vertices()[start];
+    if (v.known == nullptr && v.available == nullptr)
+        plan.notes.push_back(
+            info("fwplan.plan.from-unknown", plan.from.str() +
+                                                 " is not in fwplan's knowledge base; it is "
+                                                 "planned by its version, " +
+                                                 plan.from.version().release() + "."));
     for (const EffectRef& ref : graph.effects())
-        if (ref.effect->kind == EffectKind::Prefer &&
-            detail::phone_matches(ref.effect->when, phone))
-            for (std::size_t i = 0; i < n; ++i)
-                if (vertices[i].id.version() == *ref.effect->version &&
-                    (!ref.effect->protocol || vertices[i].id.protocol() == *ref.effect->protocol))
-                    preferred[i] = true;
+        if (ref.effect->kind == EffectKind::Floor &&
+            detail::phone_matches(ref.effect->when, setup.phone) &&
+            plan.from.version() < *ref.effect->version)
+            plan.notes.push_back(warning("fwplan.plan.below-floor",
+                                         "The " + plan.model + " should not be able to run " +
+                                             plan.from.str() + ": " + ref.rule->id + " says " +
+                                             ref.rule->title + ". Check the load on the phone.",
+                                         ref.rule->id));
+    return start;
+}
 
-    auto cost = [&](std::size_t u, std::size_t v) {
-        double c = kStep;
-        const LoadId& a = vertices[u].id;
-        const LoadId& b = vertices[v].id;
-        if (a.protocol() != b.protocol() && v != *goal)
-            c += kEarlyProtocolSwitch;
-        if (is_downgrade(a, b))
-            c += kDowngrade;
-        if (v != *goal) {
-            if (vertices[v].available == nullptr)
-                c += kNotAvailable;
-            if (!preferred[v])
-                c += kNotPreferredBridge;
-            if (vertices[v].known != nullptr && vertices[v].available == nullptr)
-                c += kLoadDoubt[confidence_rank(vertices[v].known->confidence)];
-            c += kNewerIntermediate * static_cast<double>(n - v);
-        }
-        std::size_t support = 2;
-        for (const EffectRef& ref : graph.matching(EffectKind::Allow, u, v))
-            support = std::min(support, confidence_rank(ref.rule->confidence_of(*ref.effect)));
-        c += kSupport[support];
-        return c;
-    };
-
+// The cheapest chain of allowed steps (StepCost) that never passes through a third protocol.
+Result<std::vector<std::size_t>> Planner::Impl::find_chain(const Setup& setup, std::size_t start,
+                                                           const Plan& plan) const {
+    const VersionGraph& graph = *setup.graph;
+    const auto& vertices = graph.vertices();
     // An expert never passes through a third protocol (a 7960 going SCCP to SIP does not
     // detour through MGCP, whatever the rules fail to forbid).
     const Protocol from_protocol = vertices[start].id.protocol();
-    const Protocol goal_protocol = vertices[*goal].id.protocol();
+    const Protocol goal_protocol = vertices[setup.goal].id.protocol();
     auto usable = [&](std::size_t v) {
         return vertices[v].id.protocol() == from_protocol ||
                vertices[v].id.protocol() == goal_protocol;
     };
-    const std::vector<std::size_t> path = graph.shortest_path(start, *goal, cost, usable);
-    if (path.empty()) {
-        const auto& blocked = graph.forbids(start, *goal);
-        std::string why = blocked.empty()
-                              ? std::string("no chain of allowed steps joins them")
-                              : "the direct step is forbidden by " + rule_list(blocked) +
-                                    " and no chain of known loads goes around it";
-        return plan_error("no-path",
-                          "no safe chain from " + plan.from.str() + " to " + target->str() +
-                              " for the " + plan.model + ": " + why,
-                          "run 'fwplan graph --model " + plan.model +
-                              " --all' to see the rules; an intermediate load fwplan does not know "
-                              "can be added with --firmware or --catalog");
-    }
+    const StepCost cost(graph, setup.goal);
+    std::vector<std::size_t> path = graph.shortest_path(start, setup.goal, cost, usable);
+    if (!path.empty())
+        return path;
+    const auto& blocked = graph.forbids(start, setup.goal);
+    std::string why = blocked.empty() ? std::string("no chain of allowed steps joins them")
+                                      : "the direct step is forbidden by " + rule_list(blocked) +
+                                            " and no chain of known loads goes around it";
+    return plan_error("no-path",
+                      "no safe chain from " + plan.from.str() + " to " + setup.target.str() +
+                          " for the " + plan.model + ": " + why,
+                      "run 'fwplan graph --model " + plan.model +
+                          " --all' to see the rules; an intermediate load fwplan does not know "
+                          "can be added with --firmware or --catalog");
+}
 
-    for (std::size_t i = 0; i + 1 < path.size(); ++i)
-        plan.steps.push_back(
-            make_step(graph, path[i], path[i + 1], *goal, static_cast<unsigned>(i + 1)));
-
+// The packages still to download, and the steps whose load only the family's naming pattern
+// vouches for.
+void Planner::Impl::note_what_to_download(const Setup& setup, Plan& plan) const {
+    const auto& vertices = setup.graph->vertices();
     std::set<std::string> listed;
     for (const PlanStep& step : plan.steps) {
         if (!step.available && !step.package.empty() && listed.insert(step.package).second)
             plan.missing_packages.push_back(step.package);
-        const GraphVertex& v = vertices[*graph.index_of(step.load)];
+        const GraphVertex& v = vertices[*setup.graph->index_of(step.load)];
         if (v.known != nullptr && v.available == nullptr &&
             v.known->confidence == Confidence::Inferred)
             plan.notes.push_back(warning("fwplan.plan.inferred-load",
@@ -363,7 +425,6 @@ Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
                                              step.package + " exists before relying on it.",
                                          step.load.str()));
     }
-    return plan;
 }
 
 PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std::size_t v,
@@ -507,7 +568,7 @@ const Planner& Planner::builtin() {
 FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
     FleetPlans out;
     out.outcome.reserve(requests.size());
-    std::map<std::string, std::ptrdiff_t> groups;
+    std::map<std::string, FleetOutcome> groups;
     for (const PlanRequest& request : requests) {
         // Group by what decides the answer; the model is canonicalised so "CP-7941G" and
         // "7941" share a plan.
@@ -518,14 +579,14 @@ FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
             (request.to ? request.to->str() : "") + "|" +
             (request.to_protocol ? std::string(to_string(*request.to_protocol)) : "") + "|" +
             (request.hw_rev ? request.hw_rev->str() : "");
-        auto [it, inserted] = groups.emplace(std::move(key), 0);
+        auto [it, inserted] = groups.emplace(std::move(key), FleetOutcome{});
         if (inserted) {
             Result<Plan> plan = impl_->plan(request);
             if (plan) {
-                it->second = static_cast<std::ptrdiff_t>(out.plans.size());
+                it->second = FleetOutcome{true, out.plans.size()};
                 out.plans.push_back(std::move(*plan));
             } else {
-                it->second = -1 - static_cast<std::ptrdiff_t>(out.errors.size());
+                it->second = FleetOutcome{false, out.errors.size()};
                 out.errors.push_back(plan.error());
             }
         }

@@ -286,8 +286,12 @@ TEST_CASE("fleet planning groups identical requests") {
     CHECK(result.errors.size() == 1);
     REQUIRE(result.outcome.size() == fleet.size());
     CHECK(result.outcome[0] == result.outcome[1]); // CP-7941G and 7941 share a plan
-    CHECK(result.outcome.back() == -1);
-    CHECK(result.plans[static_cast<std::size_t>(result.outcome[0])].steps.size() == 2);
+    CHECK_FALSE(result.outcome.back().planned);
+    CHECK(result.error_of(fleet.size() - 1) == &result.errors.at(0));
+    CHECK(result.plan_of(fleet.size() - 1) == nullptr);
+    REQUIRE(result.plan_of(0) != nullptr);
+    CHECK(result.plan_of(0)->steps.size() == 2);
+    CHECK(result.plan_of(300) != result.plan_of(0)); // the 7960 has its own
 }
 
 TEST_CASE("graphviz draws the family with its final load and the forbidden steps on request") {
