@@ -1,3 +1,4 @@
+#include "detail/json_error.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/json.hpp>
@@ -126,16 +127,7 @@ ordered_json to_json(const PlanStep& step) {
 }
 
 ordered_json to_json(const Error& e) {
-    ordered_json out = {{"code", e.code}, {"message", e.message}};
-    if (!e.file.empty())
-        out["file"] = e.file;
-    if (!e.entry.empty())
-        out["entry"] = e.entry;
-    if (e.offset)
-        out["offset"] = *e.offset;
-    if (!e.hint.empty())
-        out["hint"] = e.hint;
-    return out;
+    return detail::error_json(e);
 }
 
 std::string version_text(const std::optional<Version>& v) {

@@ -1,5 +1,6 @@
 // What emit_configs did, for people (plan.txt) and programs (plan.json, the --json report).
 
+#include "detail/json_error.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/fleet.hpp>
@@ -182,13 +183,11 @@ ordered_json plan_object(const EmitReport& r) {
     out["models"] = std::move(models);
 
     ordered_json failed = ordered_json::array();
-    for (const RowError& row : r.failed)
-        failed.push_back({{"line", row.line},
-                          {"mac", row.mac},
-                          {"model", row.model},
-                          {"code", row.error.code},
-                          {"message", row.error.message},
-                          {"hint", row.error.hint}});
+    for (const RowError& row : r.failed) {
+        ordered_json item = {{"line", row.line}, {"mac", row.mac}, {"model", row.model}};
+        item.update(detail::error_json(row.error));
+        failed.push_back(std::move(item));
+    }
     out["failed"] = std::move(failed);
 
     ordered_json warnings = ordered_json::array();
@@ -226,8 +225,7 @@ std::string report_json(const EmitReport& report) {
     out["files"] = std::move(files);
     ordered_json conflicts = ordered_json::array();
     for (const Error& e : report.conflicts)
-        conflicts.push_back(
-            {{"code", e.code}, {"message", e.message}, {"file", e.file}, {"hint", e.hint}});
+        conflicts.push_back(detail::error_json(e));
     out["conflicts"] = std::move(conflicts);
     return dump(out);
 }
