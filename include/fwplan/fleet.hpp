@@ -163,9 +163,22 @@ struct EmitReport {
 [[nodiscard]] Result<EmitReport> emit_configs(const Planner& planner, const Inventory& inventory,
                                               const EmitOptions& options);
 
+/// Which parts of the plan `plan_text` writes (all of them for `plan.txt`; a terminal leaves
+/// out the long ones).
+struct PlanTextParts {
+    bool summary = true;   ///< the first line: phones, planned, failed rows
+    bool rounds = true;    ///< the rounds and their folders, with where the firmware comes from
+    bool phones = true;    ///< every phone and its chain
+    bool per_model = true; ///< how many phones of each model take how many steps
+    bool failed = true;    ///< the failed rows, with their hints
+    bool warnings = true;  ///< lint warnings, per folder and code
+    bool notes = true;     ///< inventory warnings, plan notes, round clashes
+};
+
 /// The text of `plan.txt`: the rounds and their folders, every phone, the per-model table
 /// and the failed rows. No file outcomes, so a second identical run writes the same bytes.
-[[nodiscard]] std::string plan_text(const EmitReport& report);
+/// `fwplan emit` prints the same text, with `parts` leaving out what a terminal does not need.
+[[nodiscard]] std::string plan_text(const EmitReport& report, const PlanTextParts& parts = {});
 
 /// The text of `plan.json`: `rows`, `planned`, `failed_rows`, `phones[]` (`mac`, `model`,
 /// `line`, `from`, `from_assumed`, `to`, `steps`, `loads[]`, `folders[]`), `folders[]`

@@ -34,13 +34,14 @@ std::string row_where(const RowError& row) {
 
 } // namespace
 
-std::string plan_text(const EmitReport& r) {
+std::string plan_text(const EmitReport& r, const PlanTextParts& parts) {
     std::string out;
-    out += "fwplan emit: " + plural(r.rows, "phone", "phones") + ", " +
-           std::to_string(r.phones.size()) + " planned, " +
-           plural(r.failed.size(), "row failed", "rows failed") + "\n";
+    if (parts.summary)
+        out += "fwplan emit: " + plural(r.rows, "phone", "phones") + ", " +
+               std::to_string(r.phones.size()) + " planned, " +
+               plural(r.failed.size(), "row failed", "rows failed") + "\n";
 
-    if (!r.folders.empty()) {
+    if (parts.rounds && !r.folders.empty()) {
         out +=
             "\nRounds: copy the files of a round's folders into the TFTP root together with the\n"
             "firmware files each FILES.txt lists, let the phones of that round install their\n"
@@ -62,7 +63,7 @@ std::string plan_text(const EmitReport& r) {
         }
     }
 
-    if (!r.phones.empty()) {
+    if (parts.phones && !r.phones.empty()) {
         out += "\nPhones\n";
         for (const EmittedPhone& p : r.phones) {
             out += "  " + p.mac.to_string() + "  " + pad(p.model, 9) +
@@ -79,7 +80,7 @@ std::string plan_text(const EmitReport& r) {
         }
     }
 
-    if (!r.models.empty()) {
+    if (parts.per_model && !r.models.empty()) {
         out += "\nPer model\n";
         for (const ModelSummary& m : r.models) {
             std::string line;
@@ -95,7 +96,7 @@ std::string plan_text(const EmitReport& r) {
         }
     }
 
-    if (!r.failed.empty()) {
+    if (parts.failed && !r.failed.empty()) {
         out += "\nFailed rows\n";
         for (const RowError& row : r.failed) {
             out += "  " + row_where(row) + ": " + row.error.message + " [" + row.error.code + "]\n";
@@ -104,13 +105,13 @@ std::string plan_text(const EmitReport& r) {
         }
     }
 
-    if (!r.warnings.empty()) {
+    if (parts.warnings && !r.warnings.empty()) {
         out += "\nWarnings\n";
         for (const WarningSummary& w : r.warnings)
             out += "  " + w.folder + ": " + w.code + " (" + plural(w.count, "file", "files") +
                    "): " + w.message + "\n";
     }
-    if (!r.notes.empty()) {
+    if (parts.notes && !r.notes.empty()) {
         out += "\nNotes\n";
         for (const Diagnostic& note : r.notes)
             out += "  - " + note.message + " [" + note.code + "]\n";

@@ -165,45 +165,14 @@ void print_report(const EmitReport& report, const std::string& out_dir, bool fle
         out << c.bold("Nothing was written") << ": no phone could be planned.\n";
     else
         print_written(report, out_dir, c);
-    if (!report.warnings.empty()) {
-        out << '\n' << c.bold("Warnings") << '\n';
-        for (const WarningSummary& w : report.warnings)
-            out << "  " << w.folder << ": " << c.yellow(w.code) << " (" << std::to_string(w.count)
-                << (w.count == 1 ? " file" : " files") << "): " << w.message << '\n';
-    }
-    if (fleet && !report.models.empty()) {
-        out << '\n' << c.bold("Per model") << '\n';
-        for (const ModelSummary& m : report.models) {
-            std::string line;
-            for (const auto& [steps, phones] : m.phones_by_steps)
-                line += (line.empty() ? "" : ", ") + std::to_string(phones) +
-                        (steps == 0
-                             ? (phones == 1 ? " phone runs the target" : " phones run the target")
-                             : (phones == 1 ? " phone takes " : " phones take ") +
-                                   std::to_string(steps) + (steps == 1 ? " step" : " steps"));
-            if (m.failed > 0)
-                line += (line.empty() ? "" : ", ") + std::to_string(m.failed) +
-                        (m.failed == 1 ? " row failed" : " rows failed");
-            out << "  " << m.model
-                << std::string(m.model.size() < 10 ? 10 - m.model.size() : 1, ' ') << line << '\n';
-        }
-    }
-    if (!report.failed.empty()) {
-        out << '\n' << c.bold(fleet ? "Failed rows" : "Failed") << '\n';
-        for (const RowError& row : report.failed) {
-            out << "  " << c.red(row.line > 0 ? "line " + std::to_string(row.line) : "phone");
-            if (!row.mac.empty())
-                out << " (" << row.mac << ")";
-            out << ": " << row.error.message << " [" << row.error.code << "]\n";
-            if (!row.error.hint.empty())
-                out << "      hint: " << row.error.hint << '\n';
-        }
-    }
-    if (!report.notes.empty()) {
-        out << '\n' << c.bold("Notes") << '\n';
-        for (const Diagnostic& note : report.notes)
-            out << "  - " << note.message << '\n';
-    }
+    // The rest is plan.txt's own text (the rounds are the folders above; the phones are in
+    // plan.txt), so the terminal and the file never tell two stories.
+    PlanTextParts parts;
+    parts.summary = false;
+    parts.rounds = false;
+    parts.phones = false;
+    parts.per_model = fleet;
+    out << plan_text(report, parts);
     if (!report.files.empty())
         out << "\nThe plan is in " << (std::filesystem::path(out_dir) / "plan.txt").string()
             << " (and plan.json).\n";
