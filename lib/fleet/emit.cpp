@@ -393,7 +393,7 @@ Result<void> Emitter::emit_phone(const Phone& phone, const Plan& plan, Result<Ph
     }
     for (const Diagnostic& note : plan.notes)
         if (notes_seen_.insert(note.message).second)
-            report_.notes.push_back(info("fwplan.plan.note", note.message));
+            report_.notes.push_back(note);
     report_.phones.push_back(std::move(emitted));
     return {};
 }
