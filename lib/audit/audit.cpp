@@ -3,7 +3,6 @@
 
 #include "detail/entry_name.hpp"
 #include "detail/text.hpp"
-#include "stage/commit.hpp"
 #include "tftp/root_fs.hpp"
 
 #include <fwplan/archive.hpp>

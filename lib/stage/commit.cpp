@@ -203,17 +203,6 @@ Result<void> commit(int root_fd, const fs::path& root, const Journal& journal,
     return {};
 }
 
-std::vector<std::string> leftover_stages(int root_fd, const fs::path& root) {
-    std::vector<std::string> out;
-    auto names = list_dir(root_fd, root);
-    if (!names)
-        return out;
-    for (const std::string& name : *names)
-        if (name.rfind(kStagePrefix, 0) == 0)
-            out.push_back(name);
-    return out;
-}
-
 Result<Recovered> recover(int root_fd, const fs::path& root, StateIndex& state,
                           const StepFn& on_step) {
     Recovered last;

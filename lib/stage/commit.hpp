@@ -41,9 +41,6 @@ struct Recovered {
 Result<Recovered> recover(int root_fd, const std::filesystem::path& root, StateIndex& state,
                           const StepFn& on_step);
 
-/// True when interrupted runs left something behind (for dry runs and the audit).
-std::vector<std::string> leftover_stages(int root_fd, const std::filesystem::path& root);
-
 /// Undoes the newest committed stage (see `undo_last_stage`).
 Result<UndoReport> undo_newest(int root_fd, const std::filesystem::path& root, StateIndex& state);
 

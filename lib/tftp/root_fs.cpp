@@ -377,4 +377,15 @@ std::string new_stage_id() {
            std::to_string(counter.fetch_add(1));
 }
 
+std::vector<std::string> leftover_stages(int root_fd, const fs::path& root) {
+    std::vector<std::string> out;
+    auto names = list_dir(root_fd, root);
+    if (!names)
+        return out;
+    for (const std::string& name : *names)
+        if (name.rfind(kStagePrefix, 0) == 0)
+            out.push_back(name);
+    return out;
+}
+
 } // namespace fwplan::detail

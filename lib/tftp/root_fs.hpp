@@ -134,6 +134,10 @@ std::string format_journal(const Journal& journal);
 /// Parses a journal; nullopt when it is not one (a torn or foreign file).
 std::optional<Journal> parse_journal(std::string_view text);
 
+/// The stage folders (`.fwplan-stage-*`) interrupted runs left in the root, for dry runs and
+/// the audit to mention; a real run finishes them (stage/commit.hpp).
+std::vector<std::string> leftover_stages(int root_fd, const std::filesystem::path& root);
+
 /// A fresh stage id: UTC time with nanoseconds and the process id; sorts by time.
 std::string new_stage_id();
 

@@ -283,7 +283,7 @@ TEST_CASE("a cmterm zip lists its files sorted, with sizes and CRCs, and streams
     CHECK(*crc == *apps.crc32);
 }
 
-TEST_CASE("find matches a full name first, then a base name; find_ignoring_case finds all") {
+TEST_CASE("find matches a full name first, then a base name, find_ignoring_case finds all") {
     Scratch scratch;
     const fs::path zip = scratch / "P0S3-8-12-00.zip";
     write_zip(zip, {

@@ -318,7 +318,7 @@ TEST_CASE("a batch shows nothing until commit, then every file whole") {
         CHECK(name.front() != '.'); // no temporary file left
 }
 
-TEST_CASE("a conflict in a batch stages nothing for that file; abandon removes the rest") {
+TEST_CASE("a conflict in a batch stages nothing for that file, abandon removes the rest") {
     const fs::path dir = fresh_dir("batch-conflict");
     put(dir / "SIPDefault.cnf", "old\n");
     {

@@ -144,7 +144,7 @@ TEST_CASE("a renamed component is reported: its signed name differs from its fil
     CHECK(p.files[0].problems[0].code == "fwplan.inspect.renamed");
 }
 
-TEST_CASE("inspect_path: a downloads folder is a set of packages; hostile ones stop it") {
+TEST_CASE("inspect_path: a downloads folder is a set of packages, hostile ones stop it") {
     auto found = inspect_path(kTestdata / "packages");
     REQUIRE(found.ok());
     CHECK(found->size() == 37);

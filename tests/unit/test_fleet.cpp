@@ -111,7 +111,7 @@ const char* kMixedFleet = "mac,model,load,target,line_name,password\n"
 // =======================================================================================
 // The inventory
 
-TEST_CASE("quoted fields keep commas, doubled quotes and line breaks; line numbers follow") {
+TEST_CASE("quoted fields keep commas, doubled quotes and line breaks, line numbers follow") {
     // BOM, CRLF, a quoted field over three physical lines, blank lines, header names in
     // any case and spelling.
     const std::string csv = "\xEF\xBB\xBF"
@@ -383,7 +383,7 @@ TEST_CASE("the fleet writes exactly what make_step_files makes for each phone") 
     }
 }
 
-TEST_CASE("a user template is shared; line fields then reach only the 7940/7960 files") {
+TEST_CASE("a user template is shared, line fields then reach only the 7940/7960 files") {
     const fs::path out = fresh_dir("template") / "out";
     EmitOptions options = options_for(out);
     options.device_template = DeviceTemplate::from_file(fs::path(FWPLAN_TESTDATA_DIR) /
@@ -501,7 +501,7 @@ TEST_CASE("nothing is written outside the output folder, whatever the inputs") {
         CHECK(path.find("..") == std::string::npos);
 }
 
-TEST_CASE("phones that cannot be planned are failed rows; the others are written") {
+TEST_CASE("phones that cannot be planned are failed rows, the others are written") {
     const fs::path out = fresh_dir("unplannable") / "out";
     const Inventory inv = inventory("mac,model,load,target\n"
                                     "00:80:41:ae:fd:7e,7941,SCCP41.8-3-1S,SIP\n"

@@ -96,7 +96,7 @@ TEST_CASE("TNP: LF line ends and a missing final newline read the same") {
     CHECK(a.build_id == b.build_id);
 }
 
-TEST_CASE("TNP: #HARDWARE_COMP_1 is kept; the build ID is text, not a version") {
+TEST_CASE("TNP: #HARDWARE_COMP_1 is kept, the build ID is text, not a version") {
     const std::string body = fixtures::tnp_body("42", "sip", "9-4-2ES26", 5U);
     const Manifest m =
         manifest("SIP42.9-4-2SR3-1S.loads", fixtures::signed_as("SIP42.9-4-2SR3-1S.loads", body));
@@ -306,7 +306,7 @@ TEST_CASE("7921/7925: #? directives and NAME SIZE MD5 lines") {
     CHECK_FALSE(parse_manifest(name, fixtures::signed_as(name, overflow)).ok());
 }
 
-TEST_CASE("the signed name decides the load; a different file name is a warning") {
+TEST_CASE("the signed name decides the load, a different file name is a warning") {
     const std::string body = fixtures::tnp_body("41", "sip", "9-2-1TH1-13");
     // Renamed: the file name is a different load.
     const Manifest renamed =

@@ -79,7 +79,7 @@ TEST_CASE("without the bridge rules the 7941 would jump straight (the rules are 
     CHECK(plan.steps.size() == 1);
 }
 
-TEST_CASE("J-04 alone keeps 8.5(2)SR1 out of reach; J-01 alone allows it") {
+TEST_CASE("J-04 alone keeps 8.5(2)SR1 out of reach, J-01 alone allows it") {
     // Only J-01 (CISCO): 8.5(2)SR1 is below 8.5(3), so it becomes a legal one-step target.
     Planner only_j01(without({"J-02", "J-04", "J-05"}));
     CHECK(plan_ok(only_j01, request("7941", "SCCP41.8-3-1S", "SIP41.8-5-2SR1S")).steps.size() == 1);

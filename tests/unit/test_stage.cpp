@@ -132,7 +132,7 @@ TEST_CASE("a factory default no competing term file stands for is refused") {
     CHECK(everything(s.dir).empty());
 }
 
-TEST_CASE("a differing file in the root: a conflict unless --force; undo restores it") {
+TEST_CASE("a differing file in the root: a conflict unless --force, undo restores it") {
     Scratch s;
     write_file(s.dir / "apps41.9-4-2ES26.sbn", "someone else's file");
     const StageReport refused = stage_ok(s.dir, {kSip942});
@@ -201,7 +201,7 @@ TEST_CASE("a hostile package is refused and nothing is written") {
     }
 }
 
-TEST_CASE("a stage killed at any step leaves whole files; the next run finishes it") {
+TEST_CASE("a stage killed at any step leaves whole files, the next run finishes it") {
     // The root starts as a naive unzip of the SCCP package; staging the SIP package with
     // --factory-default creates 6 files and replaces both term files.
     Scratch s;
