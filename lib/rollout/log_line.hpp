@@ -1,0 +1,147 @@
+#pragma once
+// Log lines of TFTP servers → TFTP events: what `fwplan rollout follow` reads to see which
+// phone asked for which file. Internal (lib/rollout is not installed); rollout.hpp builds on it.
+//
+// What each server logs, and where (sources beside each rule in the .cpp files):
+//   tftpd-hpa  `RRQ from IP filename NAME [remapped to NEW]`, `sending NAK (CODE, TEXT) to IP`,
+//              and on some RHEL-family builds `Client IP finished NAME` / `Client IP File not
+//              found NAME` (hpax/tftp-hpa tftpd/tftpd.c; chan-sccp/sccp_manager #79)
+//   dnsmasq    `sent PATH to IP`, `file PATH not found for IP` (older: no `for IP`),
+//              `failed sending PATH to IP`, `timeout sending PATH to IP` (dnsmasq src/tftp.c)
+//   atftpd     `Serving NAME to IP:PORT`, `File PATH not found` (atftp tftpd.c, tftpd_file.c)
+// inside one of the envelopes rsyslog and journald write: classic `Mmm dd hh:mm:ss host
+// prog[pid]: msg` (host-less as dnsmasq's --log-facility file writes it), RFC 3339
+// (rsyslog's default on Debian 12), journalctl `-o short-iso`, and `journalctl -o json`.
+#include "rollout/bounded_lru.hpp"
+#include "rollout/log_clock.hpp"
+#include "rollout/log_envelope.hpp"
+
+#include <fwplan/error.hpp>
+
+#include <cstddef>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace fwplan::rollout {
+
+/// Which lines a parser accepts. A server format (`tftpd-hpa`, `dnsmasq`, `atftpd`) takes
+/// that server's lines in any envelope; `journal-json` takes any server's lines, but only as
+/// `journalctl -o json` records; `auto` takes every server in every envelope, decided line
+/// by line, so a central rsyslog file holding several hosts and servers works.
+enum class LogFormat { Auto, TftpdHpa, Dnsmasq, Atftpd, JournalJson };
+
+/// `auto`, `tftpd-hpa`, `dnsmasq`, `atftpd`, `journal-json`.
+[[nodiscard]] std::string_view to_string(LogFormat format) noexcept;
+/// The format a name given on the command line stands for; a usage error
+/// (`fwplan.rollout.log-format`) naming the accepted names otherwise.
+[[nodiscard]] Result<LogFormat> parse_log_format(std::string_view name);
+
+/// What a line says happened to one file.
+enum class TftpEventKind {
+    Request,   ///< the client asked for the file (tftpd-hpa RRQ, atftpd Serving)
+    Completed, ///< the server sent the whole file (dnsmasq `sent`, tftpd-hpa `finished`)
+    NotFound,  ///< refused: no such file (NAK code 1, `not found`)
+    Refused,   ///< refused for another reason (another NAK code, access denied)
+    Failed,    ///< the transfer started and broke off (dnsmasq `failed`/`timeout sending`)
+};
+
+/// `request`, `completed`, `not-found`, `refused`, `failed`.
+[[nodiscard]] std::string_view to_string(TftpEventKind kind) noexcept;
+
+/// One TFTP event read from one log line.
+struct TftpEvent {
+    std::int64_t time_us = 0; ///< log time, microseconds since the Unix epoch (UTC)
+    std::string host;         ///< the syslog/journal host name; "" when the line carries none
+    std::string program;      ///< `in.tftpd`, `dnsmasq-tftp`, `atftpd`... as logged
+    /// The client's address in canonical form (IPv4-mapped `::ffff:a.b.c.d` becomes
+    /// `a.b.c.d`); "" only for the lines that name none (dnsmasq's older `file PATH not
+    /// found`, `cannot access`, atftpd's `File PATH not found` when its request was not seen).
+    std::string ip;
+    TftpEventKind kind = TftpEventKind::Request;
+    /// The name the client asked for, relative to the server's root (leading `/` and `./`
+    /// removed, a server root stripped). "" for a tftpd-hpa NAK whose request was not seen
+    /// (the log began after it, or it left the bounded memory).
+    std::string file;
+    std::string remapped; ///< tftpd-hpa: the name after `remapped to`, else ""
+    std::string detail;   ///< the server's words: NAK text (`File not found`), failure text
+};
+
+/// How a parser reads what the lines leave open.
+struct ParserOptions {
+    /// The year of classic syslog timestamps, which carry none; 0 = the current year. The
+    /// year moves on by one when a timestamp is more than 180 days before the previous one
+    /// (a log that crosses New Year).
+    int year = 0;
+    /// The servers' own roots. dnsmasq logs absolute paths below ITS root (which may differ
+    /// from fwplan's `--tftp-root`); the longest of these that is a prefix (whole path
+    /// components) is stripped from every absolute name; a dnsmasq path under none of them is
+    /// cut to its part after the last `/`.
+    std::vector<std::string> server_roots;
+};
+
+/// What a parser has seen, for the caller's summary. Every line lands in exactly one of
+/// the counters after `lines`: `lines == events + too_long + unrecognised + other_programs
+/// + other_messages + malformed`.
+struct ParserCounters {
+    std::uint64_t lines = 0;          ///< lines given to `parse`
+    std::uint64_t events = 0;         ///< lines that gave an event
+    std::uint64_t too_long = 0;       ///< lines over `LogParser::max_line_bytes`, skipped
+    std::uint64_t unrecognised = 0;   ///< no envelope this format reads (garbage, `-- Boot`)
+    std::uint64_t other_programs = 0; ///< lines of programs this format does not read
+    std::uint64_t other_messages = 0; ///< a TFTP server's lines that are no event (start-up)
+    std::uint64_t malformed = 0;      ///< a TFTP server's event line that does not parse
+};
+
+/// Turns log lines into TFTP events. Stateful, because a tftpd-hpa NAK names no file: it
+/// is attributed to the last request of the same (host, pid) — tftpd-hpa forks one process
+/// per transfer — else to the last request from the same (host, ip). That memory is bounded
+/// (`request_memory` entries per key, names up to `remembered_name_bytes`). Also stateful for
+/// the year of classic timestamps. Deterministic for a given line sequence, TZ (read when
+/// the parser is made) and `ParserOptions::year`.
+class LogParser {
+public:
+    /// Longer lines are skipped and counted (`too_long`).
+    static constexpr std::size_t max_line_bytes = 8192;
+    /// Requests remembered per key kind for NAK attribution (least recently used go first).
+    static constexpr std::size_t request_memory = 4096;
+    /// Requests naming a longer file are not remembered (a TFTP request fits in 512 bytes).
+    static constexpr std::size_t remembered_name_bytes = 1024;
+
+    explicit LogParser(LogFormat format, ParserOptions options = {});
+
+    /// The event a line stands for; nullopt for every line that is not one (other programs,
+    /// other messages, garbage) — never an error, never throws. `line` may hold any bytes; a
+    /// trailing CR or LF is ignored.
+    [[nodiscard]] std::optional<TftpEvent> parse(std::string_view line) noexcept;
+
+    /// What the parser has seen so far.
+    [[nodiscard]] const ParserCounters& counters() const noexcept { return counters_; }
+    /// The format it was made for.
+    [[nodiscard]] LogFormat format() const noexcept { return format_; }
+
+private:
+    struct Request {
+        std::string ip, file, remapped;
+    };
+
+    std::optional<TftpEvent> parse_line(std::string_view line);
+    std::optional<TftpEvent> interpret(const Envelope& envelope);
+    void remember(const TftpEvent& request, std::string_view pid, bool by_name);
+    const Request* recall(std::string_view host, std::string_view pid, std::string_view ip);
+    [[nodiscard]] std::string relative_name(std::string_view name, bool cut_unknown) const;
+
+    LogFormat format_;
+    std::vector<std::string> roots_; // normalised: no trailing '/', longest first
+    ClassicClock clock_;
+    JournalRecord journal_; // reused storage for `-o json` lines
+    BoundedLru<Request> by_pid_{request_memory};
+    BoundedLru<Request> by_ip_{request_memory};
+    BoundedLru<Request> by_name_{request_memory}; // atftpd: `File PATH not found` has no ip
+    std::string key_;                             // scratch for memory keys
+    ParserCounters counters_;
+};
+
+} // namespace fwplan::rollout
