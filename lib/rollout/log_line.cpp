@@ -248,19 +248,25 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
 }
 
 void LogParser::remember(const TftpEvent& request, std::string_view pid, bool by_name) {
+    constexpr std::size_t longest_host = 255; // RFC 1035 §2.3.4 names fit, with room
     if (request.file.size() > remembered_name_bytes ||
-        request.remapped.size() > remembered_name_bytes)
+        request.remapped.size() > remembered_name_bytes || request.host.size() > longest_host ||
+        pid.size() > 32)
         return;
-    const Request memo{request.ip, request.file, request.remapped};
+    const auto store = [&](Request& slot) {
+        slot.ip.assign(request.ip); // assign: the slot's strings keep their capacity
+        slot.file.assign(request.file);
+        slot.remapped.assign(request.remapped);
+    };
     if (!pid.empty()) {
         make_key(key_, request.host, pid);
-        by_pid_.put(key_, memo);
+        store(by_pid_.slot_for(key_));
     }
     make_key(key_, request.host, request.ip);
-    by_ip_.put(key_, memo);
+    store(by_ip_.slot_for(key_));
     if (by_name) {
         make_key(key_, request.host, after_last_slash(request.file));
-        by_name_.put(key_, memo);
+        store(by_name_.slot_for(key_));
     }
 }
 

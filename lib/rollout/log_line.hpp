@@ -12,9 +12,9 @@
 // inside one of the envelopes rsyslog and journald write: classic `Mmm dd hh:mm:ss host
 // prog[pid]: msg` (host-less as dnsmasq's --log-facility file writes it), RFC 3339
 // (rsyslog's default on Debian 12), journalctl `-o short-iso`, and `journalctl -o json`.
-#include "rollout/bounded_lru.hpp"
 #include "rollout/log_clock.hpp"
 #include "rollout/log_envelope.hpp"
+#include "rollout/recent_cache.hpp"
 
 #include <fwplan/error.hpp>
 
@@ -98,17 +98,20 @@ struct ParserCounters {
 /// Turns log lines into TFTP events. Stateful, because a tftpd-hpa NAK names no file: it
 /// is attributed to the last request of the same (host, pid) — tftpd-hpa forks one process
 /// per transfer — else to the last request from the same (host, ip). That memory is bounded
-/// (`request_memory` entries per key, names up to `remembered_name_bytes`). Also stateful for
+/// (recent_cache.hpp): `request_memory` requests per kind of key, each kept until 8 newer
+/// ones fall in its set of the cache (about `request_memory` unrelated requests), names up
+/// to `remembered_name_bytes`, hosts up to 255 bytes. Also stateful for
 /// the year of classic timestamps. Deterministic for a given line sequence, TZ (read when
 /// the parser is made) and `ParserOptions::year`.
 class LogParser {
 public:
     /// Longer lines are skipped and counted (`too_long`).
     static constexpr std::size_t max_line_bytes = 8192;
-    /// Requests remembered per key kind for NAK attribution (least recently used go first).
+    /// Requests remembered per kind of key for NAK attribution, at most.
     static constexpr std::size_t request_memory = 4096;
-    /// Requests naming a longer file are not remembered (a TFTP request fits in 512 bytes).
-    static constexpr std::size_t remembered_name_bytes = 1024;
+    /// Requests naming a longer file are not remembered (a TFTP request fits in 512 bytes,
+    /// RFC 1350), so the memory stays a few MB at worst.
+    static constexpr std::size_t remembered_name_bytes = 512;
 
     explicit LogParser(LogFormat format, ParserOptions options = {});
 
@@ -137,10 +140,10 @@ private:
     std::vector<std::string> roots_; // normalised: no trailing '/', longest first
     ClassicClock clock_;
     JournalRecord journal_; // reused storage for `-o json` lines
-    BoundedLru<Request> by_pid_{request_memory};
-    BoundedLru<Request> by_ip_{request_memory};
-    BoundedLru<Request> by_name_{request_memory}; // atftpd: `File PATH not found` has no ip
-    std::string key_;                             // scratch for memory keys
+    RecentCache<Request> by_pid_{request_memory};
+    RecentCache<Request> by_ip_{request_memory};
+    RecentCache<Request> by_name_{request_memory}; // atftpd: `File PATH not found` has no ip
+    std::string key_;                              // scratch for memory keys
     ParserCounters counters_;
 };
 

@@ -242,7 +242,36 @@ MessageMatch match_atftpd(std::string_view message) noexcept {
     return with_status(Status::Other);
 }
 
+namespace {
+
+// Dotted-quad IPv4 as inet_ntop writes it (no leading zeros, each part ≤ 255): already
+// canonical, the common case, kept without a round trip through the resolver functions.
+bool is_canonical_ipv4(std::string_view text) noexcept {
+    int parts = 0;
+    std::size_t pos = 0;
+    while (pos <= text.size()) {
+        std::size_t end = pos;
+        int value = 0;
+        while (end < text.size() && text[end] >= '0' && text[end] <= '9' && end - pos < 4)
+            value = value * 10 + (text[end++] - '0');
+        const std::size_t digits = end - pos;
+        if (digits == 0 || digits > 3 || value > 255 || (digits > 1 && text[pos] == '0'))
+            return false;
+        ++parts;
+        if (end == text.size())
+            return parts == 4;
+        if (text[end] != '.' || parts == 4)
+            return false;
+        pos = end + 1;
+    }
+    return false;
+}
+
+} // namespace
+
 std::optional<std::string> canonical_ip(std::string_view text) {
+    if (is_canonical_ipv4(text))
+        return std::string(text);
     char buffer[INET6_ADDRSTRLEN + 16] = {};
     if (const std::size_t zone = text.find('%'); zone != std::string_view::npos)
         text = text.substr(0, zone);

@@ -51,9 +51,8 @@ void check(const TftpEvent& event, std::string_view line) {
 }
 
 bool same(const TftpEvent& a, const TftpEvent& b) {
-    return a.time_us == b.time_us && a.host == b.host && a.program == b.program &&
-           a.ip == b.ip && a.kind == b.kind && a.file == b.file && a.remapped == b.remapped &&
-           a.detail == b.detail;
+    return a.time_us == b.time_us && a.host == b.host && a.program == b.program && a.ip == b.ip &&
+           a.kind == b.kind && a.file == b.file && a.remapped == b.remapped && a.detail == b.detail;
 }
 
 } // namespace
@@ -85,9 +84,9 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
                 check(*a, line);
         }
         const ParserCounters& c = first.counters();
-        if (c.lines != lines.size() ||
-            c.lines != c.events + c.too_long + c.unrecognised + c.other_programs +
-                           c.other_messages + c.malformed)
+        if (c.lines != lines.size() || c.lines != c.events + c.too_long + c.unrecognised +
+                                                      c.other_programs + c.other_messages +
+                                                      c.malformed)
             std::abort();
     }
     return 0;

@@ -191,23 +191,45 @@ TEST_CASE("rollout log: a tftpd-hpa NAK takes the file of its own process, then 
     CHECK(other_host.file == "CTLSEP008041AEFD7E.tlv");
 }
 
-TEST_CASE("rollout log: the request memory is bounded and forgets the oldest first") {
+TEST_CASE("rollout log: the request memory is bounded, and holds what NAKs need") {
     TimeZone utc("UTC0");
-    const auto run = [](std::size_t others) {
+    const auto ip_of = [](std::size_t i) {
+        return "10.2." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+    };
+    // A request, `others` requests of other transfers, then the NAK of the first.
+    const auto nak_after = [&](std::size_t others) {
         LogParser parser(LogFormat::TftpdHpa, in_year(2026));
         feed(parser, "Apr 13 10:00:00 pbx in.tftpd[1]: RRQ from 10.1.0.1 filename first.loads");
-        for (std::size_t i = 0; i < others; ++i) {
-            const std::string ip =
-                "10.2." + std::to_string(i / 250) + "." + std::to_string(i % 250 + 1);
+        for (std::size_t i = 0; i < others; ++i)
             feed(parser, "Apr 13 10:00:01 pbx in.tftpd[" + std::to_string(i + 2) + "]: RRQ from " +
-                             ip + " filename SEP" + std::to_string(i) + ".cnf.xml");
-        }
+                             ip_of(i) + " filename SEP" + std::to_string(i) + ".cnf.xml");
         return parser
             .parse("Apr 13 10:00:02 pbx in.tftpd[1]: sending NAK (1, File not found) to 10.1.0.1")
             .value();
     };
-    CHECK(run(LogParser::request_memory - 1).file == "first.loads");
-    CHECK(run(LogParser::request_memory).file.empty());
+    CHECK(nak_after(7).file == "first.loads"); // fewer than a set's ways: always kept
+    CHECK(nak_after(4 * LogParser::request_memory).file.empty()); // long forgotten
+
+    // A busy server: 3000 phones, each NAK 60 requests after its own: all attributed.
+    LogParser parser(LogFormat::TftpdHpa, in_year(2026));
+    constexpr std::size_t phones = 3000;
+    constexpr std::size_t lag = 60;
+    std::size_t attributed = 0;
+    for (std::size_t i = 0; i < phones + lag; ++i) {
+        if (i < phones)
+            feed(parser, "Apr 13 10:00:01 pbx in.tftpd[" + std::to_string(10000 + i) +
+                             "]: RRQ from " + ip_of(i) + " filename ITLSEP" + std::to_string(i) +
+                             ".tlv");
+        if (i >= lag) {
+            const std::size_t j = i - lag;
+            const auto nak =
+                parser.parse("Apr 13 10:00:02 pbx in.tftpd[" + std::to_string(10000 + j) +
+                             "]: sending NAK (1, File not found) to " + ip_of(j));
+            REQUIRE(nak.has_value());
+            attributed += nak->file == "ITLSEP" + std::to_string(j) + ".tlv" ? 1U : 0U;
+        }
+    }
+    CHECK(attributed == phones);
 }
 
 TEST_CASE("rollout log: addresses: IPv4-mapped, IPv6, garbage") {
