@@ -103,8 +103,28 @@ bool read_host_tag_message(std::string_view rest, Envelope& out) noexcept {
     return true;
 }
 
-// `Mmm dd hh:mm:ss ` — the day space-padded (`Apr  3`, as syslog writes it), zero-padded
-// (`Apr 03`, atftpd's strftime("%b %d")) or bare (`Apr 3`).
+// `.digits` at `pos`, if there: the fraction of a second, cut to microseconds. Moves `pos`
+// past it; false when a '.' has no digits or more than 9 (nanoseconds are the finest).
+bool read_fraction(std::string_view line, std::size_t& pos, std::int64_t& micros) noexcept {
+    micros = 0;
+    if (pos >= line.size() || line[pos] != '.')
+        return true;
+    ++pos;
+    std::size_t digits = 0;
+    while (pos < line.size() && is_digit(line[pos])) {
+        if (digits < 6)
+            micros = micros * 10 + (line[pos] - '0');
+        ++digits;
+        ++pos;
+    }
+    for (std::size_t i = digits; i < 6; ++i)
+        micros *= 10;
+    return digits > 0 && digits <= 9;
+}
+
+// `Mmm dd hh:mm:ss[.frac] ` — the day space-padded (`Apr  3`, as syslog writes it),
+// zero-padded (`Apr 03`: atftpd's strftime("%b %d"), journalctl -o short) or bare
+// (`Apr 3`); the fraction as journalctl -o short-precise writes it.
 bool read_classic(std::string_view line, Envelope& out) noexcept {
     if (line.size() < 15 || line[3] != ' ')
         return false;
@@ -129,10 +149,12 @@ bool read_classic(std::string_view line, Envelope& out) noexcept {
     if (!read_clock(line, pos + 1, time.hour, time.minute, time.second))
         return false;
     pos += 9;
-    if (pos >= line.size() || line[pos] != ' ')
+    std::int64_t micros = 0;
+    if (!read_fraction(line, pos, micros) || pos >= line.size() || line[pos] != ' ')
         return false;
     out.clock = Envelope::Clock::Classic;
     out.classic = time;
+    out.time_us = micros; // the fraction; the clock adds the seconds
     return read_host_tag_message(line.substr(pos + 1), out);
 }
 
@@ -153,21 +175,7 @@ bool read_rfc3339(std::string_view line, Envelope& out) noexcept {
         return false;
     std::size_t pos = 19;
     std::int64_t micros = 0;
-    if (line[pos] == '.') {
-        ++pos;
-        std::size_t digits = 0;
-        while (pos < line.size() && is_digit(line[pos])) {
-            if (digits < 6)
-                micros = micros * 10 + (line[pos] - '0');
-            ++digits;
-            ++pos;
-        }
-        if (digits == 0 || digits > 9)
-            return false;
-        for (std::size_t i = digits; i < 6; ++i)
-            micros *= 10;
-    }
-    if (pos >= line.size())
+    if (!read_fraction(line, pos, micros) || pos >= line.size())
         return false;
     std::int64_t offset_seconds = 0;
     if (line[pos] == 'Z' || line[pos] == 'z') {

@@ -18,8 +18,9 @@ struct Envelope {
         Absolute, ///< RFC 3339, short-iso, journal: `time_us` is UTC
     };
     Clock clock = Clock::Absolute;
-    ClassicTime classic;      ///< when `clock == Classic`
-    std::int64_t time_us = 0; ///< when `clock == Absolute`
+    ClassicTime classic; ///< when `clock == Classic`
+    /// When `clock == Absolute`: the time; when `Classic`: the fraction of its second (µs).
+    std::int64_t time_us = 0;
     std::string_view host;    ///< "" when the line has none
     std::string_view program; ///< the tag before `[pid]:` / `:`
     std::string_view pid;     ///< "" when none; atftpd's own log file writes `pid.thread`
@@ -27,9 +28,9 @@ struct Envelope {
 };
 
 /// Reads the text envelopes:
-///   `Mmm dd hh:mm:ss host prog[pid]: msg` (RFC 3164 as rsyslog and sysklogd write it; the
-///   day space- or zero-padded), also without `host` (dnsmasq's --log-facility=FILE, atftpd's
-///   --logfile) and without `[pid]`;
+///   `Mmm dd hh:mm:ss[.frac] host prog[pid]: msg` (RFC 3164 as rsyslog and sysklogd write
+///   it; journalctl -o short and short-precise; the day space- or zero-padded), also without
+///   `host` (dnsmasq's --log-facility=FILE, atftpd's --logfile) and without `[pid]`;
 ///   `YYYY-MM-DDThh:mm:ss[.frac](Z|±hh:mm|±hhmm) host prog[pid]: msg` (rsyslog's RFC 3339
 ///   templates; journalctl -o short-iso and short-iso-precise).
 /// False when the line is none of these.

@@ -125,6 +125,9 @@ Result<LogFollower> LogFollower::open(const fs::path& path, std::optional<LogPos
     if (!S_ISREG(info.st_mode)) {
         // A FIFO or a character device: a stream, like standard input.
         follower.stream_ = true;
+        if (resume)
+            follower.start_report_.note = "a stream is read from its start: a position "
+                                          "cannot be resumed on it";
         return follower;
     }
     follower.device_ = static_cast<std::uint64_t>(info.st_dev);

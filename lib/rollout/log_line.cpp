@@ -150,7 +150,7 @@ std::optional<TftpEvent> LogParser::parse_line(std::string_view line) {
     if (envelope.clock == Envelope::Clock::Classic) {
         // Every classic line moves the clock, whoever wrote it: the year must turn on the
         // New Year lines of other programs too.
-        envelope.time_us = clock_.to_unix_seconds(envelope.classic) * 1'000'000;
+        envelope.time_us += clock_.to_unix_seconds(envelope.classic) * 1'000'000;
         envelope.clock = Envelope::Clock::Absolute;
     }
     return interpret(envelope);

@@ -10,10 +10,9 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
-#include <memory>
 #include <string>
 #include <string_view>
-#include <vector>
+#include <unordered_map>
 
 namespace fwplan::rollout {
 
@@ -22,10 +21,8 @@ class RecentCache {
 public:
     /// `capacity` is rounded up to a power of two number of sets of `ways` slots.
     explicit RecentCache(std::size_t capacity) {
-        std::size_t sets = 1;
-        while (sets * ways < capacity)
-            sets *= 2;
-        sets_.resize(sets); // each set is allocated when first used
+        while (set_count_ * ways < capacity)
+            set_count_ *= 2;
     }
 
     /// The value kept for `key`, made the most recently used; created in place of the
@@ -53,10 +50,10 @@ public:
     /// next call.
     const Value* find(std::string_view key) {
         const std::size_t hash = std::hash<std::string_view>{}(key);
-        const std::unique_ptr<Set>& set = sets_[hash & (sets_.size() - 1)];
-        if (!set)
+        const auto set = sets_.find(hash & (set_count_ - 1));
+        if (set == sets_.end())
             return nullptr;
-        for (Slot& slot : set->slots) {
+        for (Slot& slot : set->second.slots) {
             if (slot.used != 0 && slot.hash == hash && slot.key == key) {
                 slot.used = ++tick_;
                 return &slot.value;
@@ -66,7 +63,7 @@ public:
     }
 
     /// Slots in all (the most entries ever held).
-    [[nodiscard]] std::size_t capacity() const noexcept { return sets_.size() * ways; }
+    [[nodiscard]] std::size_t capacity() const noexcept { return set_count_ * ways; }
 
 private:
     struct Slot {
@@ -79,14 +76,12 @@ private:
         Slot slots[ways];
     };
 
-    Set& set_of(std::size_t hash) {
-        std::unique_ptr<Set>& set = sets_[hash & (sets_.size() - 1)];
-        if (!set)
-            set = std::make_unique<Set>();
-        return *set;
-    }
+    Set& set_of(std::size_t hash) { return sets_[hash & (set_count_ - 1)]; }
 
-    std::vector<std::unique_ptr<Set>> sets_;
+    // Only the sets in use exist (a parser that sees few requests costs little to make and
+    // drop); set_count_ is a power of two.
+    std::size_t set_count_ = 1;
+    std::unordered_map<std::size_t, Set> sets_;
     std::uint64_t tick_ = 0;
 };
 

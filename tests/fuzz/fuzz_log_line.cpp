@@ -8,6 +8,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <cstdlib>
+#include <optional>
 #include <string_view>
 #include <vector>
 
@@ -74,12 +75,18 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     }
     for (const LogFormat format : all_formats) {
         LogParser first(format, options());
-        LogParser second(format, options());
+        // Determinism: a second parser given the same lines says the same (auto only: it
+        // reads everything the others read, and each parser costs time under ASan).
+        std::optional<LogParser> second;
+        if (format == LogFormat::Auto)
+            second.emplace(format, options());
         for (const std::string_view line : lines) {
             const auto a = first.parse(line);
-            const auto b = second.parse(line);
-            if (a.has_value() != b.has_value() || (a && !same(*a, *b)))
-                std::abort();
+            if (second) {
+                const auto b = second->parse(line);
+                if (a.has_value() != b.has_value() || (a && !same(*a, *b)))
+                    std::abort();
+            }
             if (a)
                 check(*a, line);
         }

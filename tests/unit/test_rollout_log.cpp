@@ -95,6 +95,10 @@ TEST_CASE("rollout log: classic envelopes: padded days, no host, no pid, CRLF") 
               .time_us == (1776075910 - 10 * 86400) * second);
     CHECK(event_of(parser, "Apr 03 10:25:10 pbx in.tftpd[7]: RRQ from 10.0.0.1 filename a.sbn")
               .time_us == (1776075910 - 10 * 86400) * second);
+    // journalctl -o short-precise: zero-padded day, microseconds.
+    CHECK(event_of(parser, "Apr 13 10:25:10.123456 pbx in.tftpd[7]: RRQ from 10.0.0.1 "
+                           "filename a.sbn")
+              .time_us == 1776075910 * second + 123456);
     // dnsmasq --log-facility=FILE: no host.
     const TftpEvent hostless = event_of(
         parser, "Apr 13 10:25:10 dnsmasq-tftp[812]: sent /srv/tftp/SEP008041AEFD7E.cnf.xml to "
