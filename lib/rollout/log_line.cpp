@@ -162,10 +162,14 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
         ++counters_.other_programs;
         return std::nullopt;
     }
-    const std::string_view message = trim_line_end(envelope.message);
+    std::string_view message = trim_line_end(envelope.message);
     MessageMatch match;
     switch (*server) {
     case TftpServer::TftpdHpa:
+        // tftpd-hpa's request format ends in "\n"; rsyslog drops it, or with
+        // $DropTrailingLFOnReception off writes it as its control-character escape #012.
+        if (message.size() >= 4 && message.substr(message.size() - 4) == "#012")
+            message.remove_suffix(4);
         match = match_tftpd_hpa(message);
         break;
     case TftpServer::Dnsmasq:

@@ -30,33 +30,34 @@ public:
     /// strings keep their capacity). Valid until the next call.
     Value& slot_for(std::string_view key) {
         const std::size_t hash = std::hash<std::string_view>{}(key);
-        Set& set = set_of(hash);
-        Slot* victim = &set.slots[0];
-        for (Slot& slot : set.slots) {
-            if (slot.used != 0 && slot.hash == hash && slot.key == key) {
-                slot.used = ++tick_;
-                return slot.value;
+        Set& set = sets_[hash & (set_count_ - 1)];
+        std::size_t victim = 0;
+        for (std::size_t way = 0; way < ways; ++way) {
+            if (set.used[way] != 0 && set.hash[way] == hash && set.entries[way].key == key) {
+                set.used[way] = ++tick_;
+                return set.entries[way].value;
             }
-            if (slot.used < victim->used)
-                victim = &slot;
+            if (set.used[way] < set.used[victim])
+                victim = way;
         }
-        victim->key.assign(key);
-        victim->hash = hash;
-        victim->used = ++tick_;
-        return victim->value;
+        set.entries[victim].key.assign(key);
+        set.hash[victim] = hash;
+        set.used[victim] = ++tick_;
+        return set.entries[victim].value;
     }
 
     /// The value kept for `key` (now the most recently used), or nullptr. Valid until the
     /// next call.
     const Value* find(std::string_view key) {
         const std::size_t hash = std::hash<std::string_view>{}(key);
-        const auto set = sets_.find(hash & (set_count_ - 1));
-        if (set == sets_.end())
+        const auto found = sets_.find(hash & (set_count_ - 1));
+        if (found == sets_.end())
             return nullptr;
-        for (Slot& slot : set->second.slots) {
-            if (slot.used != 0 && slot.hash == hash && slot.key == key) {
-                slot.used = ++tick_;
-                return &slot.value;
+        Set& set = found->second;
+        for (std::size_t way = 0; way < ways; ++way) {
+            if (set.used[way] != 0 && set.hash[way] == hash && set.entries[way].key == key) {
+                set.used[way] = ++tick_;
+                return &set.entries[way].value;
             }
         }
         return nullptr;
@@ -66,17 +67,17 @@ public:
     [[nodiscard]] std::size_t capacity() const noexcept { return set_count_ * ways; }
 
 private:
-    struct Slot {
+    struct Entry {
         std::string key;
-        std::size_t hash = 0;
-        std::uint64_t used = 0; // 0: empty; else the tick of the last use
         Value value{};
     };
+    // The hashes and ages apart from the entries: a lookup reads two cache lines of them
+    // and then the one entry it wants, not every entry of the set.
     struct Set {
-        Slot slots[ways];
+        std::uint64_t used[ways] = {}; // 0: empty; else the tick of the last use
+        std::size_t hash[ways] = {};
+        Entry entries[ways];
     };
-
-    Set& set_of(std::size_t hash) { return sets_[hash & (set_count_ - 1)]; }
 
     // Only the sets in use exist (a parser that sees few requests costs little to make and
     // drop); set_count_ is a power of two.

@@ -111,6 +111,10 @@ TEST_CASE("rollout log: classic envelopes: padded days, no host, no pid, CRLF") 
         parser, "Apr 13 10:25:10 pbx tftpd: RRQ from 10.0.0.2 filename term41.default.loads\r");
     CHECK(no_pid.program == "tftpd");
     CHECK(no_pid.file == "term41.default.loads"); // the CR of a CRLF file is not part of it
+    // tftpd-hpa's trailing newline as rsyslog escapes it when it does not drop it.
+    CHECK(event_of(parser, "Apr 13 10:25:10 pbx in.tftpd[7]: RRQ from 10.0.0.1 filename "
+                           "SEP008041AEFD7E.cnf.xml#012")
+              .file == "SEP008041AEFD7E.cnf.xml");
 }
 
 TEST_CASE("rollout log: tftpd-hpa remaps and the Client lines of RHEL builds") {
