@@ -1,8 +1,10 @@
 #pragma once
 // The kick: `fwplan rollout follow --kick CMD` resets a phone once its next config is in
-// place, e.g. `asterisk -rx 'sip notify cisco-reset %n'` (rollout.md §5 lists the commands
-// of each PBX). CMD is split into words as a POSIX shell splits them, for quoting only, and
-// run without a shell. Internal (lib/rollout is not installed).
+// place, e.g. `asterisk -rx 'sip notify cisco-reset %n'` (usecallmanagernz.github.io
+// command-line.html; pjsip `pjsip send notify`, chan-sccp `sccp reset`, FreeSWITCH
+// `sofia profile … check_sync` are the others). CMD is split into words as a POSIX shell
+// splits them, for quoting only, and run without a shell. Internal (lib/rollout is not
+// installed).
 #include <fwplan/error.hpp>
 
 #include <chrono>

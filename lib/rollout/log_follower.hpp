@@ -71,7 +71,8 @@ public:
     /// Opens `path` (`-`: standard input), at `resume` where it still fits: the same device,
     /// inode and fingerprint and a size ≥ its offset; if the inode is now another, the old
     /// inode is looked for among the files of the same folder (logrotate's `syslog.1`) and
-    /// read from the offset first. Otherwise from 0, and `start_report` says so. Errors:
+    /// read from the offset first (rotated twice while stopped: the file in between is not
+    /// read). Otherwise from 0, and `start_report` says so. Errors:
     /// `fwplan.rollout.log-open` (missing, unreadable, a folder).
     [[nodiscard]] static Result<LogFollower> open(const std::filesystem::path& path,
                                                   std::optional<LogPosition> resume = {});

@@ -1,7 +1,8 @@
 // rollout/log_line.hpp: the lines tftpd-hpa, dnsmasq and atftpd write, in every envelope
 // rsyslog and journald give them, become the right TFTP events; NAKs find their file;
 // classic timestamps get the right year and zone; everything else is skipped and counted.
-// The lines are verbatim shapes from rollout.md §2 and the logs it cites.
+// The lines have the shapes of real logs (sysop.ca/?p=337, chan-sccp/sccp_manager #79,
+// PhantomVl/sccp_manager #46) and of the servers' format strings (tftp-hpa, dnsmasq, atftp).
 #include "rollout/log_line.hpp"
 
 #include <doctest/doctest.h>
