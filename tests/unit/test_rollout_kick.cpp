@@ -52,6 +52,12 @@ std::string bracketed(const Words& words) {
     return out;
 }
 
+fs::path scratch_dir() {
+    const fs::path dir = fs::path(FWPLAN_TEST_TMPDIR) / "rollout_kick";
+    fs::create_directories(dir);
+    return dir;
+}
+
 // Whether a process is gone (or a zombie waiting for a reaper that is not us).
 bool process_gone(long pid) {
     std::ifstream stat("/proc/" + std::to_string(pid) + "/stat");
@@ -159,7 +165,7 @@ TEST_CASE("rollout kick: placeholders go into words, values never make more of t
 
     // Hostile values: spaces, quotes, shell syntax. Each stays in its one word, byte for byte,
     // and nothing of it runs.
-    const fs::path marker = fs::temp_directory_path() / "fwplan-kick-injection-marker";
+    const fs::path marker = scratch_dir() / "injection-marker";
     fs::remove(marker);
     KickValues hostile;
     hostile.ip = "10.0.0.5 $(touch " + marker.string() + ")";
@@ -252,7 +258,7 @@ TEST_CASE("rollout kick: a program that cannot run is an outcome, not a crash") 
           std::string::npos);
     CHECK(missing.message.find("PATH") != std::string::npos);
 
-    const fs::path script = fs::temp_directory_path() / "fwplan-kick-not-executable";
+    const fs::path script = scratch_dir() / "not-executable";
     std::ofstream(script) << "#!/bin/sh\necho hi\n";
     fs::permissions(script, fs::perms::owner_read | fs::perms::owner_write);
     // No execute bit at all: EACCES, for root too (execve(2)).
