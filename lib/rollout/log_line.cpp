@@ -180,6 +180,8 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
         break;
     }
     if (match.status == MessageMatch::Status::Other) {
+        if (!match.root.empty())
+            learn_root(envelope.host, match.root);
         ++counters_.other_messages;
         return std::nullopt;
     }
@@ -207,7 +209,9 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
             event.remapped = request->remapped;
         }
     } else {
-        event.file = relative_name(match.file, match.server_path);
+        event.file = relative_name(match.file, match.server_path,
+                                   *server == TftpServer::Dnsmasq ? learned_root(envelope.host)
+                                                                  : std::string_view());
         if (event.file.empty()) {
             ++counters_.malformed;
             return std::nullopt;
@@ -286,14 +290,45 @@ const LogParser::Request* LogParser::recall(std::string_view host, std::string_v
     return by_ip_.find(key_);
 }
 
-std::string LogParser::relative_name(std::string_view name, bool cut_unknown) const {
+void LogParser::learn_root(std::string_view host, std::string_view root) {
+    while (root.size() > 1 && root.back() == '/')
+        root.remove_suffix(1);
+    if (host.size() > 255 || root.size() > remembered_name_bytes)
+        return;
+    for (auto& [known_host, known_root] : learned_roots_) {
+        if (known_host == host) {
+            known_root.assign(root);
+            return;
+        }
+    }
+    if (learned_roots_.size() >= max_learned_roots)
+        learned_roots_.erase(learned_roots_.begin());
+    learned_roots_.emplace_back(std::string(host), std::string(root));
+}
+
+std::string_view LogParser::learned_root(std::string_view host) const noexcept {
+    for (const auto& [known_host, known_root] : learned_roots_)
+        if (known_host == host)
+            return known_root;
+    return {};
+}
+
+std::string LogParser::relative_name(std::string_view name, bool cut_unknown,
+                                     std::string_view learned) const {
     if (!name.empty() && name.front() == '/') {
         bool under_a_root = false;
-        for (const std::string& root : roots_) {
+        // A learnt root is "/" at least (never empty), so "" means none was learnt.
+        if (!learned.empty()) {
+            const std::string_view root = learned == "/" ? std::string_view() : learned;
             if (under_root(name, root)) {
                 name = name.substr(root.size());
                 under_a_root = true;
-                break;
+            }
+        }
+        for (auto root = roots_.begin(); !under_a_root && root != roots_.end(); ++root) {
+            if (under_root(name, *root)) {
+                name = name.substr(root->size());
+                under_a_root = true;
             }
         }
         // A server path below a root we were not told of: its last part is the best guess

@@ -15,6 +15,7 @@
 #include "rollout/log_clock.hpp"
 #include "rollout/log_envelope.hpp"
 #include "rollout/recent_cache.hpp"
+#include "rollout/tftp_event.hpp"
 
 #include <fwplan/error.hpp>
 
@@ -39,35 +40,21 @@ enum class LogFormat { Auto, TftpdHpa, Dnsmasq, Atftpd, JournalJson };
 /// (`fwplan.rollout.log-format`) naming the accepted names otherwise.
 [[nodiscard]] Result<LogFormat> parse_log_format(std::string_view name);
 
-/// What a line says happened to one file.
-enum class TftpEventKind {
-    Request,   ///< the client asked for the file (tftpd-hpa RRQ, atftpd Serving)
-    Completed, ///< the server sent the whole file (dnsmasq `sent`, tftpd-hpa `finished`)
-    NotFound,  ///< refused: no such file (NAK code 1, `not found`)
-    Refused,   ///< refused for another reason (another NAK code, access denied)
-    Failed,    ///< the transfer started and broke off (dnsmasq `failed`/`timeout sending`)
-};
-
 /// `request`, `completed`, `not-found`, `refused`, `failed`.
 [[nodiscard]] std::string_view to_string(TftpEventKind kind) noexcept;
 
-/// One TFTP event read from one log line.
-struct TftpEvent {
-    std::int64_t time_us = 0; ///< log time, microseconds since the Unix epoch (UTC)
-    std::string host;         ///< the syslog/journal host name; "" when the line carries none
-    std::string program;      ///< `in.tftpd`, `dnsmasq-tftp`, `atftpd`... as logged
-    /// The client's address in canonical form (IPv4-mapped `::ffff:a.b.c.d` becomes
-    /// `a.b.c.d`); "" only for the lines that name none (dnsmasq's older `file PATH not
-    /// found`, `cannot access`, atftpd's `File PATH not found` when its request was not seen).
-    std::string ip;
-    TftpEventKind kind = TftpEventKind::Request;
-    /// The name the client asked for, relative to the server's root (leading `/` and `./`
-    /// removed, a server root stripped). "" for a tftpd-hpa NAK whose request was not seen
-    /// (the log began after it, or it left the bounded memory).
-    std::string file;
-    std::string remapped; ///< tftpd-hpa: the name after `remapped to`, else ""
-    std::string detail;   ///< the server's words: NAK text (`File not found`), failure text
-};
+// TftpEvent (tftp_event.hpp, shared with the state machine) as this parser fills it:
+//   time_us  the line's log time, UTC;
+//   host     "" when the line carries none (dnsmasq's own log file);
+//   ip       canonical (`::ffff:a.b.c.d` becomes `a.b.c.d`); "" only on the lines that name
+//            no client: dnsmasq's older `file PATH not found` and `cannot access`, atftpd's
+//            `File PATH not found` when its request was not seen;
+//   file     relative to the server's root: leading `/` and `./` removed, a server root
+//            stripped (ParserOptions::server_roots); "" for a tftpd-hpa NAK whose request was
+//            not seen (the log began after it, or the memory no longer holds it);
+//   remapped tftpd-hpa's `remapped to` name, normalised the same way;
+//   detail   the server's words: the NAK text without its code (`File not found`, `Access
+//            violation`), `failed sending`, `timeout sending`, the reason of `cannot access`.
 
 /// How a parser reads what the lines leave open.
 struct ParserOptions {
@@ -78,7 +65,9 @@ struct ParserOptions {
     /// The servers' own roots. dnsmasq logs absolute paths below ITS root (which may differ
     /// from fwplan's `--tftp-root`); the longest of these that is a prefix (whole path
     /// components) is stripped from every absolute name; a dnsmasq path under none of them is
-    /// cut to its part after the last `/`.
+    /// cut to its part after the last `/`. Absolute paths only (others are ignored). The root
+    /// a dnsmasq states at start-up (`TFTP root is ROOT`) is learnt from the log as well, per
+    /// host, and comes first for that host's dnsmasq lines.
     std::vector<std::string> server_roots;
 };
 
@@ -134,10 +123,15 @@ private:
     std::optional<TftpEvent> interpret(const Envelope& envelope);
     void remember(const TftpEvent& request, std::string_view pid, bool by_name);
     const Request* recall(std::string_view host, std::string_view pid, std::string_view ip);
-    [[nodiscard]] std::string relative_name(std::string_view name, bool cut_unknown) const;
+    [[nodiscard]] std::string relative_name(std::string_view name, bool cut_unknown,
+                                            std::string_view learned_root = {}) const;
+    void learn_root(std::string_view host, std::string_view root);
+    [[nodiscard]] std::string_view learned_root(std::string_view host) const noexcept;
 
     LogFormat format_;
     std::vector<std::string> roots_; // normalised: no trailing '/', longest first
+    static constexpr std::size_t max_learned_roots = 64;
+    std::vector<std::pair<std::string, std::string>> learned_roots_; // (host, root), bounded
     ClassicClock clock_;
     JournalRecord journal_; // reused storage for `-o json` lines
     RecentCache<Request> by_pid_{request_memory};

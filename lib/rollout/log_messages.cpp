@@ -196,6 +196,27 @@ MessageMatch match_dnsmasq(std::string_view message) noexcept {
         match.server_path = true;
         return match;
     }
+    // dnsmasq.c at start-up: `"TFTP %s%s %s %s"` with "root is " and the root, then
+    // "secure mode" and "single port mode" or nothing: the root its paths are below.
+    constexpr std::string_view root_is = "TFTP root is ";
+    if (starts_with(message, root_is)) {
+        std::string_view root = message.substr(root_is.size());
+        const auto trim_end = [&] {
+            while (!root.empty() && root.back() == ' ')
+                root.remove_suffix(1);
+        };
+        trim_end();
+        for (const std::string_view mode : {"single port mode", "secure mode"}) {
+            if (ends_with(root, mode)) {
+                root.remove_suffix(mode.size());
+                trim_end();
+            }
+        }
+        MessageMatch match = with_status(Status::Other);
+        if (!root.empty() && root.front() == '/')
+            match.root = root;
+        return match;
+    }
     constexpr std::string_view cannot = "cannot access ";
     if (starts_with(message, cannot)) {
         const std::string_view rest = message.substr(cannot.size());

@@ -31,6 +31,7 @@ struct MessageMatch {
     bool is_nak = false;        ///< tftpd-hpa `sending NAK`: the file comes from memory
     bool names_outcome = false; ///< tftpd-hpa `Client IP ...`: may name the remapped file
     bool server_path = false;   ///< `file` is the server's own path (dnsmasq, atftpd errors)
+    std::string_view root;      ///< dnsmasq's start-up `TFTP root is ROOT` (status Other)
 };
 
 [[nodiscard]] MessageMatch match_tftpd_hpa(std::string_view message) noexcept;

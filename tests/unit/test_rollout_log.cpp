@@ -305,6 +305,72 @@ TEST_CASE("rollout log: file names: spaces, leading slashes and ./, server roots
               .file == "b.sbn");
 }
 
+TEST_CASE("rollout log: lines measured from Debian 12's tftpd-hpa via rsyslog, and dnsmasq 2.90") {
+    // Captured by the e2e harness (tftpd-hpa 5.2+20150808-1.4, rsyslog 8.2302.0, dnsmasq
+    // 2.90-4~deb12u2 with --log-facility=FILE), verbatim.
+    TimeZone utc("UTC0");
+    LogParser parser(LogFormat::Auto, in_year(2026));
+    const std::vector<std::string> lines = {
+        R"(Dec  1 17:16:49 vm rsyslogd: [origin software="rsyslogd" swVersion="8.2302.0" x-pid="13793" x-info="https://www.rsyslog.com"] start)",
+        "Dec  1 17:16:49 vm in.tftpd[13807]: RRQ from 127.0.0.2 filename CTLSEP008041AEFD7E.tlv",
+        "Dec  1 17:16:49 vm in.tftpd[13807]: sending NAK (1, File not found) to 127.0.0.2",
+        "Dec  1 17:16:49 vm in.tftpd[13811]: RRQ from 127.0.0.2 filename SEP008041AEFD7E.cnf.xml",
+        "Dec  1 17:16:50 vm in.tftpd[13842]: RRQ from 127.0.0.2 filename /mk-sip.jar",
+        "Dec  1 17:16:50 vm in.tftpd[13842]: sending NAK (1, File not found) to 127.0.0.2",
+        "2026-12-01T17:10:18.815856+00:00 vm in.tftpd[8614]: RRQ from 127.0.0.1 filename nope.tlv",
+        "2026-12-01T17:10:18.815966+00:00 vm in.tftpd[8614]: sending NAK (1, File not found) to "
+        "127.0.0.1",
+        "Dec  1 17:19:55 dnsmasq[19070]: started, version 2.90 DNS disabled",
+        "Dec  1 17:19:55 dnsmasq-tftp[19070]: TFTP root is /tmp/smoke/tmp8boshalz/root  ",
+        "Dec  1 17:19:55 dnsmasq-tftp[19070]: file "
+        "/tmp/smoke/tmp8boshalz/root/CTLSEP008041AEFD7E.tlv not found for 127.0.0.2",
+        "Dec  1 17:19:55 dnsmasq-tftp[19070]: sent "
+        "/tmp/smoke/tmp8boshalz/root/./SIP0019E8F41234.cnf "
+        "to 127.0.0.3",
+        "Dec  1 17:10:29 dnsmasq-tftp[8846]: cannot access /tmp/dq1/root/private.bin: Permission "
+        "denied",
+        "Dec  1 17:10:36 dnsmasq-tftp[8846]: error 0 abort received from 127.0.0.5",
+        "Dec  1 17:10:36 dnsmasq-tftp[8846]: failed sending /tmp/dq1/root/big.bin to 127.0.0.5",
+    };
+    std::vector<TftpEvent> events;
+    for (const std::string& line : lines)
+        if (auto event = parser.parse(line))
+            events.push_back(*event);
+    REQUIRE(events.size() == 11);
+    CHECK(events[1].file == "CTLSEP008041AEFD7E.tlv"); // the NAK, by its pid
+    CHECK(events[1].kind == TftpEventKind::NotFound);
+    CHECK(events[3].file == "mk-sip.jar");
+    CHECK(events[4].file == "mk-sip.jar");
+    CHECK(events[6].file == "nope.tlv");
+    CHECK(events[6].time_us == 1796145018815966);
+    CHECK(events[7].file == "CTLSEP008041AEFD7E.tlv");
+    CHECK(events[7].host.empty());
+    CHECK(events[8].file == "SIP0019E8F41234.cnf");
+    CHECK(events[8].kind == TftpEventKind::Completed);
+    CHECK(events[9].kind == TftpEventKind::Refused);
+    CHECK(events[9].file == "private.bin");
+    CHECK(events[10].kind == TftpEventKind::Failed);
+    CHECK(parser.counters().other_messages == 3); // started, TFTP root is, error received
+    CHECK(parser.counters().other_programs == 1); // rsyslogd
+}
+
+TEST_CASE("rollout log: dnsmasq's own root, learnt from its start-up line, per host") {
+    TimeZone utc("UTC0");
+    LogParser parser(LogFormat::Dnsmasq, in_year(2026));
+    const std::string sent = "Dec  1 17:20:00 dnsmasq-tftp[1]: sent /srv/dq/firmware/jar41.sbn "
+                             "to 10.0.0.2";
+    CHECK(event_of(parser, sent).file == "jar41.sbn"); // no root known: the last part
+    feed(parser, "Dec  1 17:19:55 dnsmasq-tftp[1]: TFTP root is /srv/dq/ secure mode single port "
+                 "mode");
+    CHECK(event_of(parser, sent).file == "firmware/jar41.sbn");
+    // Another host's root is its own.
+    CHECK(event_of(parser, "Dec  1 17:20:00 gw2 dnsmasq-tftp[1]: sent /srv/dq/firmware/jar41.sbn "
+                           "to 10.0.0.2")
+              .file == "jar41.sbn");
+    feed(parser, "Dec  1 17:21:00 dnsmasq-tftp[2]: TFTP root is /  ");
+    CHECK(event_of(parser, sent).file == "srv/dq/firmware/jar41.sbn");
+}
+
 TEST_CASE("rollout log: dnsmasq: sent, not found (both forms), failed, timeout, other lines") {
     TimeZone utc("UTC0");
     LogParser parser(LogFormat::Dnsmasq, in_year(2026, {"/srv/tftp"}));
