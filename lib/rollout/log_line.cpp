@@ -59,12 +59,6 @@ bool path_is(std::string_view path, std::string_view requested) noexcept {
     return path.size() == requested.size() || path[path.size() - requested.size() - 1] == '/';
 }
 
-void make_key(std::string& key, std::string_view host, std::string_view part) {
-    key.assign(host);
-    key.push_back('\0');
-    key.append(part);
-}
-
 } // namespace
 
 std::string_view to_string(LogFormat format) noexcept {
@@ -204,7 +198,7 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
     if (match.is_nak) {
         // The NAK names no file: the transfer's own process asked for it (tftpd-hpa forks
         // per request, so the pid is the transfer's), else the client's last request.
-        if (const Request* request = recall(envelope.host, envelope.pid, event.ip)) {
+        if (const RememberedRequest* request = recall(envelope.host, envelope.pid, event.ip)) {
             event.file = request->file;
             event.remapped = request->remapped;
         }
@@ -221,7 +215,7 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
         if (match.names_outcome) {
             // `Client IP finished NAME` may name the file before or after remapping
             // (sccp_manager #79 vs PhantomVl/sccp_manager #46): report what was asked for.
-            const Request* request = recall(envelope.host, envelope.pid, event.ip);
+            const RememberedRequest* request = recall(envelope.host, envelope.pid, event.ip);
             if (request != nullptr &&
                 (event.file == request->file || event.file == request->remapped)) {
                 event.file = request->file;
@@ -231,16 +225,15 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
         if (*server == TftpServer::Atftpd && event.kind == TftpEventKind::NotFound) {
             // `File PATH not found` names no client: the request of the same thread (its
             // own log file writes pid.thread), else the last request for that name.
+            using Key = RequestMemory::Key;
             const std::string_view path = match.file;
-            const Request* request = nullptr;
-            if (!envelope.pid.empty()) {
-                make_key(key_, envelope.host, envelope.pid);
-                request = by_pid_.find(key_);
-            }
-            if (request == nullptr || !path_is(path, request->file)) {
-                make_key(key_, envelope.host, after_last_slash(path));
-                request = by_name_.find(key_);
-            }
+            const RememberedRequest* request = nullptr;
+            if (!envelope.pid.empty())
+                request =
+                    requests_.find(Key::Pid, RequestMemory::key_of(envelope.host, envelope.pid));
+            if (request == nullptr || !path_is(path, request->file))
+                request = requests_.find(
+                    Key::Name, RequestMemory::key_of(envelope.host, after_last_slash(path)));
             if (request != nullptr && path_is(path, request->file)) {
                 event.ip = request->ip;
                 event.file = request->file;
@@ -258,36 +251,31 @@ std::optional<TftpEvent> LogParser::interpret(const Envelope& envelope) {
 void LogParser::remember(const TftpEvent& request, std::string_view pid, bool by_name) {
     constexpr std::size_t longest_host = 255; // RFC 1035 §2.3.4 names fit, with room
     if (request.file.size() > remembered_name_bytes ||
-        request.remapped.size() > remembered_name_bytes || request.host.size() > longest_host ||
-        pid.size() > 32)
+        request.remapped.size() > remembered_name_bytes || request.host.size() > longest_host)
         return;
-    const auto store = [&](Request& slot) {
-        slot.ip.assign(request.ip); // assign: the slot's strings keep their capacity
-        slot.file.assign(request.file);
-        slot.remapped.assign(request.remapped);
-    };
-    if (!pid.empty()) {
-        make_key(key_, request.host, pid);
-        store(by_pid_.slot_for(key_));
-    }
-    make_key(key_, request.host, request.ip);
-    store(by_ip_.slot_for(key_));
-    if (by_name) {
-        make_key(key_, request.host, after_last_slash(request.file));
-        store(by_name_.slot_for(key_));
-    }
+    RememberedRequest& slot = requests_.store();
+    slot.ip.assign(request.ip); // assign: the ring's strings keep their capacity
+    slot.file.assign(request.file);
+    slot.remapped.assign(request.remapped);
+    using Key = RequestMemory::Key;
+    if (!pid.empty())
+        requests_.index(Key::Pid, RequestMemory::key_of(request.host, pid));
+    requests_.index(Key::Ip, RequestMemory::key_of(request.host, request.ip));
+    if (by_name)
+        requests_.index(Key::Name,
+                        RequestMemory::key_of(request.host, after_last_slash(request.file)));
 }
 
-const LogParser::Request* LogParser::recall(std::string_view host, std::string_view pid,
-                                            std::string_view ip) {
+const RememberedRequest* LogParser::recall(std::string_view host, std::string_view pid,
+                                           std::string_view ip) {
+    using Key = RequestMemory::Key;
     if (!pid.empty()) {
-        make_key(key_, host, pid);
-        const Request* request = by_pid_.find(key_);
+        const RememberedRequest* request =
+            requests_.find(Key::Pid, RequestMemory::key_of(host, pid));
         if (request != nullptr && request->ip == ip)
             return request;
     }
-    make_key(key_, host, ip);
-    return by_ip_.find(key_);
+    return requests_.find(Key::Ip, RequestMemory::key_of(host, ip));
 }
 
 void LogParser::learn_root(std::string_view host, std::string_view root) {

@@ -14,7 +14,7 @@
 // (rsyslog's default on Debian 12), journalctl `-o short-iso`, and `journalctl -o json`.
 #include "rollout/log_clock.hpp"
 #include "rollout/log_envelope.hpp"
-#include "rollout/recent_cache.hpp"
+#include "rollout/request_memory.hpp"
 #include "rollout/tftp_event.hpp"
 
 #include <fwplan/error.hpp>
@@ -87,16 +87,16 @@ struct ParserCounters {
 /// Turns log lines into TFTP events. Stateful, because a tftpd-hpa NAK names no file: it
 /// is attributed to the last request of the same (host, pid) — tftpd-hpa forks one process
 /// per transfer — else to the last request from the same (host, ip). That memory is bounded
-/// (recent_cache.hpp): `request_memory` requests per kind of key, each kept until 8 newer
-/// ones fall in its set of the cache (about `request_memory` unrelated requests), names up
-/// to `remembered_name_bytes`, hosts up to 255 bytes. Also stateful for
+/// (request_memory.hpp): the last `request_memory` requests at most, each found until 8
+/// newer keys of its kind fall in its index set (about `request_memory` unrelated ones),
+/// names up to `remembered_name_bytes`, hosts up to 255 bytes. Also stateful for
 /// the year of classic timestamps. Deterministic for a given line sequence, TZ (read when
 /// the parser is made) and `ParserOptions::year`.
 class LogParser {
 public:
     /// Longer lines are skipped and counted (`too_long`).
     static constexpr std::size_t max_line_bytes = 8192;
-    /// Requests remembered per kind of key for NAK attribution, at most.
+    /// Requests remembered for NAK attribution, at most.
     static constexpr std::size_t request_memory = 4096;
     /// Requests naming a longer file are not remembered (a TFTP request fits in 512 bytes,
     /// RFC 1350), so the memory stays a few MB at worst.
@@ -115,14 +115,11 @@ public:
     [[nodiscard]] LogFormat format() const noexcept { return format_; }
 
 private:
-    struct Request {
-        std::string ip, file, remapped;
-    };
-
     std::optional<TftpEvent> parse_line(std::string_view line);
     std::optional<TftpEvent> interpret(const Envelope& envelope);
     void remember(const TftpEvent& request, std::string_view pid, bool by_name);
-    const Request* recall(std::string_view host, std::string_view pid, std::string_view ip);
+    const RememberedRequest* recall(std::string_view host, std::string_view pid,
+                                    std::string_view ip);
     [[nodiscard]] std::string relative_name(std::string_view name, bool cut_unknown,
                                             std::string_view learned_root = {}) const;
     void learn_root(std::string_view host, std::string_view root);
@@ -133,11 +130,8 @@ private:
     static constexpr std::size_t max_learned_roots = 64;
     std::vector<std::pair<std::string, std::string>> learned_roots_; // (host, root), bounded
     ClassicClock clock_;
-    JournalRecord journal_; // reused storage for `-o json` lines
-    RecentCache<Request> by_pid_{request_memory};
-    RecentCache<Request> by_ip_{request_memory};
-    RecentCache<Request> by_name_{request_memory}; // atftpd: `File PATH not found` has no ip
-    std::string key_;                              // scratch for memory keys
+    JournalRecord journal_;                  // reused storage for `-o json` lines
+    RequestMemory requests_{request_memory}; // by pid, by ip, by name (atftpd's not found)
     ParserCounters counters_;
 };
 

@@ -192,6 +192,14 @@ TEST_CASE("rollout log: a tftpd-hpa NAK takes the file of its own process, then 
     CHECK(orphan.kind == TftpEventKind::NotFound);
     CHECK(orphan.file.empty());
 
+    // A pid reused later on the same host: the later request.
+    event_of(parser, "Apr 13 10:25:14 pbx in.tftpd[200]: RRQ from 10.0.0.20 filename old.cnf.xml");
+    event_of(parser, "Apr 13 10:26:14 pbx in.tftpd[200]: RRQ from 10.0.0.20 filename new.cnf.xml");
+    CHECK(
+        event_of(parser,
+                 "Apr 13 10:26:14 pbx in.tftpd[200]: sending NAK (1, File not found) to 10.0.0.20")
+            .file == "new.cnf.xml");
+
     // A pid reused by another host is another process.
     event_of(parser, "Apr 13 10:25:13 tftp2 in.tftpd[100]: RRQ from 10.0.1.10 filename "
                      "SEP0000000000AA.cnf.xml");
