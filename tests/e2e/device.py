@@ -336,11 +336,11 @@ class PhoneProcess:
 
     def _boot_until_idle(self):
         while self._alive():
+            self._set_state(BOOTING)  # before the reset is taken: never "idle" in between
             if self._reset_pending:
                 self._reset_pending = False
                 self.resets += 1
                 self._note("reset")
-            self._set_state(BOOTING)
             try:
                 result = self.phone.boot()
             except PowerCycle:

@@ -334,6 +334,25 @@ class HarnessTest(unittest.TestCase):
         settings.update(options)
         return self.stack.enter_context(Fleet((server.host, server.port), **settings))
 
+    def settled_log(self, log, parse, devices, *, as_logged=lambda name: name, any_order=False,
+                    timeout=5.0):
+        """log's lines once they hold one line for every request the devices made (rsyslogd
+        and dnsmasq write a moment after the transfer). log: a SyslogServer or DnsmasqTftp.
+        as_logged: the name a request shows in the log. any_order: the same lines in any
+        order (dnsmasq, README.md "dnsmasq"); the test then checks what order it keeps."""
+        def agree(lines):
+            seen = parse(lines)
+            for device in devices:
+                logged = [(r.name, r.status) for r in seen if r.ip == device.ip]
+                made = [(as_logged(r.name), r.status) for r in device.phone.requests]
+                if (sorted(logged) != sorted(made)) if any_order else (logged != made):
+                    return False
+            return True
+        try:
+            return log.wait_for(agree, timeout)
+        except TimeoutError as error:
+            self.fail(f"the log never agreed with the phones: {error}")
+
     def assertLogMatchesPhone(self, seen, device, missing):
         """The log holds one line per request the phone made, in order, from its own IP,
         with the right status; `missing` are the names that must have been refused."""
@@ -355,10 +374,10 @@ class ScriptedWalks(HarnessTest):
         self.assertTrue(phone.wait_idle(10), phone.events)
 
         # Phones do not poll (rollout.md §1): a new config and no reset change nothing.
+        before = self.settled_log(syslog, tftpd_requests, [phone])
         write_configs(self.root, "7941", MAC, "SCCP41.8-5-2S")
-        before = len(tftpd_requests(syslog.lines()))
         time.sleep(0.6)
-        self.assertEqual(len(tftpd_requests(syslog.lines())), before)
+        self.assertEqual(syslog.lines(), before)
         self.assertEqual((phone.load, len(phone.boots)), ("SCCP41.8-3-1S", 1))
 
         operator = Operator(self, self.root, syslog.lines, tftpd_requests)
@@ -369,7 +388,7 @@ class ScriptedWalks(HarnessTest):
         self.assertEqual(phone.resets, 2)
         self.assertEqual([r.name for r in phone.phone.requests], WALK_7941)
 
-        lines = syslog.wait_for(lambda lines: any("dialplan.xml" in l for l in lines), 5)
+        lines = self.settled_log(syslog, tftpd_requests, [phone])
         seen = tftpd_requests(lines)
         self.assertLogMatchesPhone(seen, phone, MISSING_7941)
         mine = [r for r in seen if r.ip == "127.0.0.2"]
@@ -404,8 +423,8 @@ class ScriptedWalks(HarnessTest):
         self.assertEqual(phone.load, "SIP41.9-4-2SR3-1S")
         self.assertEqual([r.name for r in phone.phone.requests], WALK_7941)
 
-        lines = server.wait_for(lambda lines: any("dialplan.xml not found for 127.0.0.2" in l
-                                                  for l in lines), 5)
+        lines = self.settled_log(server, requests, [phone], as_logged=expected_dnsmasq_name,
+                                 any_order=True)
         logged = [(r.name, r.status) for r in requests(lines) if r.ip == "127.0.0.2"]
         made = [(expected_dnsmasq_name(r.name), r.status) for r in phone.phone.requests]
         # dnsmasq logs "sent" when the last ACK comes in, and may log the phone's next request
@@ -446,8 +465,10 @@ class ScriptedWalks(HarnessTest):
         self.assertEqual(info.findtext("versionID"), "SCCP41.8-3-1S")
 
         # A reset starts the boot again, and the loop with it.
+        boots = len(phone.boots)
         self.assertEqual(kick(phone.ip).returncode, 0)
-        self.assertTrue(phone.wait_until(lambda p: p.resets == 2 and p.state == REFUSING, 5))
+        self.assertTrue(phone.wait_until(lambda p: len(p.boots) == boots + 1 and p.state == REFUSING, 5))
+        self.assertEqual(phone.resets, 2)
         self.assertEqual(phone.boots[-1].names, TRUST + [SEP, "SIP41.8-5-2SR1S.loads"])
 
     def test_d_device_information_x_tells_the_running_load(self):
@@ -528,7 +549,7 @@ class ScriptedWalks(HarnessTest):
                 info = device_information(device.ip)[2]
                 self.assertEqual(info.findtext("appLoadID" if device.model == "7960" else "versionID"),
                                  chain[-1])
-        lines = syslog.lines()
+        lines = self.settled_log(syslog, tftpd_requests, [device for device, _ in plan])
         seen = tftpd_requests(lines)
         for device, _ in plan:
             with self.subTest(ip=device.ip):
@@ -595,9 +616,9 @@ class HarnessItself(HarnessTest):
         self.assertNotEqual(os.readlink(f"/proc/{server.pid}/ns/mnt"), own)
         self.assertEqual(os.path.lexists("/dev/log"), had_dev_log)
         self.assertEqual(list(syslog.dev_dir.iterdir()), [])  # the tmpfs lives in the namespace only
-        lines = syslog.wait_for(lambda lines: any("RRQ from 127.0.0.1 filename fwplan-e2e-probe" in l
+        lines = syslog.wait_for(lambda lines: any(l.endswith("]: sending NAK (1, File not found) to 127.0.0.1")
                                                   for l in lines), 5)
-        self.assertTrue(any(l.endswith("]: sending NAK (1, File not found) to 127.0.0.1") for l in lines))
+        self.assertTrue(any("]: RRQ from 127.0.0.1 filename fwplan-e2e-probe-does-not-exist" in l for l in lines))
         pids = (syslog.pid, server.pid)
         self.stack.close()
         for pid in pids:
@@ -671,8 +692,8 @@ class HarnessItself(HarnessTest):
         result = subprocess.run([sys.executable, str(KICK), device.ip, "--event", "check-sync"],
                                 capture_output=True, text=True, timeout=10)
         self.assertEqual(result.returncode, 0, result.stderr)
-        self.assertTrue(device.wait_until(lambda p: p.resets == 1 and p.state == IDLE, 5))
-        self.assertEqual(len(device.boots), boots + 1)
+        self.assertTrue(device.wait_until(lambda p: len(p.boots) == boots + 1 and p.state == IDLE, 5))
+        self.assertEqual(device.resets, 1)
 
 
 if __name__ == "__main__":
