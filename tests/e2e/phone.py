@@ -307,8 +307,8 @@ class Phone:
     tell which load a term file stands for (image_catalog_from_zips). source: the address to
     send from (None: 127.0.0.1). interrupt: a callable asked before every request; when it
     returns True the pass ends with PowerCycle. refuse_at: "image" (an acceptance rule says no
-    after every component was fetched and checked) or "loads" (as soon as the .loads is read;
-    see judge_at_manifest). aux_files: fetch the locale JAR and dial plan after a SIP boot
+    after every component was fetched and checked) or "loads" (as soon as the .loads is read:
+    the AUTH FAIL loop of rollout.md §3 shows no component request). aux_files: fetch the locale JAR and dial plan after a SIP boot
     that changed nothing."""
 
     def __init__(self, model, mac, load, *, server, catalog=None, timeout=1.0, source=None,
@@ -453,8 +453,8 @@ class Phone:
     def _fetch_aux_files(self, result):
         """What a SIP phone reads after its config (formats.md §7.1 item 7; the 7942 log in
         waynemerricks/Cisco7942FreePBX README: ... SEP…cnf.xml → /mk-sip.jar → dialplan.xml).
-        Missing files are fine. An SCCP phone registers with its call manager instead and
-        asks for nothing more here."""
+        Missing files are fine. An SCCP phone asks for nothing more here [harness choice: the
+        sources show no SCCP boot's files after the config]."""
         if self.protocol != "SIP":
             return
         # No <userLocale>: the default locale JAR, asked for with a leading slash as in the
