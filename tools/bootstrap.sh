@@ -27,7 +27,7 @@ packages=(
     libarchive-dev libssl-dev zlib1g-dev
     doctest-dev libbenchmark-dev
     clang libclang-rt-14-dev clang-format
-    tftpd-hpa curl zip unzip zsh doxygen
+    tftpd-hpa rsyslog dnsmasq-base curl zip unzip zsh doxygen
 )
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }
