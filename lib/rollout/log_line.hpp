@@ -18,6 +18,7 @@
 #include "rollout/tftp_event.hpp"
 
 #include <fwplan/error.hpp>
+#include <fwplan/rollout.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -28,17 +29,7 @@
 
 namespace fwplan::rollout {
 
-/// Which lines a parser accepts. A server format (`tftpd-hpa`, `dnsmasq`, `atftpd`) takes
-/// that server's lines in any envelope; `journal-json` takes any server's lines, but only as
-/// `journalctl -o json` records; `auto` takes every server in every envelope, decided line
-/// by line, so a central rsyslog file holding several hosts and servers works.
-enum class LogFormat { Auto, TftpdHpa, Dnsmasq, Atftpd, JournalJson };
-
-/// `auto`, `tftpd-hpa`, `dnsmasq`, `atftpd`, `journal-json`.
-[[nodiscard]] std::string_view to_string(LogFormat format) noexcept;
-/// The format a name given on the command line stands for; a usage error
-/// (`fwplan.rollout.log-format`) naming the accepted names otherwise.
-[[nodiscard]] Result<LogFormat> parse_log_format(std::string_view name);
+// LogFormat and its names are public (rollout.hpp).
 
 /// `request`, `completed`, `not-found`, `refused`, `failed`.
 [[nodiscard]] std::string_view to_string(TftpEventKind kind) noexcept;

@@ -8,7 +8,7 @@ namespace fwplan::rollout {
 
 namespace {
 
-using Status = MessageMatch::Status;
+using MatchStatus = MessageMatch::Status;
 
 bool starts_with(std::string_view text, std::string_view prefix) noexcept {
     return text.substr(0, prefix.size()) == prefix;
@@ -21,7 +21,7 @@ bool ends_with(std::string_view text, std::string_view suffix) noexcept {
 MessageMatch event(TftpEventKind kind, std::string_view ip, std::string_view file,
                    std::string_view detail = {}) noexcept {
     MessageMatch match;
-    match.status = Status::Event;
+    match.status = MatchStatus::Event;
     match.kind = kind;
     match.ip = ip;
     match.file = file;
@@ -29,7 +29,7 @@ MessageMatch event(TftpEventKind kind, std::string_view ip, std::string_view fil
     return match;
 }
 
-MessageMatch with_status(Status status) noexcept {
+MessageMatch with_status(MatchStatus status) noexcept {
     MessageMatch match;
     match.status = status;
     return match;
@@ -76,12 +76,12 @@ MessageMatch match_tftpd_hpa(std::string_view message) noexcept {
         std::string_view rest = message.substr(rrq.size());
         const std::size_t blank = rest.find(' ');
         if (blank == std::string_view::npos || blank == 0)
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         const std::string_view ip = rest.substr(0, blank);
         rest = rest.substr(blank + 1);
         constexpr std::string_view filename = "filename ";
         if (!starts_with(rest, filename))
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         std::string_view name = rest.substr(filename.size());
         std::string_view remapped;
         constexpr std::string_view remap = " remapped to ";
@@ -89,10 +89,10 @@ MessageMatch match_tftpd_hpa(std::string_view message) noexcept {
             remapped = name.substr(at + remap.size());
             name = name.substr(0, at);
             if (remapped.empty())
-                return with_status(Status::Malformed);
+                return with_status(MatchStatus::Malformed);
         }
         if (name.empty())
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         MessageMatch match = event(TftpEventKind::Request, ip, name);
         match.remapped = remapped;
         return match;
@@ -101,21 +101,21 @@ MessageMatch match_tftpd_hpa(std::string_view message) noexcept {
         std::string_view rest = message.substr(nak.size());
         const std::size_t comma = rest.find(", ");
         if (comma == std::string_view::npos || comma == 0 || comma > 5)
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         int code = 0;
         for (const char c : rest.substr(0, comma)) {
             if (c < '0' || c > '9')
-                return with_status(Status::Malformed);
+                return with_status(MatchStatus::Malformed);
             code = code * 10 + (c - '0');
         }
         rest = rest.substr(comma + 2);
         const std::size_t close = rest.rfind(") to ");
         if (close == std::string_view::npos)
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         const std::string_view text = rest.substr(0, close);
         const std::string_view ip = rest.substr(close + 5);
         if (ip.empty())
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         const bool not_found = code == 1 || text == "File not found";
         MessageMatch match =
             event(not_found ? TftpEventKind::NotFound : TftpEventKind::Refused, ip, {}, text);
@@ -126,7 +126,7 @@ MessageMatch match_tftpd_hpa(std::string_view message) noexcept {
         std::string_view rest = message.substr(client.size());
         const std::size_t blank = rest.find(' ');
         if (blank == std::string_view::npos || blank == 0)
-            return with_status(Status::Other);
+            return with_status(MatchStatus::Other);
         const std::string_view ip = rest.substr(0, blank);
         rest = rest.substr(blank + 1);
         constexpr std::string_view finished = "finished ";
@@ -138,13 +138,13 @@ MessageMatch match_tftpd_hpa(std::string_view message) noexcept {
             match =
                 event(TftpEventKind::NotFound, ip, rest.substr(not_found.size()), "File not found");
         else
-            return with_status(Status::Other);
+            return with_status(MatchStatus::Other);
         if (match.file.empty())
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         match.names_outcome = true;
         return match;
     }
-    return with_status(Status::Other);
+    return with_status(MatchStatus::Other);
 }
 
 // dnsmasq src/tftp.c: at the end of a transfer `"sent %s to %s"` (LOG_INFO), `"failed
@@ -169,7 +169,7 @@ MessageMatch match_dnsmasq(std::string_view message) noexcept {
         std::string_view path;
         std::string_view ip;
         if (!split_path_to_ip(message.substr(ending.prefix.size()), path, ip))
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         MessageMatch match = event(ending.kind, ip, path, ending.detail);
         match.server_path = true;
         return match;
@@ -187,12 +187,12 @@ MessageMatch match_dnsmasq(std::string_view message) noexcept {
             match = event(TftpEventKind::NotFound, rest.substr(at + for_client.size()),
                           rest.substr(0, at), "file not found");
             if (match.ip.empty())
-                return with_status(Status::Malformed);
+                return with_status(MatchStatus::Malformed);
         } else {
-            return with_status(Status::Other);
+            return with_status(MatchStatus::Other);
         }
         if (match.file.empty())
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         match.server_path = true;
         return match;
     }
@@ -212,7 +212,7 @@ MessageMatch match_dnsmasq(std::string_view message) noexcept {
                 trim_end();
             }
         }
-        MessageMatch match = with_status(Status::Other);
+        MessageMatch match = with_status(MatchStatus::Other);
         if (!root.empty() && root.front() == '/')
             match.root = root;
         return match;
@@ -222,13 +222,13 @@ MessageMatch match_dnsmasq(std::string_view message) noexcept {
         const std::string_view rest = message.substr(cannot.size());
         const std::size_t colon = rest.rfind(": ");
         if (colon == std::string_view::npos || colon == 0)
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         MessageMatch match =
             event(TftpEventKind::Refused, {}, rest.substr(0, colon), rest.substr(colon + 2));
         match.server_path = true;
         return match;
     }
-    return with_status(Status::Other);
+    return with_status(MatchStatus::Other);
 }
 
 // atftp tftpd.c: `logger(LOG_NOTICE, "Serving %s to %s:%d", filename, address, port)` for
@@ -240,13 +240,13 @@ MessageMatch match_atftpd(std::string_view message) noexcept {
         std::string_view name;
         std::string_view address;
         if (!split_path_to_ip(message.substr(serving.size()), name, address))
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         const std::size_t colon = address.rfind(':');
         if (colon == std::string_view::npos || colon == 0 || colon + 1 == address.size())
-            return with_status(Status::Malformed);
+            return with_status(MatchStatus::Malformed);
         for (const char c : address.substr(colon + 1))
             if (c < '0' || c > '9')
-                return with_status(Status::Malformed);
+                return with_status(MatchStatus::Malformed);
         return event(TftpEventKind::Request, address.substr(0, colon), name);
     }
     constexpr std::string_view file = "File ";
@@ -260,7 +260,7 @@ MessageMatch match_atftpd(std::string_view message) noexcept {
         match.server_path = true;
         return match;
     }
-    return with_status(Status::Other);
+    return with_status(MatchStatus::Other);
 }
 
 namespace {

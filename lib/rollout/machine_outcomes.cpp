@@ -210,8 +210,24 @@ void Run::on(const Command& command) {
     case Command::Kind::Advance:
         advance_by_hand(time);
         return;
+    case Command::Kind::Reset:
+        reset(time);
+        return;
     case Command::Kind::Abort:
         return;
+    }
+}
+
+void Run::reset(std::int64_t time) {
+    PhoneStatus& s = st();
+    if (!options_.kick || s.held || s.step == 0 || s.pending != Pending::None)
+        return;
+    if (s.state == PhoneState::Waiting) {
+        note(text_.resetting(s.step), time);
+        ask(ActionKind::Kick, s.step, Pending::Kick, time);
+    } else if (s.state == PhoneState::NeedsReset) {
+        change(PhoneState::Waiting, text_.resetting(s.step), time);
+        ask(ActionKind::Kick, s.step, Pending::Kick, time);
     }
 }
 

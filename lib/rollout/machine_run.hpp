@@ -95,6 +95,7 @@ private:
     void put_back(std::int64_t time, std::string reason);
     void retry(std::int64_t time);
     void advance_by_hand(std::int64_t time);
+    void reset(std::int64_t time);
 
     const PhoneSpec& spec_;
     const MachineOptions& options_;

@@ -167,7 +167,16 @@ struct ConfirmAnswer {
 /// A person's command (`fwplan rollout advance|hold|retry|abort`).
 struct Command {
     /// Which command.
-    enum class Kind { Advance, Hold, Retry, Abort };
+    enum class Kind {
+        Advance,
+        Hold,
+        Retry,
+        Abort,
+        /// The follower resets a phone whose step's config is in place and that has not been
+        /// reset for it (right after `start`, or after a person's advance): with a kick
+        /// configured, Kick{step}; a phone in `needs-reset` goes back to `waiting` first.
+        Reset,
+    };
     Kind kind = Kind::Hold;   ///< which command
     std::int64_t time_us = 0; ///< log time it is recorded at
 };

@@ -5,6 +5,7 @@
 // its parser, which are part of the contract like the JSON field names (DESIGN.md).
 
 #include <fwplan/error.hpp>
+#include <fwplan/rollout.hpp>
 
 #include <cstddef>
 #include <cstdint>
@@ -15,18 +16,7 @@
 
 namespace fwplan::rollout {
 
-/// The states of the contract (issue 11, DESIGN.md `rollout status`); names never change.
-enum class PhoneState {
-    Waiting, ///< `waiting`: the step's config is in place; the phone has not yet shown what it does
-             ///< with it
-    Fetching,   ///< `fetching`: asked for this step's `.loads` (or a term file) or a component
-    Settled,    ///< `settled`: runs this step's load; passing (a wave slot or a confirmation)
-    NeedsReset, ///< `needs-reset`: the step's config is in place but nobody has reset the phone
-    Done,       ///< `done`: runs the target
-    Stuck,      ///< `stuck`: waiting or fetching with no request for `stuck_after` of log time
-    Refused,    ///< `refused`: the AUTH FAIL loop
-    Failed,     ///< `failed`: a file of the step was refused (NAK) or not found
-};
+// PhoneState, the states of the contract, is public (rollout.hpp).
 
 /// How the machine knows the load in `PhoneStatus::load`.
 enum class LoadEvidence {
@@ -122,8 +112,6 @@ struct PhoneStatus {
 /// At most this many fingerprints in `PhoneStatus::seen_at_last_event`.
 inline constexpr std::size_t kMaxSeenAtLastEvent = 16;
 
-/// `waiting`, `fetching`, `settled`, `needs-reset`, `done`, `stuck`, `refused`, `failed`.
-[[nodiscard]] std::string_view to_string(PhoneState state) noexcept;
 /// `from`, `tftp`, `confirmed`, `manual`.
 [[nodiscard]] std::string_view to_string(LoadEvidence evidence) noexcept;
 /// `none`, `write`, `early-write`, `restore`, `kick`, `confirm`, `early-check`, `slot`.
@@ -131,8 +119,6 @@ inline constexpr std::size_t kMaxSeenAtLastEvent = 16;
 /// `write-step`, `kick`, `confirm`, `restore-step`.
 [[nodiscard]] std::string_view to_string(ActionKind kind) noexcept;
 
-/// Parses a name of `to_string`; `fwplan.rollout.bad-name` otherwise.
-[[nodiscard]] Result<PhoneState> parse_phone_state(std::string_view name);
 /// Parses a name of `to_string`; `fwplan.rollout.bad-name` otherwise.
 [[nodiscard]] Result<LoadEvidence> parse_load_evidence(std::string_view name);
 /// Parses a name of `to_string`; `fwplan.rollout.bad-name` otherwise.

@@ -365,6 +365,11 @@ std::string ReasonText::retry_kicking(PhoneState from, unsigned step) const {
            "'s config is in place; resetting the phone with the kick command";
 }
 
+std::string ReasonText::resetting(unsigned step) const {
+    return step_words(step) + "'s config is in place; resetting the phone with the kick command "
+                              "so that it reads it";
+}
+
 std::string ReasonText::retry_reset_by_hand(PhoneState from, unsigned step) const {
     return "retry by hand (it was " + std::string(to_string(from)) + "): " + step_words(step) +
            "'s config is in place; reset the phone so that it reads it";

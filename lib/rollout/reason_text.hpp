@@ -91,6 +91,7 @@ public:
     std::string released() const;
     std::string released_settled(bool released, const std::string& load) const;
     std::string retry_kicking(PhoneState from, unsigned step) const;
+    std::string resetting(unsigned step) const;
     std::string retry_reset_by_hand(PhoneState from, unsigned step) const;
     std::string advanced_by_hand(const StepSpec& next, unsigned next_step) const;
     std::string done_by_hand(const std::string& load) const;

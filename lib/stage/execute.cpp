@@ -231,7 +231,7 @@ private:
             return root_write_error(g.name, "cannot create", errno);
         const int out = fd.get();
         int write_errno = 0;
-        auto crc = source.archive().read(entry, [&](std::string_view chunk) -> Result<void> {
+        auto crc = source.read(want.entry, [&](std::string_view chunk) -> Result<void> {
             write_errno = write_fully(out, chunk);
             if (write_errno != 0)
                 return root_write_error(g.name, "cannot write", write_errno);

@@ -236,7 +236,7 @@ TEST_CASE("rollout kick: a command past its timeout is stopped with its process 
     CHECK(stubborn.output == "ready\n");
 }
 
-TEST_CASE("rollout kick: output beyond 4 KiB is counted, not kept; left-overs do not hold it") {
+TEST_CASE("rollout kick: output beyond 4 KiB is counted, not kept, and left-overs do not hold it") {
     const KickOutcome big = run({"head", "-c", "10000", "/dev/zero"});
     CHECK(big.succeeded());
     CHECK(big.output.size() == kept_output_bytes);
