@@ -3,6 +3,7 @@
 
 #include "detail/entry_name.hpp"
 #include "detail/text.hpp"
+#include "not_firmware.hpp"
 #include "stage/commit.hpp"
 #include "tftp/root_fs.hpp"
 
@@ -305,6 +306,11 @@ private:
         for (const std::string& name : flat_names()) {
             if (!ends_with_ignoring_case(name, ".loads"))
                 continue;
+            if (const std::string_view what = detail::not_firmware_file(name); !what.empty()) {
+                add("not-firmware", Severity::Info, name,
+                    "is " + std::string(what) + ": no phone asks for it");
+                continue;
+            }
             std::string why;
             auto bytes = read_text(name, kMaxManifestBody + kSignedHeaderPrefix, why);
             ++report_.loads;
@@ -406,8 +412,61 @@ private:
                 read_sip_cnf(name, std::nullopt);
             } else if (auto sip_mac = mac_in(name, "SIP", ".cnf")) {
                 read_sip_cnf(name, *sip_mac);
+            } else if (name == "OS79XX.TXT") {
+                read_os79xx(name);
             }
         }
+    }
+
+    // OS79XX.TXT (formats.md §2.2, §7.3): on the old boot path a 7940/7960 asks for it first
+    // and then for the image it names (`P003-8-12-00 \r\n` in the SIP 8.12 zip: the
+    // universal application loader, fetched as .sbn, or .bin on unsigned loads). What it
+    // names must be in the root and be a 7940/7960 image: P003, P0S3 or P0M3 and a version
+    // (Cisco's 7960/7940 Firmware Upgrade Matrix: the phone compares those four characters
+    // with its protocol), like SIPDefault.cnf's image_version.
+    void read_os79xx(const std::string& name) {
+        auto text = config_text(name);
+        if (!text)
+            return;
+        std::string_view value = detail::trim(*text);
+        value = value.substr(0, value.find_first_of(" \t\r\n"));
+        if (value.empty()) {
+            add("config-unknown-load", Severity::Error, name,
+                "names no image: a 7940/7960 on the old boot path has nothing to load");
+            return;
+        }
+        const std::string image(value);
+        const bool p0_image = image.size() > 4 && image[0] == 'P' && image[1] == '0' &&
+                              (image[2] == '0' || image[2] == 'S' || image[2] == 'M') &&
+                              image[3] == '3';
+        if (!p0_image) {
+            auto id = LoadId::parse(image);
+            if (id && id->family() != "7940_7960")
+                add("config-wrong-model", Severity::Error, name,
+                    "names " + id->str() + ", a load of the " +
+                        std::string(find_family(id->family()) ? find_family(id->family())->name
+                                                              : std::string_view(id->family())) +
+                        " family, but only 7940/7960 phones read OS79XX.TXT: they cannot run it");
+            else
+                add("config-unknown-load", Severity::Error, name,
+                    "names '" + image +
+                        "', which is not a 7940/7960 image (P003, P0S3 or P0M3 and a version)");
+            return;
+        }
+        bool found = false;
+        for (const char* ext : {".sbn", ".bin", ".loads"})
+            if (present(image + ext)) {
+                listed_.insert(image + ext); // asked for: not an orphan
+                found = true;
+            }
+        if (found)
+            return;
+        std::string message = "names " + image + ", but neither " + image + ".sbn nor " + image +
+                              ".bin is in the root";
+        if (auto other = other_case(image + ".sbn"))
+            message += " (only " + *other + ", in another case: TFTP is case-sensitive)";
+        add("config-unknown-load", Severity::Error, name,
+            message + ": a 7940/7960 on the old boot path cannot load it");
     }
 
     std::optional<std::string> config_text(const std::string& name) {
@@ -730,8 +789,18 @@ private:
                 firmware_error_ = found.error();
                 return found.error();
             }
-            for (FirmwarePackage& p : *found)
+            for (FirmwarePackage& p : *found) {
+                // A folder is read package by package: one that cannot be opened is a
+                // finding, and the others are still compared with the root (issue 12).
+                if (p.unreadable) {
+                    for (const Error& error : p.errors)
+                        add("firmware-unreadable", Severity::Error, p.path.string(),
+                            "cannot be read, so it was left out of the comparison: " +
+                                error.message);
+                    continue;
+                }
                 firmware_.push_back(std::move(p));
+            }
         }
         resolve_term_files(firmware_);
         return {};
