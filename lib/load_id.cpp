@@ -158,8 +158,10 @@ std::string render(const Version& v, bool with_builds) {
     };
     // MSR is a service release of the MPP line and is written in place of SR (11-3-1MSR3-3).
     const bool msr = v.tag() == "MSR";
-    if (v.service_release() != 0)
-        out += (msr ? "MSR" : "SR") + std::to_string(v.service_release());
+    if (msr)
+        out += "MSR" + std::to_string(v.service_release()); // even MSR0: the tag is the line
+    else if (v.service_release() != 0)
+        out += "SR" + std::to_string(v.service_release());
     // MN and MPP name a release line and come before the build blocks (12-0-1MN-113);
     // DEV and test markers come last (8-0-1-0DEV).
     const bool line_tag = v.tag().rfind("MN", 0) == 0 || v.tag().rfind("MPP", 0) == 0;

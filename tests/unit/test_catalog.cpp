@@ -217,3 +217,23 @@ TEST_CASE("package records and package-evidence are checked like the rest") {
     CHECK(merged.find_package("cmterm-x.zip") != nullptr);
     CHECK(merged.find_package("cmterm-7941_7961-sccp.9-4-2SR1-1.zip") != nullptr);
 }
+
+TEST_CASE("the loads found in real files are known, each with its evidence (issue 12)") {
+    const Catalog& kb = Catalog::builtin();
+    for (const char* id :
+         {"SIP11.8-5-3S", "SCCP11.8-3-3SR2S", "SIP42.8-4-2S", "SIP69xx.9-4-1-3",
+          "sip9971.9-4-1SR1-2", "sip9971.9-4-2SR4-1", "sip8961.9-4-1-9", "sip8961.9-4-2SR4-1",
+          "sip78xx.12-8-1-0001-455", "sip88xx.12-8-1-0001-455", "CP3905.9-4-1SR2-2",
+          "CP3905.9-4-1SR3", "CP3905.9-4-1SR4-2", "CP7925G-1.4.1SR1", "CP7926G-1.4.1SR1",
+          "SCCP6901.9-2-1-a", "SCCP6911.9-2-1-a", "sip88xx.12-0-7MPP0201-66",
+          "sip78xx.11-3-1MSR3-3"}) {
+        CAPTURE(id);
+        const KnownLoad* load = kb.find_load(std::string_view(id));
+        REQUIRE(load != nullptr);
+        CHECK_FALSE(load->evidence.empty());
+        CHECK_FALSE(load->package.empty());
+    }
+    // The 3905's final load is the default target of a plan for a 3905.
+    REQUIRE(kb.final_load("3905", Protocol::Sip) != nullptr);
+    CHECK(kb.final_load("3905", Protocol::Sip)->id.str() == "CP3905.9-4-1SR4-2");
+}

@@ -282,6 +282,9 @@ TEST_CASE("load IDs of real files the first grammar refused (issue 12)") {
     CHECK(id("CP7926G-1.4.1SR1").loads_file_name() == "CP7926G-1.4.1SR1.LOADS");
     CHECK(id("CP3905.9-4-1SR4-2").loads_file_name() == "CP3905.9-4-1SR4-2.loads");
     CHECK(id("sip88xx.11-3-1MSR3-3").version().service_release() == 3);
+    // MSR0 keeps its tag when written out (found by fuzz_load_id: "11.3(1)MSR0-3").
+    CHECK(ver("11.3(1)MSR0-3").to_string() == "11.3(1)MSR0-3");
+    CHECK(ver(ver("11.3(1)MSR0-3").to_string()) == ver("11.3(1)MSR0-3"));
 }
 
 TEST_CASE("the new grammars order sensibly within their families") {
