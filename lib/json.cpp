@@ -7,6 +7,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 
 namespace fwplan::json {
 
@@ -664,6 +666,130 @@ std::string check(const CheckReport& r, int indent) {
                         {"findings", findings}}
                .dump(indent) +
            "\n";
+}
+
+std::string log_time_text(std::int64_t time_us) {
+    if (time_us == 0)
+        return {};
+    const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03d",
+                  static_cast<int>((time_us % 1'000'000 + 1'000'000) % 1'000'000 / 1000));
+    return std::string(stamp) + millis + "Z";
+}
+
+namespace {
+
+ordered_json counts_json(const std::map<rollout::PhoneState, std::size_t>& counts) {
+    ordered_json out = ordered_json::object();
+    for (const auto& [state, n] : counts)
+        out[std::string(rollout::to_string(state))] = n;
+    return out;
+}
+
+ordered_json event_json(const rollout::Event& e) {
+    return ordered_json{{"event", "transition"},
+                        {"time", log_time_text(e.time_us)},
+                        {"time_us", e.time_us},
+                        {"mac", e.mac.to_string()},
+                        {"model", e.model},
+                        {"ip", e.ip},
+                        {"from", std::string(rollout::to_string(e.from))},
+                        {"to", std::string(rollout::to_string(e.to))},
+                        {"step_from", e.step_from},
+                        {"step", e.step},
+                        {"steps", e.steps},
+                        {"load", e.load},
+                        {"reason", e.reason},
+                        {"origin", e.origin}};
+}
+
+} // namespace
+
+std::string rollout_event(const rollout::Event& event) {
+    return event_json(event).dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string rollout_status(const rollout::Status& s, int indent) {
+    ordered_json phones = ordered_json::array();
+    for (const rollout::PhoneRow& p : s.phones)
+        phones.push_back({{"mac", p.mac.to_string()},
+                          {"model", p.model},
+                          {"ip", p.ip},
+                          {"step", p.step},
+                          {"steps", p.steps},
+                          {"load", p.load},
+                          {"target", p.target},
+                          {"state", std::string(rollout::to_string(p.state))},
+                          {"since", log_time_text(p.since_us)},
+                          {"since_us", p.since_us},
+                          {"reason", p.reason},
+                          {"next_action", p.next_action},
+                          {"held", p.held}});
+    ordered_json out{{"tftp_root", s.tftp_root.string()},
+                     {"state", s.state.string()},
+                     {"aborted", s.aborted},
+                     {"log_time", log_time_text(s.log_time_us)},
+                     {"counts", counts_json(s.counts)},
+                     {"phones", std::move(phones)}};
+    if (!s.timeline.empty()) {
+        ordered_json timeline = ordered_json::array();
+        for (const rollout::Event& e : s.timeline)
+            timeline.push_back({{"time", log_time_text(e.time_us)},
+                                {"time_us", e.time_us},
+                                {"from", std::string(rollout::to_string(e.from))},
+                                {"to", std::string(rollout::to_string(e.to))},
+                                {"step_from", e.step_from},
+                                {"step", e.step},
+                                {"reason", e.reason},
+                                {"origin", e.origin}});
+        out["timeline"] = std::move(timeline);
+    }
+    return text_of(out, indent);
+}
+
+std::string rollout_start(const rollout::StartReport& r, int indent) {
+    ordered_json phones = ordered_json::array();
+    for (const rollout::StartedPhone& p : r.phones) {
+        ordered_json loads = ordered_json::array();
+        for (const LoadId& load : p.loads)
+            loads.push_back(load.str());
+        phones.push_back({{"mac", p.mac.to_string()},
+                          {"model", p.model},
+                          {"from", p.from.str()},
+                          {"to", p.to.str()},
+                          {"loads", std::move(loads)},
+                          {"queued", p.queued}});
+    }
+    ordered_json failed = ordered_json::array();
+    for (const RowError& row : r.failed) {
+        ordered_json item{{"line", row.line}, {"mac", row.mac}, {"model", row.model}};
+        item.update(detail::error_json(row.error));
+        failed.push_back(std::move(item));
+    }
+    ordered_json missing = ordered_json::array();
+    for (const rollout::MissingFirmware& m : r.missing)
+        missing.push_back({{"load", m.load.str()},
+                           {"package", m.package},
+                           {"files", m.files},
+                           {"phones", m.phones}});
+    ordered_json notes = ordered_json::array();
+    for (const Diagnostic& n : r.notes)
+        notes.push_back({{"code", n.code}, {"message", n.message}, {"where", n.where}});
+    const ordered_json written = ordered_json::parse(stage(r.written, -1));
+    ordered_json out{{"state", r.state.string()},
+                     {"started", r.started()},
+                     {"phones", std::move(phones)},
+                     {"failed", std::move(failed)},
+                     {"missing", std::move(missing)},
+                     {"conflicts", written.value("conflicts", ordered_json::array())},
+                     {"written", written},
+                     {"notes", std::move(notes)}};
+    return text_of(out, indent);
 }
 
 } // namespace fwplan::json
