@@ -486,6 +486,11 @@ Result<void> Driver::resume(std::int64_t now_us, const LogPosition& position) {
             (state != PhoneState::Waiting && state != PhoneState::NeedsReset) ||
             s.status.config_read_at_us)
             continue;
+        // A kick that needs the phone's address cannot reset a phone never seen: it is reset
+        // by the person who starts the walk (or powers the phone up), and the next step's
+        // kick knows its address.
+        if (s.status.ip.empty() && d.options.kick->uses('i'))
+            continue;
         if (auto ok = d.feed(i, Command{Command::Kind::Reset, d.log_time}, "log"); !ok)
             return ok;
     }

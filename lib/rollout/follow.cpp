@@ -248,8 +248,16 @@ Result<FollowReport> follow(const Location& where, const FollowOptions& options)
     const auto on_line = [&](std::string_view line, const LogPosition& after) -> bool {
         ++report.lines;
         const std::optional<TftpEvent> event = parser.parse(line);
-        if (!event)
+        if (!event) {
+            if (const auto time = parser.line_time()) {
+                if (auto ok = driver->on_time(*time, after); !ok) {
+                    failure = ok.error();
+                    failed = true;
+                    return false;
+                }
+            }
             return true;
+        }
         ++report.events;
         if (auto ok = driver->on_event(*event, after); !ok) {
             failure = ok.error();

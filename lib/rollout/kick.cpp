@@ -195,6 +195,17 @@ Result<void> validate_kick(std::string_view command) {
     return {};
 }
 
+bool KickCommand::uses(char letter) const noexcept {
+    for (const std::string& word : words)
+        for (std::size_t i = 0; i + 1 < word.size(); ++i)
+            if (word[i] == '%') {
+                if (word[i + 1] == letter)
+                    return true;
+                ++i; // %% and the other placeholders
+            }
+    return false;
+}
+
 std::vector<std::string> expand(const KickCommand& command, const KickValues& values) {
     const std::string mac = mac_digits(values.mac);
     const std::string step = std::to_string(values.step);

@@ -36,6 +36,8 @@ struct KickCommand {
     /// unterminated quote, a trailing backslash, an empty command or an unknown placeholder,
     /// so a mistake shows when the command is given, not when the first phone is kicked.
     [[nodiscard]] static Result<KickCommand> parse(std::string_view command);
+    /// True when a word holds the placeholder `%<letter>` (`%%` is no placeholder).
+    [[nodiscard]] bool uses(char letter) const noexcept;
 };
 
 /// Checks a `--kick` command as `KickCommand::parse` does, for the CLI to call up front.

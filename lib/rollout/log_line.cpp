@@ -126,6 +126,7 @@ std::optional<TftpEvent> LogParser::parse(std::string_view line) noexcept {
 }
 
 std::optional<TftpEvent> LogParser::parse_line(std::string_view line) {
+    line_time_.reset();
     line = trim_line_end(line);
     if (line.size() > max_line_bytes) {
         ++counters_.too_long;
@@ -147,6 +148,7 @@ std::optional<TftpEvent> LogParser::parse_line(std::string_view line) {
         envelope.time_us += clock_.to_unix_seconds(envelope.classic) * 1'000'000;
         envelope.clock = Envelope::Clock::Absolute;
     }
+    line_time_ = envelope.time_us;
     return interpret(envelope);
 }
 

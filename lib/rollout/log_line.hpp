@@ -104,6 +104,9 @@ public:
     [[nodiscard]] const ParserCounters& counters() const noexcept { return counters_; }
     /// The format it was made for.
     [[nodiscard]] LogFormat format() const noexcept { return format_; }
+    /// The log time of the last line given to `parse`, when its envelope was readable, whoever
+    /// wrote it: decisions are made on log time, and a line of another program moves it too.
+    [[nodiscard]] std::optional<std::int64_t> line_time() const noexcept { return line_time_; }
 
 private:
     std::optional<TftpEvent> parse_line(std::string_view line);
@@ -124,6 +127,7 @@ private:
     JournalRecord journal_;                  // reused storage for `-o json` lines
     RequestMemory requests_{request_memory}; // by pid, by ip, by name (atftpd's not found)
     ParserCounters counters_;
+    std::optional<std::int64_t> line_time_;
 };
 
 } // namespace fwplan::rollout
