@@ -1,4 +1,5 @@
 #include "detail/json_error.hpp"
+#include "detail/json_writer.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/json.hpp>
@@ -684,13 +685,6 @@ std::string log_time_text(std::int64_t time_us) {
 
 namespace {
 
-ordered_json counts_json(const std::map<rollout::PhoneState, std::size_t>& counts) {
-    ordered_json out = ordered_json::object();
-    for (const auto& [state, n] : counts)
-        out[std::string(rollout::to_string(state))] = n;
-    return out;
-}
-
 ordered_json event_json(const rollout::Event& e) {
     return ordered_json{{"event", "transition"},
                         {"time", log_time_text(e.time_us)},
@@ -715,41 +709,72 @@ std::string rollout_event(const rollout::Event& event) {
 }
 
 std::string rollout_status(const rollout::Status& s, int indent) {
-    ordered_json phones = ordered_json::array();
-    for (const rollout::PhoneRow& p : s.phones)
-        phones.push_back({{"mac", p.mac.to_string()},
-                          {"model", p.model},
-                          {"ip", p.ip},
-                          {"step", p.step},
-                          {"steps", p.steps},
-                          {"load", p.load},
-                          {"target", p.target},
-                          {"state", std::string(rollout::to_string(p.state))},
-                          {"since", log_time_text(p.since_us)},
-                          {"since_us", p.since_us},
-                          {"reason", p.reason},
-                          {"next_action", p.next_action},
-                          {"held", p.held}});
-    ordered_json out{{"tftp_root", s.tftp_root.string()},
-                     {"state", s.state.string()},
-                     {"aborted", s.aborted},
-                     {"log_time", log_time_text(s.log_time_us)},
-                     {"counts", counts_json(s.counts)},
-                     {"phones", std::move(phones)}};
-    if (!s.timeline.empty()) {
-        ordered_json timeline = ordered_json::array();
-        for (const rollout::Event& e : s.timeline)
-            timeline.push_back({{"time", log_time_text(e.time_us)},
-                                {"time_us", e.time_us},
-                                {"from", std::string(rollout::to_string(e.from))},
-                                {"to", std::string(rollout::to_string(e.to))},
-                                {"step_from", e.step_from},
-                                {"step", e.step},
-                                {"reason", e.reason},
-                                {"origin", e.origin}});
-        out["timeline"] = std::move(timeline);
+    // Written straight into the text: 10,000 phones as a JSON tree first would cost more than
+    // reading them (the goal is a status of 10,000 phones in well under 0.2 s).
+    using detail::JsonObjectWriter;
+    const auto count = [](auto n) { return static_cast<std::int64_t>(n); };
+    std::string out;
+    out.reserve(256 + s.phones.size() * 512);
+    JsonObjectWriter doc(out, 0, indent);
+    doc.field("tftp_root", s.tftp_root.string());
+    doc.field("state", s.state.string());
+    doc.field("aborted", s.aborted);
+    doc.field("log_time", log_time_text(s.log_time_us));
+    doc.key("counts");
+    {
+        JsonObjectWriter counts(out, 1, indent);
+        for (const auto& [state, n] : s.counts)
+            counts.field(rollout::to_string(state), count(n));
+        counts.close();
     }
-    return text_of(out, indent);
+    const std::string inner(static_cast<std::size_t>(2 * indent), ' ');
+    const std::string outer(static_cast<std::size_t>(indent), ' ');
+    doc.key("phones");
+    out += "[";
+    for (std::size_t i = 0; i < s.phones.size(); ++i) {
+        const rollout::PhoneRow& p = s.phones[i];
+        out += i == 0 ? "\n" : ",\n";
+        out += inner;
+        JsonObjectWriter phone(out, 2, indent);
+        phone.field("mac", p.mac.to_string());
+        phone.field("model", p.model);
+        phone.field("ip", p.ip);
+        phone.field("step", count(p.step));
+        phone.field("steps", count(p.steps));
+        phone.field("load", p.load);
+        phone.field("target", p.target);
+        phone.field("state", rollout::to_string(p.state));
+        phone.field("since", log_time_text(p.since_us));
+        phone.field("since_us", p.since_us);
+        phone.field("reason", p.reason);
+        phone.field("next_action", p.next_action);
+        phone.field("held", p.held);
+        phone.close();
+    }
+    out += s.phones.empty() ? "]" : "\n" + outer + "]";
+    if (!s.timeline.empty()) {
+        doc.key("timeline");
+        out += "[";
+        for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+            const rollout::Event& e = s.timeline[i];
+            out += i == 0 ? "\n" : ",\n";
+            out += inner;
+            JsonObjectWriter item(out, 2, indent);
+            item.field("time", log_time_text(e.time_us));
+            item.field("time_us", e.time_us);
+            item.field("from", rollout::to_string(e.from));
+            item.field("to", rollout::to_string(e.to));
+            item.field("step_from", count(e.step_from));
+            item.field("step", count(e.step));
+            item.field("reason", e.reason);
+            item.field("origin", e.origin);
+            item.close();
+        }
+        out += "\n" + outer + "]";
+    }
+    doc.close();
+    out += "\n";
+    return out;
 }
 
 std::string rollout_start(const rollout::StartReport& r, int indent) {

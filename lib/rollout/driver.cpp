@@ -9,6 +9,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <deque>
 #include <limits>
 #include <set>
 #include <utility>
@@ -57,6 +58,11 @@ constexpr std::int64_t kNoDeadline = std::numeric_limits<std::int64_t>::max();
 // A flush that keeps finding work: every round carries out at least one action; real chains
 // need a few (write, kick; a confirmation, a write, a kick). The bound only stops a bug.
 constexpr int kMaxFlushRounds = 64;
+// Actions and waiting inputs piled up before the driver carries them out without being asked:
+// one commit and one flush of the root for many phones, while no phone waits long (a batch
+// fills within milliseconds of reading).
+constexpr std::size_t kFlushActions = 512;
+constexpr std::size_t kFlushDeferred = 4096;
 
 struct Live {
     StoredPhone stored;
@@ -98,8 +104,17 @@ struct Driver::Impl {
     std::priority_queue<Due, std::vector<Due>, std::greater<>> deadlines;
     std::vector<std::pair<std::size_t, Action>> queued;
     std::vector<bool> blocked;
-    std::vector<std::pair<std::size_t, Input>> refeed; // inputs to give again after actions
-    LogPosition position;
+    // Inputs of phones with an action in flight, in log order per phone, given once the
+    // outcomes are in; with the log position before the line each came from, so a commit
+    // never records a position past an input that was not applied yet.
+    struct Deferred {
+        Input input;
+        LogPosition before;
+    };
+    std::vector<std::deque<Deferred>> deferred;
+    std::size_t deferred_count = 0;
+    LogPosition position;    // after the line being processed
+    LogPosition before_line; // after the line before it
     std::int64_t log_time = 0;
     bool flushing = false;
     bool in_transaction = false;
@@ -127,12 +142,31 @@ struct Driver::Impl {
                     return ok;
                 phone.dirty = false;
             }
-        if (auto ok = store->set_log_position(position, log_time); !ok)
+        if (auto ok = store->set_log_position(committed_position(), log_time); !ok)
             return ok;
         if (auto ok = store->commit(); !ok)
             return ok;
         in_transaction = false;
         return begin();
+    }
+
+    // Where a restart must read again from: before the earliest input not applied yet (the
+    // machines skip the events they saw already), else where the follower is.
+    LogPosition committed_position() const {
+        std::optional<LogPosition> earliest;
+        for (const auto& queue : deferred)
+            if (!queue.empty() && (!earliest || queue.front().before.offset < earliest->offset))
+                earliest = queue.front().before;
+        return earliest.value_or(position);
+    }
+
+    void defer(std::size_t i, const Input& input, bool first = false) {
+        Deferred item{input, before_line};
+        if (first)
+            deferred[i].push_front(std::move(item));
+        else
+            deferred[i].push_back(std::move(item));
+        ++deferred_count;
     }
 
     void schedule(std::size_t i) {
@@ -182,33 +216,41 @@ struct Driver::Impl {
 
     // ---- feeding the machines ---------------------------------------------------------
 
+    // Gives a phone one input, or keeps it for later when an action of the phone is in flight
+    // (guarantee 2: a phone gets no other input until its outcomes are in).
     Result<void> feed(std::size_t i, const Input& input, const std::string& origin) {
-        for (int round = 0; round < 8; ++round) {
-            Live& phone = phones[i];
-            StepResult result = phone.machine.apply(phone.stored.status, input);
-            if (auto ok = record(i, result.transitions, origin); !ok)
-                return ok;
-            const bool changed = !(result.status == phone.stored.status);
-            phone.stored.status = std::move(result.status);
-            phone.dirty = phone.dirty || changed;
-            // Not applied while an action is in flight: the actions listed are the ones
-            // already queued (guarantee 2); else they are new (a deadline that fired).
-            if (result.input_applied || !blocked[i])
-                for (const Action& action : result.actions) {
-                    queued.emplace_back(i, action);
-                    blocked[i] = true;
-                }
-            schedule(i);
-            if (result.input_applied)
-                return {};
-            if (flushing) { // the running flush gives it again after the actions
-                refeed.emplace_back(i, input);
-                return {};
-            }
-            if (auto ok = flush(); !ok)
-                return ok;
+        if (blocked[i] || !deferred[i].empty()) {
+            defer(i, input);
+            return {};
         }
+        return apply(i, input, origin);
+    }
+
+    Result<void> apply(std::size_t i, const Input& input, const std::string& origin) {
+        Live& phone = phones[i];
+        StepResult result = phone.machine.apply(phone.stored.status, input);
+        if (auto ok = record(i, result.transitions, origin); !ok)
+            return ok;
+        const bool changed = !(result.status == phone.stored.status);
+        phone.stored.status = std::move(result.status);
+        phone.dirty = phone.dirty || changed;
+        // Not applied while an action is in flight: the actions listed are the ones already
+        // queued; else they are new (a deadline that fired first).
+        if (result.input_applied || !blocked[i])
+            for (const Action& action : result.actions) {
+                queued.emplace_back(i, action);
+                blocked[i] = true;
+            }
+        schedule(i);
+        if (!result.input_applied)
+            defer(i, input, /*first=*/true); // given again once its actions are done
         return {};
+    }
+
+    // Outcomes are the answers to this phone's own actions: they go in at once, ahead of
+    // whatever else of the phone waits.
+    Result<void> apply_outcome(std::size_t i, const Input& outcome) {
+        return apply(i, outcome, "log");
     }
 
     Result<void> fire_due(std::int64_t now) {
@@ -364,6 +406,8 @@ struct Driver::Impl {
         return {};
     }
 
+    // Commits, carries out every queued action, gives the outcomes and then the inputs that
+    // waited, hands out free wave slots; round after round until nothing is left.
     Result<void> flush() {
         if (flushing)
             return {};
@@ -373,31 +417,46 @@ struct Driver::Impl {
             ~Reset() { flag = false; }
         } reset{flushing};
         for (int round = 0; round < kMaxFlushRounds; ++round) {
-            if (queued.empty() && refeed.empty())
+            if (!queued.empty()) {
+                // The state that asked for these actions is on disk before any of them is done.
+                if (auto ok = commit(); !ok)
+                    return ok;
+                auto batch = std::move(queued);
+                queued.clear();
+                auto outcomes = carry_out(batch);
+                if (!outcomes)
+                    return outcomes.error();
+                for (const auto& [i, action] : batch)
+                    blocked[i] = false;
+                for (const auto& [i, outcome] : *outcomes)
+                    if (auto ok = apply_outcome(i, outcome); !ok)
+                        return ok;
+            }
+            // What waited, phone by phone, in its own order, until one asks for an action again.
+            bool gave = false;
+            for (std::size_t i = 0; i < phones.size(); ++i)
+                while (!blocked[i] && !deferred[i].empty()) {
+                    Deferred item = std::move(deferred[i].front());
+                    deferred[i].pop_front();
+                    --deferred_count;
+                    gave = true;
+                    if (auto ok = apply(i, item.input, "log"); !ok)
+                        return ok;
+                }
+            if (queued.empty() && !gave) {
                 if (auto ok = grant_slots(); !ok)
                     return ok;
-            if (queued.empty() && refeed.empty())
-                break;
-            // The state that asked for these actions is on disk before any of them is done.
-            if (auto ok = commit(); !ok)
-                return ok;
-            auto batch = std::move(queued);
-            queued.clear();
-            auto outcomes = carry_out(batch);
-            if (!outcomes)
-                return outcomes.error();
-            for (const auto& [i, action] : batch)
-                blocked[i] = false;
-            for (const auto& [i, outcome] : *outcomes)
-                if (auto ok = feed(i, outcome, "log"); !ok)
-                    return ok;
-            auto again = std::move(refeed);
-            refeed.clear();
-            for (const auto& [i, input] : again)
-                if (auto ok = feed(i, input, "log"); !ok)
-                    return ok;
+                if (queued.empty())
+                    break;
+            }
         }
         return commit();
+    }
+
+    // A batch of actions waits until enough piled up (one commit and one flush of the root
+    // for all of them), or until the follower has read what is there.
+    [[nodiscard]] bool should_flush() const {
+        return queued.size() >= kFlushActions || deferred_count >= kFlushDeferred;
     }
 
     std::optional<std::size_t> phone_of(const TftpEvent& event) {
@@ -455,6 +514,7 @@ Result<Driver> Driver::load(const Located& where, Store& store, DriverOptions op
         impl->phones.push_back(Live{std::move(stored), std::move(*machine)});
     }
     impl->blocked.assign(impl->phones.size(), false);
+    impl->deferred.resize(impl->phones.size());
     for (std::size_t i = 0; i < impl->phones.size(); ++i)
         impl->schedule(i);
     if (auto ok = impl->begin(); !ok)
@@ -465,6 +525,7 @@ Result<Driver> Driver::load(const Located& where, Store& store, DriverOptions op
 Result<void> Driver::resume(std::int64_t now_us, const LogPosition& position) {
     Impl& d = *impl_;
     d.position = position;
+    d.before_line = position;
     d.log_time = std::max(d.log_time, now_us);
     for (std::size_t i = 0; i < d.phones.size(); ++i) {
         Live& phone = d.phones[i];
@@ -499,30 +560,33 @@ Result<void> Driver::resume(std::int64_t now_us, const LogPosition& position) {
 
 Result<void> Driver::on_event(const TftpEvent& event, const LogPosition& after) {
     Impl& d = *impl_;
+    d.before_line = d.position;
     d.position = after;
     d.log_time = std::max(d.log_time, event.time_us);
     if (auto ok = d.fire_due(event.time_us); !ok)
         return ok;
     const auto i = d.phone_of(event);
-    if (!i)
-        return {};
-    Live& phone = d.phones[*i];
-    if (phone.stored.status.step == 0)
-        return {}; // its walk has not begun: nothing of the rollout is in place for it yet
-    return d.feed(*i, event, "log");
+    if (i && d.phones[*i].stored.status.step != 0) // step 0: nothing of it is in place yet
+        if (auto ok = d.feed(*i, event, "log"); !ok)
+            return ok;
+    return d.should_flush() ? d.flush() : Result<void>();
 }
 
 Result<void> Driver::on_time(std::int64_t time_us, const LogPosition& after) {
     Impl& d = *impl_;
+    d.before_line = d.position;
     d.position = after;
     d.log_time = std::max(d.log_time, time_us);
-    return d.fire_due(time_us);
+    if (auto ok = d.fire_due(time_us); !ok)
+        return ok;
+    return d.should_flush() ? d.flush() : Result<void>();
 }
 
 Result<std::vector<Event>> Driver::on_override(Override what, const std::string& mac,
                                                std::int64_t time_us, const LogPosition& at) {
     Impl& d = *impl_;
     d.position = at;
+    d.before_line = at;
     std::vector<Event> events;
     d.collect = &events;
     struct Uncollect {

@@ -8,10 +8,12 @@
 
 #include <cerrno>
 #include <fcntl.h>
+#include <map>
 #include <sqlite3.h>
 #include <sys/stat.h>
 #include <system_error>
 #include <unistd.h>
+#include <unordered_map>
 #include <utility>
 
 namespace fwplan::rollout {
@@ -25,13 +27,20 @@ constexpr const char* kSchemaVersion = "1";
 
 constexpr const char* kSchema = R"sql(
 CREATE TABLE IF NOT EXISTS meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);
+CREATE TABLE IF NOT EXISTS walks(id INTEGER PRIMARY KEY, spec TEXT NOT NULL UNIQUE);
 CREATE TABLE IF NOT EXISTS phones(
-    mac TEXT PRIMARY KEY, model TEXT NOT NULL, target TEXT NOT NULL, steps INTEGER NOT NULL,
-    spec TEXT NOT NULL, status TEXT NOT NULL,
-    state TEXT NOT NULL, step INTEGER NOT NULL, ip TEXT NOT NULL, load TEXT NOT NULL,
-    since_us INTEGER NOT NULL, reason TEXT NOT NULL, held INTEGER NOT NULL,
-    pending TEXT NOT NULL, host TEXT NOT NULL, kicked_step INTEGER NOT NULL,
-    queue_order INTEGER NOT NULL);
+    mac TEXT PRIMARY KEY, model TEXT NOT NULL, walk INTEGER NOT NULL, target TEXT NOT NULL,
+    steps INTEGER NOT NULL, host TEXT NOT NULL, kicked_step INTEGER NOT NULL,
+    queue_order INTEGER NOT NULL,
+    state TEXT NOT NULL, step INTEGER NOT NULL, load TEXT NOT NULL, load_evidence TEXT NOT NULL,
+    ip TEXT NOT NULL, since_us INTEGER NOT NULL, last_event_us INTEGER NOT NULL,
+    last_file TEXT NOT NULL, loads_requests INTEGER NOT NULL, components_seen INTEGER NOT NULL,
+    config_read_at_us INTEGER, settle_clock_us INTEGER, open_request TEXT NOT NULL,
+    seen_at_last_event TEXT NOT NULL, resume_state TEXT NOT NULL, pending TEXT NOT NULL,
+    pending_step INTEGER NOT NULL, pending_since_us INTEGER NOT NULL,
+    confirm_attempts INTEGER NOT NULL, held INTEGER NOT NULL, aborted INTEGER NOT NULL,
+    advanced_early_from INTEGER NOT NULL, early_checked INTEGER NOT NULL,
+    put_back INTEGER NOT NULL, reason TEXT NOT NULL) WITHOUT ROWID;
 CREATE TABLE IF NOT EXISTS step_files(
     mac TEXT NOT NULL, step INTEGER NOT NULL, name TEXT NOT NULL, content BLOB NOT NULL,
     PRIMARY KEY(mac, step, name));
@@ -54,16 +63,33 @@ Error state_error(const fs::path& path, std::string what, sqlite3* db) {
                            "give another with --state");
 }
 
-// One prepared statement, finalized once.
+// Prepared statements, kept for the life of the connection: a follower runs the same few
+// statements hundreds of thousands of times, and preparing each time would cost more than
+// running them.
+using StatementCache = std::unordered_map<const char*, sqlite3_stmt*>;
+
+// One use of a cached statement: reset and unbound when done.
 class Statement {
 public:
-    Statement(sqlite3* db, const char* sql) : db_(db) {
-        if (sqlite3_prepare_v2(db, sql, -1, &stmt_, nullptr) != SQLITE_OK)
-            stmt_ = nullptr;
+    Statement(sqlite3* db, StatementCache& cache, const char* sql) {
+        auto it = cache.find(sql);
+        if (it == cache.end()) {
+            sqlite3_stmt* stmt = nullptr;
+            if (sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) !=
+                SQLITE_OK)
+                stmt = nullptr;
+            it = cache.emplace(sql, stmt).first;
+        }
+        stmt_ = it->second;
     }
     Statement(const Statement&) = delete;
     Statement& operator=(const Statement&) = delete;
-    ~Statement() { sqlite3_finalize(stmt_); }
+    ~Statement() {
+        if (stmt_ != nullptr) {
+            sqlite3_reset(stmt_);
+            sqlite3_clear_bindings(stmt_);
+        }
+    }
 
     [[nodiscard]] bool ok() const noexcept { return stmt_ != nullptr; }
     Statement& bind(int i, std::string_view text) {
@@ -76,6 +102,13 @@ public:
     }
     Statement& bind(int i, std::int64_t value) {
         sqlite3_bind_int64(stmt_, i, value);
+        return *this;
+    }
+    Statement& bind_optional(int i, const std::optional<std::int64_t>& value) {
+        if (value)
+            sqlite3_bind_int64(stmt_, i, *value);
+        else
+            sqlite3_bind_null(stmt_, i);
         return *this;
     }
     /// SQLITE_ROW, SQLITE_DONE or an error code.
@@ -96,7 +129,6 @@ public:
     [[nodiscard]] bool is_null(int i) const { return sqlite3_column_type(stmt_, i) == SQLITE_NULL; }
 
 private:
-    sqlite3* db_;
     sqlite3_stmt* stmt_ = nullptr;
 };
 
@@ -113,20 +145,13 @@ json to_json(const PhoneSpec& spec) {
             step["fallback"] = *s.fallback;
         steps.push_back(std::move(step));
     }
-    return {{"mac", spec.mac.to_string()},
-            {"model", spec.model},
-            {"style", spec.style == BootStyle::Sip7940 ? "7940" : "java79xx"},
+    return {{"style", spec.style == BootStyle::Sip7940 ? "7940" : "java79xx"},
             {"from", spec.from.str()},
             {"steps", std::move(steps)}};
 }
 
 Result<PhoneSpec> spec_from_json(const json& j) {
     PhoneSpec spec;
-    auto mac = MacAddress::parse(j.at("mac").get<std::string>());
-    if (!mac)
-        return mac.error();
-    spec.mac = *mac;
-    spec.model = j.at("model").get<std::string>();
     spec.style =
         j.at("style").get<std::string>() == "7940" ? BootStyle::Sip7940 : BootStyle::Java79xx;
     auto from = LoadId::parse(j.at("from").get<std::string>());
@@ -149,92 +174,18 @@ Result<PhoneSpec> spec_from_json(const json& j) {
     return spec;
 }
 
-json optional_json(const std::optional<std::int64_t>& value) {
-    return value ? json(*value) : json(nullptr);
-}
-
-std::optional<std::int64_t> optional_from(const json& j) {
-    if (j.is_null())
-        return std::nullopt;
-    return j.get<std::int64_t>();
-}
-
-json to_json(const PhoneStatus& s) {
-    return {{"state", std::string(to_string(s.state))},
-            {"step", s.step},
-            {"load", s.load},
-            {"load_evidence", std::string(to_string(s.load_evidence))},
-            {"ip", s.ip},
-            {"since_us", s.since_us},
-            {"last_event_us", s.last_event_us},
-            {"last_file", s.last_file},
-            {"loads_requests", s.loads_requests},
-            {"components_seen", s.components_seen},
-            {"config_read_at_us", optional_json(s.config_read_at_us)},
-            {"settle_clock_us", optional_json(s.settle_clock_us)},
-            {"open_request", s.open_request},
-            {"seen_at_last_event", s.seen_at_last_event},
-            {"resume_state", std::string(to_string(s.resume_state))},
-            {"pending", std::string(to_string(s.pending))},
-            {"pending_step", s.pending_step},
-            {"pending_since_us", s.pending_since_us},
-            {"confirm_attempts", s.confirm_attempts},
-            {"held", s.held},
-            {"aborted", s.aborted},
-            {"advanced_early_from", s.advanced_early_from},
-            {"early_checked", s.early_checked},
-            {"put_back", s.put_back},
-            {"reason", s.reason}};
-}
-
-Result<PhoneStatus> status_from_json(const json& j) {
-    PhoneStatus s;
-    auto state = parse_phone_state(j.at("state").get<std::string>());
-    auto evidence = parse_load_evidence(j.at("load_evidence").get<std::string>());
-    auto resume = parse_phone_state(j.at("resume_state").get<std::string>());
-    auto pending = parse_pending(j.at("pending").get<std::string>());
-    if (!state)
-        return state.error();
-    if (!evidence)
-        return evidence.error();
-    if (!resume)
-        return resume.error();
-    if (!pending)
-        return pending.error();
-    s.state = *state;
-    s.step = j.at("step").get<unsigned>();
-    s.load = j.at("load").get<std::string>();
-    s.load_evidence = *evidence;
-    s.ip = j.at("ip").get<std::string>();
-    s.since_us = j.at("since_us").get<std::int64_t>();
-    s.last_event_us = j.at("last_event_us").get<std::int64_t>();
-    s.last_file = j.at("last_file").get<std::string>();
-    s.loads_requests = j.at("loads_requests").get<unsigned>();
-    s.components_seen = j.at("components_seen").get<unsigned>();
-    s.config_read_at_us = optional_from(j.at("config_read_at_us"));
-    s.settle_clock_us = optional_from(j.at("settle_clock_us"));
-    s.open_request = j.at("open_request").get<std::string>();
-    s.seen_at_last_event = j.at("seen_at_last_event").get<std::vector<std::string>>();
-    s.resume_state = *resume;
-    s.pending = *pending;
-    s.pending_step = j.at("pending_step").get<unsigned>();
-    s.pending_since_us = j.at("pending_since_us").get<std::int64_t>();
-    s.confirm_attempts = j.at("confirm_attempts").get<unsigned>();
-    s.held = j.at("held").get<bool>();
-    s.aborted = j.at("aborted").get<bool>();
-    s.advanced_early_from = j.at("advanced_early_from").get<unsigned>();
-    s.early_checked = j.at("early_checked").get<bool>();
-    s.put_back = j.at("put_back").get<bool>();
-    s.reason = j.at("reason").get<std::string>();
-    return s;
-}
-
 } // namespace
 
 struct Store::Impl {
     fs::path path;
     sqlite3* db = nullptr;
-    ~Impl() { sqlite3_close_v2(db); }
+    StatementCache statements;
+    std::unordered_map<std::string, std::int64_t> walk_ids; // a walk's spec text → its row
+    ~Impl() {
+        for (auto& [sql, stmt] : statements)
+            sqlite3_finalize(stmt);
+        sqlite3_close_v2(db);
+    }
 
     Error fail(std::string what) const { return state_error(path, std::move(what), db); }
 
@@ -381,7 +332,7 @@ void Store::rollback() noexcept {
 }
 
 Result<std::optional<std::string>> Store::meta(const std::string& key) {
-    Statement q(impl_->db, "SELECT value FROM meta WHERE key = ?");
+    Statement q(impl_->db, impl_->statements, "SELECT value FROM meta WHERE key = ?");
     if (!q.ok())
         return impl_->fail("cannot read the state");
     q.bind(1, key);
@@ -394,7 +345,8 @@ Result<std::optional<std::string>> Store::meta(const std::string& key) {
 }
 
 Result<void> Store::set_meta(const std::string& key, const std::string& value) {
-    Statement q(impl_->db, "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
+    Statement q(impl_->db, impl_->statements,
+                "INSERT OR REPLACE INTO meta(key, value) VALUES(?, ?)");
     q.bind(1, key).bind(2, value);
     return impl_->done(q, "cannot write the state");
 }
@@ -440,34 +392,142 @@ Result<bool> Store::aborted() {
     return value->value_or("0") == "1";
 }
 
+namespace {
+
+constexpr const char* kPhoneColumns =
+    "mac, model, walk, target, steps, host, kicked_step, queue_order, state, step, load, "
+    "load_evidence, ip, since_us, last_event_us, last_file, loads_requests, components_seen, "
+    "config_read_at_us, settle_clock_us, open_request, seen_at_last_event, resume_state, "
+    "pending, pending_step, pending_since_us, confirm_attempts, held, aborted, "
+    "advanced_early_from, early_checked, put_back, reason";
+
+std::string joined(const std::vector<std::string>& items) {
+    std::string out;
+    for (const std::string& item : items)
+        out += (out.empty() ? "" : "\n") + item;
+    return out;
+}
+
+std::vector<std::string> split_lines(const std::string& text) {
+    std::vector<std::string> out;
+    std::size_t start = 0;
+    while (start < text.size()) {
+        const std::size_t end = text.find('\n', start);
+        out.push_back(text.substr(start, end == std::string::npos ? end : end - start));
+        if (end == std::string::npos)
+            break;
+        start = end + 1;
+    }
+    return out;
+}
+
+// Binds the status, from column `first` on, in the order of kPhoneColumns after queue_order.
+void bind_status(Statement& q, int first, const PhoneStatus& s) {
+    int i = first;
+    const auto number = [](auto value) { return static_cast<std::int64_t>(value); };
+    q.bind(i++, to_string(s.state));
+    q.bind(i++, number(s.step));
+    q.bind(i++, s.load);
+    q.bind(i++, to_string(s.load_evidence));
+    q.bind(i++, s.ip);
+    q.bind(i++, s.since_us);
+    q.bind(i++, s.last_event_us);
+    q.bind(i++, s.last_file);
+    q.bind(i++, number(s.loads_requests));
+    q.bind(i++, number(s.components_seen));
+    q.bind_optional(i++, s.config_read_at_us);
+    q.bind_optional(i++, s.settle_clock_us);
+    q.bind(i++, s.open_request);
+    q.bind(i++, joined(s.seen_at_last_event));
+    q.bind(i++, to_string(s.resume_state));
+    q.bind(i++, to_string(s.pending));
+    q.bind(i++, number(s.pending_step));
+    q.bind(i++, s.pending_since_us);
+    q.bind(i++, number(s.confirm_attempts));
+    q.bind(i++, number(s.held ? 1 : 0));
+    q.bind(i++, number(s.aborted ? 1 : 0));
+    q.bind(i++, number(s.advanced_early_from));
+    q.bind(i++, number(s.early_checked ? 1 : 0));
+    q.bind(i++, number(s.put_back ? 1 : 0));
+    q.bind(i++, s.reason);
+}
+
+// Reads the status from column `first` on (as bind_status wrote it); false when a name in
+// it is not one fwplan writes (a damaged state).
+bool read_status(const Statement& q, int first, PhoneStatus& s) {
+    int i = first;
+    auto state = parse_phone_state(q.text(i++));
+    s.step = static_cast<unsigned>(q.integer(i++));
+    s.load = q.text(i++);
+    auto evidence = parse_load_evidence(q.text(i++));
+    s.ip = q.text(i++);
+    s.since_us = q.integer(i++);
+    s.last_event_us = q.integer(i++);
+    s.last_file = q.text(i++);
+    s.loads_requests = static_cast<unsigned>(q.integer(i++));
+    s.components_seen = static_cast<unsigned>(q.integer(i++));
+    s.config_read_at_us = q.is_null(i) ? std::nullopt : std::optional<std::int64_t>(q.integer(i));
+    ++i;
+    s.settle_clock_us = q.is_null(i) ? std::nullopt : std::optional<std::int64_t>(q.integer(i));
+    ++i;
+    s.open_request = q.text(i++);
+    s.seen_at_last_event = split_lines(q.text(i++));
+    auto resume = parse_phone_state(q.text(i++));
+    auto pending = parse_pending(q.text(i++));
+    s.pending_step = static_cast<unsigned>(q.integer(i++));
+    s.pending_since_us = q.integer(i++);
+    s.confirm_attempts = static_cast<unsigned>(q.integer(i++));
+    s.held = q.integer(i++) != 0;
+    s.aborted = q.integer(i++) != 0;
+    s.advanced_early_from = static_cast<unsigned>(q.integer(i++));
+    s.early_checked = q.integer(i++) != 0;
+    s.put_back = q.integer(i++) != 0;
+    s.reason = q.text(i++);
+    if (!state || !evidence || !resume || !pending)
+        return false;
+    s.state = *state;
+    s.load_evidence = *evidence;
+    s.resume_state = *resume;
+    s.pending = *pending;
+    return true;
+}
+
+} // namespace
+
 Result<void> Store::add_phone(const StoredPhone& phone,
                               const std::vector<std::vector<GeneratedFile>>& files) {
-    Statement q(impl_->db, "INSERT INTO phones(mac, model, target, steps, spec, status, state, "
-                           "step, ip, load, since_us, reason, held, pending, host, kicked_step, "
-                           "queue_order) VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)");
-    const PhoneStatus& s = phone.status;
-    q.bind(1, phone.spec.mac.to_string())
-        .bind(2, phone.spec.model)
-        .bind(3, phone.target)
-        .bind(4, static_cast<std::int64_t>(phone.spec.steps.size()))
-        .bind(5, to_json(phone.spec).dump())
-        .bind(6, to_json(s).dump())
-        .bind(7, to_string(s.state))
-        .bind(8, static_cast<std::int64_t>(s.step))
-        .bind(9, s.ip)
-        .bind(10, s.load)
-        .bind(11, s.since_us)
-        .bind(12, s.reason)
-        .bind(13, std::int64_t{s.held ? 1 : 0})
-        .bind(14, to_string(s.pending))
-        .bind(15, phone.host)
-        .bind(16, static_cast<std::int64_t>(phone.kicked_step))
-        .bind(17, phone.queue_order);
+    // Phones of one model that start from one load and end on one take the same walk: it is
+    // kept once, and every phone names it.
+    const std::string walk_text = to_json(phone.spec).dump();
+    std::int64_t walk = 0;
+    if (auto it = impl_->walk_ids.find(walk_text); it != impl_->walk_ids.end()) {
+        walk = it->second;
+    } else {
+        Statement w(impl_->db, impl_->statements, "INSERT INTO walks(spec) VALUES(?)");
+        w.bind(1, walk_text);
+        if (auto ok = impl_->done(w, "cannot record a phone"); !ok)
+            return ok;
+        walk = sqlite3_last_insert_rowid(impl_->db);
+        impl_->walk_ids.emplace(walk_text, walk);
+    }
+    static const std::string insert = std::string("INSERT INTO phones(") + kPhoneColumns +
+                                      ") VALUES(?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,"
+                                      "?,?,?,?,?,?,?,?,?)";
+    Statement q(impl_->db, impl_->statements, insert.c_str());
+    q.bind(1, phone.spec.mac.to_string());
+    q.bind(2, phone.spec.model);
+    q.bind(3, walk);
+    q.bind(4, phone.target);
+    q.bind(5, static_cast<std::int64_t>(phone.spec.steps.size()));
+    q.bind(6, phone.host);
+    q.bind(7, static_cast<std::int64_t>(phone.kicked_step));
+    q.bind(8, phone.queue_order);
+    bind_status(q, 9, phone.status);
     if (auto ok = impl_->done(q, "cannot record a phone"); !ok)
         return ok;
     for (std::size_t step = 0; step < files.size(); ++step)
         for (const GeneratedFile& file : files[step]) {
-            Statement f(impl_->db,
+            Statement f(impl_->db, impl_->statements,
                         "INSERT INTO step_files(mac, step, name, content) VALUES(?,?,?,?)");
             f.bind(1, phone.spec.mac.to_string())
                 .bind(2, static_cast<std::int64_t>(step + 1))
@@ -481,43 +541,74 @@ Result<void> Store::add_phone(const StoredPhone& phone,
 
 namespace {
 
-Result<StoredPhone> phone_from_row(Statement& q, const fs::path& path) {
-    StoredPhone phone;
-    const json spec = json::parse(q.text(0), nullptr, false);
-    const json status = json::parse(q.text(1), nullptr, false);
+const std::string& select_phones() {
+    static const std::string sql = std::string("SELECT ") + kPhoneColumns + " FROM phones";
+    return sql;
+}
+
+// A phone from a row of select_phones(), its walk from `walks`.
+Result<StoredPhone> phone_from_row(const Statement& q,
+                                   const std::map<std::int64_t, PhoneSpec>& walks,
+                                   const fs::path& path) {
     Error damaged = bad_input("rollout.state", "holds a phone it cannot read (damaged state)");
     damaged.file = path.string();
-    if (spec.is_discarded() || status.is_discarded())
+    StoredPhone phone;
+    auto mac = MacAddress::parse(q.text(0));
+    auto walk = walks.find(q.integer(2));
+    if (!mac || walk == walks.end())
         return damaged;
-    try {
-        auto s = spec_from_json(spec);
-        auto t = status_from_json(status);
-        if (!s || !t)
-            return damaged;
-        phone.spec = std::move(*s);
-        phone.status = std::move(*t);
-    } catch (const json::exception&) {
+    phone.spec = walk->second;
+    phone.spec.mac = *mac;
+    phone.spec.model = q.text(1);
+    phone.target = q.text(3);
+    phone.host = q.text(5);
+    phone.kicked_step = static_cast<unsigned>(q.integer(6));
+    phone.queue_order = q.integer(7);
+    if (!read_status(q, 8, phone.status))
         return damaged;
-    }
-    phone.target = q.text(2);
-    phone.host = q.text(3);
-    phone.kicked_step = static_cast<unsigned>(q.integer(4));
-    phone.queue_order = q.integer(5);
     return phone;
 }
 
 } // namespace
 
+Result<std::map<std::int64_t, PhoneSpec>> Store::walks() {
+    Statement q(impl_->db, impl_->statements, "SELECT id, spec FROM walks");
+    if (!q.ok())
+        return impl_->fail("cannot read the phones");
+    std::map<std::int64_t, PhoneSpec> out;
+    for (int rc = q.step(); rc != SQLITE_DONE; rc = q.step()) {
+        if (rc != SQLITE_ROW)
+            return impl_->fail("cannot read the phones");
+        const json spec = json::parse(q.text(1), nullptr, false);
+        Error damaged = bad_input("rollout.state", "holds a walk it cannot read (damaged state)");
+        damaged.file = impl_->path.string();
+        if (spec.is_discarded())
+            return damaged;
+        try {
+            auto parsed = spec_from_json(spec);
+            if (!parsed)
+                return damaged;
+            out.emplace(q.integer(0), std::move(*parsed));
+        } catch (const json::exception&) {
+            return damaged;
+        }
+    }
+    return out;
+}
+
 Result<std::vector<StoredPhone>> Store::phones() {
-    Statement q(impl_->db, "SELECT spec, status, target, host, kicked_step, queue_order FROM "
-                           "phones ORDER BY mac");
+    auto walks = this->walks();
+    if (!walks)
+        return walks.error();
+    static const std::string sql = select_phones() + " ORDER BY mac";
+    Statement q(impl_->db, impl_->statements, sql.c_str());
     if (!q.ok())
         return impl_->fail("cannot read the phones");
     std::vector<StoredPhone> out;
     for (int rc = q.step(); rc != SQLITE_DONE; rc = q.step()) {
         if (rc != SQLITE_ROW)
             return impl_->fail("cannot read the phones");
-        auto phone = phone_from_row(q, impl_->path);
+        auto phone = phone_from_row(q, *walks, impl_->path);
         if (!phone)
             return phone.error();
         out.push_back(std::move(*phone));
@@ -526,8 +617,11 @@ Result<std::vector<StoredPhone>> Store::phones() {
 }
 
 Result<std::optional<StoredPhone>> Store::phone(const std::string& mac) {
-    Statement q(impl_->db, "SELECT spec, status, target, host, kicked_step, queue_order FROM "
-                           "phones WHERE mac = ?");
+    auto walks = this->walks();
+    if (!walks)
+        return walks.error();
+    static const std::string sql = select_phones() + " WHERE mac = ?";
+    Statement q(impl_->db, impl_->statements, sql.c_str());
     if (!q.ok())
         return impl_->fail("cannot read the phones");
     q.bind(1, mac);
@@ -536,34 +630,29 @@ Result<std::optional<StoredPhone>> Store::phone(const std::string& mac) {
         return std::optional<StoredPhone>();
     if (rc != SQLITE_ROW)
         return impl_->fail("cannot read the phones");
-    auto phone = phone_from_row(q, impl_->path);
+    auto phone = phone_from_row(q, *walks, impl_->path);
     if (!phone)
         return phone.error();
     return std::optional<StoredPhone>(std::move(*phone));
 }
 
 Result<void> Store::save_phone(const StoredPhone& phone) {
-    Statement q(impl_->db, "UPDATE phones SET status = ?, state = ?, step = ?, ip = ?, load = ?, "
-                           "since_us = ?, reason = ?, held = ?, pending = ?, host = ?, "
-                           "kicked_step = ? WHERE mac = ?");
-    const PhoneStatus& s = phone.status;
-    q.bind(1, to_json(s).dump())
-        .bind(2, to_string(s.state))
-        .bind(3, static_cast<std::int64_t>(s.step))
-        .bind(4, s.ip)
-        .bind(5, s.load)
-        .bind(6, s.since_us)
-        .bind(7, s.reason)
-        .bind(8, std::int64_t{s.held ? 1 : 0})
-        .bind(9, to_string(s.pending))
-        .bind(10, phone.host)
-        .bind(11, static_cast<std::int64_t>(phone.kicked_step))
-        .bind(12, phone.spec.mac.to_string());
+    Statement q(impl_->db, impl_->statements,
+                "UPDATE phones SET host = ?, kicked_step = ?, state = ?, step = ?, load = ?, "
+                "load_evidence = ?, ip = ?, since_us = ?, last_event_us = ?, last_file = ?, "
+                "loads_requests = ?, components_seen = ?, config_read_at_us = ?, "
+                "settle_clock_us = ?, open_request = ?, seen_at_last_event = ?, "
+                "resume_state = ?, pending = ?, pending_step = ?, pending_since_us = ?, "
+                "confirm_attempts = ?, held = ?, aborted = ?, advanced_early_from = ?, "
+                "early_checked = ?, put_back = ?, reason = ? WHERE mac = ?");
+    q.bind(1, phone.host).bind(2, static_cast<std::int64_t>(phone.kicked_step));
+    bind_status(q, 3, phone.status);
+    q.bind(28, phone.spec.mac.to_string());
     return impl_->done(q, "cannot record a phone");
 }
 
 Result<std::vector<GeneratedFile>> Store::step_files(const std::string& mac, unsigned step) {
-    Statement q(impl_->db,
+    Statement q(impl_->db, impl_->statements,
                 "SELECT name, content FROM step_files WHERE mac = ? AND step = ? ORDER BY name");
     if (!q.ok())
         return impl_->fail("cannot read the configs");
@@ -578,7 +667,7 @@ Result<std::vector<GeneratedFile>> Store::step_files(const std::string& mac, uns
 }
 
 Result<void> Store::add_transition(const StoredTransition& t, const LogPosition& p) {
-    Statement q(impl_->db,
+    Statement q(impl_->db, impl_->statements,
                 "INSERT INTO transitions(mac, time_us, from_state, to_state, step_from, step, "
                 "reason, origin, log_device, log_inode, log_offset, log_fingerprint) "
                 "VALUES(?,?,?,?,?,?,?,?,?,?,?,?)");
@@ -598,8 +687,9 @@ Result<void> Store::add_transition(const StoredTransition& t, const LogPosition&
 }
 
 Result<std::vector<StoredTransition>> Store::transitions(const std::string& mac) {
-    Statement q(impl_->db, "SELECT time_us, from_state, to_state, step_from, step, reason, origin "
-                           "FROM transitions WHERE mac = ? ORDER BY id");
+    Statement q(impl_->db, impl_->statements,
+                "SELECT time_us, from_state, to_state, step_from, step, reason, origin "
+                "FROM transitions WHERE mac = ? ORDER BY id");
     if (!q.ok())
         return impl_->fail("cannot read the transitions");
     q.bind(1, mac);
@@ -624,8 +714,9 @@ Result<std::vector<StoredTransition>> Store::transitions(const std::string& mac)
 }
 
 Result<std::vector<Store::Row>> Store::rows() {
-    Statement q(impl_->db, "SELECT mac, model, ip, load, target, reason, state, step, steps, "
-                           "since_us, held, pending FROM phones ORDER BY mac");
+    Statement q(impl_->db, impl_->statements,
+                "SELECT mac, model, ip, load, target, reason, state, step, steps, "
+                "since_us, held, pending FROM phones ORDER BY mac");
     if (!q.ok())
         return impl_->fail("cannot read the phones");
     std::vector<Row> out;
@@ -651,7 +742,7 @@ Result<std::vector<Store::Row>> Store::rows() {
 }
 
 Result<void> Store::add_command(const std::string& kind, const std::string& mac) {
-    Statement q(impl_->db, "INSERT INTO commands(kind, mac) VALUES(?, ?)");
+    Statement q(impl_->db, impl_->statements, "INSERT INTO commands(kind, mac) VALUES(?, ?)");
     q.bind(1, kind).bind(2, mac);
     return impl_->done(q, "cannot record the command");
 }
@@ -661,7 +752,8 @@ std::int64_t Store::last_insert_id() const {
 }
 
 Result<std::vector<StoredCommand>> Store::pending_commands() {
-    Statement q(impl_->db, "SELECT id, kind, mac FROM commands WHERE result IS NULL ORDER BY id");
+    Statement q(impl_->db, impl_->statements,
+                "SELECT id, kind, mac FROM commands WHERE result IS NULL ORDER BY id");
     if (!q.ok())
         return impl_->fail("cannot read the commands");
     std::vector<StoredCommand> out;
@@ -674,13 +766,13 @@ Result<std::vector<StoredCommand>> Store::pending_commands() {
 }
 
 Result<void> Store::mark_command(std::int64_t id, const std::string& result) {
-    Statement q(impl_->db, "UPDATE commands SET result = ? WHERE id = ?");
+    Statement q(impl_->db, impl_->statements, "UPDATE commands SET result = ? WHERE id = ?");
     q.bind(1, result).bind(2, id);
     return impl_->done(q, "cannot record the command");
 }
 
 Result<std::optional<std::string>> Store::command_result(std::int64_t id) {
-    Statement q(impl_->db, "SELECT result FROM commands WHERE id = ?");
+    Statement q(impl_->db, impl_->statements, "SELECT result FROM commands WHERE id = ?");
     if (!q.ok())
         return impl_->fail("cannot read the commands");
     q.bind(1, id);

@@ -4,9 +4,10 @@
 //   meta         key/value: schema, the TFTP root, when it was started, whether it was
 //                aborted, the log position the follower has read to (device, inode, offset,
 //                fingerprint: log_follower.hpp) and the latest log time seen
-//   phones       one row per phone: its spec (the steps as the phone will ask for them,
-//                JSON), its machine status (JSON), and the columns `status` shows (state, step,
-//                ip, load, since, reason) so a status of 10,000 phones parses no JSON
+//   walks        the steps as phones will ask for them (JSON), once per distinct walk: the
+//                phones of one model from one load to one target share it
+//   phones       one row per phone: its walk, and its machine status field by field, so a
+//                follower saves a phone and `status` reads 10,000 without parsing any JSON
 //   step_files   the configs of every step of every phone (name, bytes): the follower writes
 //                step k+1's from here, so nothing is planned or rendered twice
 //   transitions  every transition with the log position of the line that caused it
@@ -24,6 +25,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <optional>
 #include <string>
@@ -94,6 +96,8 @@ public:
                            const std::vector<std::vector<GeneratedFile>>& files);
     /// Every phone, in MAC order.
     Result<std::vector<StoredPhone>> phones();
+    /// The walks phones take (a spec without its MAC and model), by their row.
+    Result<std::map<std::int64_t, PhoneSpec>> walks();
     /// One phone; none when the rollout has no such phone.
     Result<std::optional<StoredPhone>> phone(const std::string& mac);
     /// Writes back what changed of a phone (status and the follower's fields).
