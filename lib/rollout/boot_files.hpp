@@ -47,9 +47,11 @@ inline constexpr std::array<std::string_view, 5> kJavaAfterConfigFiles{
 /// Files a 7940/7960 asks for after its config and `.loads` on a boot that flashes nothing
 /// (formats.md §7.3, Teo En Ming's tftpd log: SEP…cnf.xml → P0S3-8-12-00.loads →
 /// SIPDefault.cnf → ./SIP<MAC>.cnf → RINGLIST.DAT → dialplan.xml). `SIP<MAC>.cnf` (its own
-/// MAC) is matched besides these.
-inline constexpr std::array<std::string_view, 3> k7940AfterConfigFiles{
-    "SIPDefault.cnf", "RINGLIST.DAT", "dialplan.xml"};
+/// MAC) is matched besides these. Not SIPDefault.cnf: the phone has yet to read its own
+/// SIP<MAC>.cnf, whose `image_version` wins and can still make it flash (formats.md §6.3), and
+/// a settle there would write the next step's SIP<MAC>.cnf while the phone is about to read it.
+inline constexpr std::array<std::string_view, 2> k7940AfterConfigFiles{"RINGLIST.DAT",
+                                                                       "dialplan.xml"};
 
 /// The name without directories or a leading `/` / `./`: `English_United_States/mk-sip.jar`
 /// → `mk-sip.jar`, `firmware/7940/P0030801SR` → `P0030801SR`.

@@ -127,7 +127,11 @@ def _web_handler(device):
             if self.path.split("?", 1)[0] != "/DeviceInformationX":
                 self.send_error(404)
                 return
-            data = device_information_xml(device.phone.device_information()).encode("utf-8")
+            info = device.phone.device_information()
+            data = device_information_xml(info).encode("utf-8")
+            with device._changed:  # who asked the phone what it runs, and what it said
+                device.web_requests.append((time.monotonic(), self.client_address[0], dict(info)))
+                device._changed.notify_all()
             self.send_response(200)
             self.send_header("Content-Type", "text/xml")
             self.send_header("Content-Length", str(len(data)))
@@ -183,6 +187,7 @@ class PhoneProcess:
         self.boots = []  # every BootResult, in order
         self.events = []  # (monotonic time, text): power-on, resets, flashes, refusals
         self.resets = 0  # resets answered with 200 OK that led to a boot
+        self.web_requests = []  # (monotonic time, client IP, fields) per DeviceInformationX answered
         self.restarts = 0
         self._reset_pending = False
         self._stop = threading.Event()

@@ -703,8 +703,8 @@ TEST_CASE("rollout: a 7960 walks P0S3-8-11-00 → P0S3-8-12-00 — its .loads on
     d.play(flash.events());
     CHECK(d.path() == std::vector<State>{State::Fetching, State::Done});
     CHECK(d.status.load == "P0S3-8-12-00");
-    CHECK(contains(d.status.reason,
-                   "went on to SIPDefault.cnf with no component of P0S3-8-12-00.loads"));
+    CHECK(contains(d.status.reason, "went on to ./" + kMac7960.sip_config_file_name() +
+                                        " with no component of P0S3-8-12-00.loads"));
     CHECK(contains(d.status.reason, "TFTP evidence alone"));
     CHECK(d.actions.empty());
 }
@@ -1580,7 +1580,8 @@ TEST_CASE("rollout: what each file is to a phone on a step") {
     const PhoneSpec p7960 = phone_7960("P0S3-8-11-00", {sip7960_step("8-12-00")});
     const StepSpec& step = p7960.steps[0];
     CHECK(role(p7960, step, "./SIP000D2805C4A1.cnf") == FileRole::AfterConfig);
-    CHECK(role(p7960, step, "SIPDefault.cnf") == FileRole::AfterConfig);
+    // Not yet: its own SIP<MAC>.cnf, read next, can still name another image (formats §6.3).
+    CHECK(role(p7960, step, "SIPDefault.cnf") == FileRole::Other);
     CHECK(role(p7960, step, "RINGLIST.DAT") == FileRole::AfterConfig);
     CHECK(role(p7960, step, "mk-sip.jar") == FileRole::Other);
     CHECK(role(p7960, step, "P003-8-12-00.sbn") == FileRole::Component);
