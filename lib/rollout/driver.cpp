@@ -71,6 +71,10 @@ struct Live {
     std::int64_t deadline = kNoDeadline;
     bool granted = false; // a wave slot was given to its pending write
     bool manual = false;  // its pending write is a person's advance (no wave applies)
+    // Where the log ended when its current step was last written: a line that starts before
+    // it was logged before the write (a backlog read after the write), so it is not the phone
+    // reading that step. In memory only: after a restart every line comes after the write.
+    std::optional<LogPosition> written_at_end;
 };
 
 std::string kick_detail(const KickOutcome& outcome) {
@@ -223,7 +227,22 @@ struct Driver::Impl {
             defer(i, input);
             return {};
         }
+        if (logged_before_write(i, input, before_line)) {
+            Input earlier = input;
+            std::get<TftpEvent>(earlier).logged_before_write = true;
+            return apply(i, earlier, origin);
+        }
         return apply(i, input, origin);
+    }
+
+    // A log line that starts before where the log ended when the phone's step was written
+    // (decided when the input is applied: a deferred one waited for that very write).
+    bool logged_before_write(std::size_t i, const Input& input,
+                             const LogPosition& line_start) const {
+        const std::optional<LogPosition>& end = phones[i].written_at_end;
+        return std::holds_alternative<TftpEvent>(input) && end &&
+               end->device == line_start.device && end->inode == line_start.inode &&
+               line_start.offset < end->offset;
     }
 
     Result<void> apply(std::size_t i, const Input& input, const std::string& origin) {
@@ -339,9 +358,11 @@ struct Driver::Impl {
             const auto [i, action] = batch[b];
             phones[i].granted = false;
             phones[i].manual = false;
-            if (written[w].ok)
+            if (written[w].ok) {
+                if (options.log_end)
+                    phones[i].written_at_end = options.log_end();
                 outcomes[b] = {i, ConfigWritten{action.step}};
-            else
+            } else
                 outcomes[b] = {i, WriteFailed{action.step, written[w].detail}};
         }
         for (std::size_t b = 0; b < batch.size(); ++b) {
@@ -440,6 +461,8 @@ struct Driver::Impl {
                     deferred[i].pop_front();
                     --deferred_count;
                     gave = true;
+                    if (logged_before_write(i, item.input, item.before))
+                        std::get<TftpEvent>(item.input).logged_before_write = true;
                     if (auto ok = apply(i, item.input, "log"); !ok)
                         return ok;
                 }
@@ -511,7 +534,8 @@ Result<Driver> Driver::load(const Located& where, Store& store, DriverOptions op
         impl->by_mac.emplace(stored.spec.mac.hex(), i);
         if (!stored.status.ip.empty())
             impl->by_ip[{stored.host, stored.status.ip}] = i;
-        impl->phones.push_back(Live{std::move(stored), std::move(*machine)});
+        impl->phones.push_back(Live{std::move(stored), std::move(*machine), false, kNoDeadline,
+                                    false, false, std::nullopt});
     }
     impl->blocked.assign(impl->phones.size(), false);
     impl->deferred.resize(impl->phones.size());
@@ -566,9 +590,10 @@ Result<void> Driver::on_event(const TftpEvent& event, const LogPosition& after) 
     if (auto ok = d.fire_due(event.time_us); !ok)
         return ok;
     const auto i = d.phone_of(event);
-    if (i && d.phones[*i].stored.status.step != 0) // step 0: nothing of it is in place yet
+    if (i && d.phones[*i].stored.status.step != 0) { // step 0: nothing of it is in place yet
         if (auto ok = d.feed(*i, event, "log"); !ok)
             return ok;
+    }
     return d.should_flush() ? d.flush() : Result<void>();
 }
 

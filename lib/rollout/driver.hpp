@@ -44,6 +44,9 @@ struct DriverOptions {
     std::chrono::milliseconds confirm_timeout{3000};
     unsigned wave = 0; ///< 0: no limit
     std::function<void(const Event&)> on_event;
+    /// Where the log ends now (LogFollower::end_now); none: every line counts as logged after
+    /// every write.
+    std::function<LogPosition()> log_end;
 };
 
 class Driver {

@@ -221,6 +221,7 @@ Result<FollowReport> follow(const Location& where, const FollowOptions& options)
     driver_options.kick = std::move(kick);
     driver_options.kick_timeout = options.kick_timeout;
     driver_options.on_event = options.on_event;
+    driver_options.log_end = [log = &*follower] { return log->end_now(); };
     auto wave = wave_of(*store);
     if (!wave)
         return wave.error();

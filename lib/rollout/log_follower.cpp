@@ -225,6 +225,18 @@ LogPosition LogFollower::position() const {
     return position;
 }
 
+LogPosition LogFollower::end_now() const {
+    LogPosition end;
+    end.device = device_;
+    end.inode = inode_;
+    end.offset = read_offset_;
+    struct stat st {};
+    if (!stream_ && fd_ >= 0 && ::fstat(fd_, &st) == 0 &&
+        static_cast<std::uint64_t>(st.st_size) > end.offset)
+        end.offset = static_cast<std::uint64_t>(st.st_size);
+    return end;
+}
+
 void LogFollower::deliver_lines(const LineHandler& on_line, std::size_t& delivered, bool& stopped) {
     while (consumed_ < buffer_.size()) {
         const char* start = buffer_.data() + consumed_;

@@ -91,6 +91,9 @@ public:
 
     /// After the last line delivered (or skipped as over-long).
     [[nodiscard]] LogPosition position() const;
+    /// Where the log ends now: the file's size (fstat), or on a stream the bytes read so far.
+    /// A line that starts before it was logged before this call.
+    [[nodiscard]] LogPosition end_now() const;
     /// The last `read_available` reached the end of what is there (and no rotation waits).
     [[nodiscard]] bool caught_up() const noexcept { return caught_up_; }
     /// A stream whose writer has closed it: nothing more will come.

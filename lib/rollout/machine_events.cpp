@@ -11,6 +11,8 @@ namespace fwplan::rollout::detail {
 
 namespace {
 
+constexpr std::int64_t kSecondUs = 1'000'000;
+
 bool is_nak(TftpEventKind kind) noexcept {
     return kind == TftpEventKind::NotFound || kind == TftpEventKind::Refused;
 }
@@ -32,8 +34,13 @@ void Run::on(const TftpEvent& event) {
     PhoneStatus& s = st();
     if (s.aborted || busy())
         return;
-    // Guarantee 1: what is older than the phone's last event was seen before.
-    if (event.time_us < s.last_event_us)
+    // Guarantee 1: what is older than the phone's last event was seen before. (Also what is
+    // older than `rollout start`: a boot just before it read the root as it was then.) A
+    // whole-second stamp (classic syslog, dnsmasq's file) in the second of a finer time is
+    // not older: the log cannot say, and the next request of that boot settles it anyway.
+    if (event.time_us < s.last_event_us &&
+        !(event.time_us % kSecondUs == 0 &&
+          event.time_us / kSecondUs == s.last_event_us / kSecondUs))
         return;
     std::string print = fingerprint(event);
     if (event.time_us == s.last_event_us &&
@@ -109,6 +116,10 @@ void Run::on_request(const TftpEvent& event, const FileMatch& match,
     PhoneStatus& s = st();
     switch (match.role) {
     case FileRole::Config:
+        if (event.logged_before_write && s.advanced_early_from != 0) {
+            on_config_before_write(event);
+            return;
+        }
         // The phone has read this step's config (formats §7.1 step 5, §7.3): the settle clock
         // starts. After an early advance, with --confirm, ask whether step k's load runs.
         s.config_read_at_us = event.time_us;
@@ -141,6 +152,30 @@ void Run::on_request(const TftpEvent& event, const FileMatch& match,
                  text_.put_back_loads(earlier_step->matched, s.advanced_early_from, s.step));
     }
     // A component of step k after an early advance: still downloading; nothing to do.
+}
+
+void Run::on_config_before_write(const TftpEvent& event) {
+    PhoneStatus& s = st();
+    // After an early advance, a config request that was in the log before step k+1's config
+    // was written is the reboot that ended step k's download (a backlog read after the write):
+    // the phone runs step k's load and read step k's config, so it must be reset to read step
+    // k+1's. (After an ordinary advance such a request is still taken as a read, as before:
+    // the phone was kicked after the write, and recorded logs replayed whole rely on it.)
+    if (s.state != PhoneState::Waiting || s.pending != Pending::None)
+        return;
+    const unsigned from = s.advanced_early_from;
+    s.load = step_spec(from).load.str();
+    s.advanced_early_from = 0;
+    s.settle_clock_us.reset();
+    s.config_read_at_us.reset();
+    note(text_.rebooted_before_early_write(from, s.step), event.time_us);
+    if (options_.kick && !s.held) {
+        change(PhoneState::Waiting, s.step, text_.config_in_place_kicking(s.step), event.time_us);
+        ask(ActionKind::Kick, s.step, Pending::Kick, event.time_us);
+    } else {
+        change(PhoneState::NeedsReset, s.step, text_.needs_reset(s.step, s.load, nullptr, s.held),
+               event.time_us);
+    }
 }
 
 void Run::on_loads(const TftpEvent& event, const FileMatch& match) {

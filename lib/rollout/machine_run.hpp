@@ -82,6 +82,7 @@ private:
     void on_request(const TftpEvent& event, const FileMatch& match,
                     const std::optional<FileMatch>& earlier_step);
     void on_loads(const TftpEvent& event, const FileMatch& match);
+    void on_config_before_write(const TftpEvent& event);
     void on_component(const TftpEvent& event, const FileMatch& match);
     void on_after_config(const TftpEvent& event, const FileMatch& match);
     void on_nak(const TftpEvent& event, const FileMatch& match,

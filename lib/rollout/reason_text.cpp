@@ -247,6 +247,12 @@ std::string ReasonText::written_early(unsigned from, unsigned step) const {
            std::to_string(from) + ")";
 }
 
+std::string ReasonText::rebooted_before_early_write(unsigned from, unsigned step) const {
+    return "the phone had rebooted on step " + std::to_string(from) +
+           "'s load and read its config before " + step_words(step) +
+           "'s was written (the log says so): it must be reset to read it";
+}
+
 std::string ReasonText::early_write_failed(unsigned step, const std::string& detail) const {
     return "could not write " + step_words(step) + "'s config early (" + clean_text(detail) +
            "): it advances once it settles instead";

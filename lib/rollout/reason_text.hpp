@@ -66,6 +66,7 @@ public:
     // --advance on-download
     std::string early_advance(const std::string& fetching, unsigned next_step) const;
     std::string written_early(unsigned from, unsigned step) const;
+    std::string rebooted_before_early_write(unsigned from, unsigned step) const;
     std::string early_write_failed(unsigned step, const std::string& detail) const;
     std::string early_write_deferred(unsigned step) const;
     std::string early_check(unsigned from, unsigned step) const;

@@ -23,9 +23,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
-// Clock skew tolerated between fwplan's host and the TFTP server's log: lines up to this
-// long before `start` still count (a phone reset just before the state was written).
-constexpr std::int64_t kStartSlackUs = 120'000'000;
+// Lines logged before `start` do not count: a phone that booted just before it read the root
+// as it was then, not step 1 (its next boot does). The TFTP server's clock must agree with
+// this host's (docs/rollout.md); a whole-second stamp in the second of the start counts.
+constexpr std::int64_t kStartSlackUs = 0;
 
 std::int64_t now_us() {
     return std::chrono::duration_cast<std::chrono::microseconds>(

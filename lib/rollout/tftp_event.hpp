@@ -28,6 +28,9 @@ struct TftpEvent {
     std::string file;                            ///< the name the phone asked for, as logged
     std::string remapped;                        ///< tftpd-hpa `remapped to` name (empty when none)
     std::string detail;                          ///< NAK text and the like (`1, File not found`)
+    /// Set by the driver, not the parser: the line was in the log before the phone's current
+    /// step was written, so it cannot be the phone reading that step.
+    bool logged_before_write = false;
 };
 
 } // namespace fwplan::rollout

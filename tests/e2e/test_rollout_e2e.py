@@ -580,13 +580,9 @@ class RolloutEndToEnd(RolloutTest):
                                load="SIP41.9-4-2SR3-1S", target="SIP41.9-4-2SR3-1S", state="done")
 
 
-class KnownBugs(RolloutTest):
-    """Bugs these end-to-end walks found in `fwplan rollout` that are not fixed on this branch
-    (their reproductions with recorded logs are in the branch's report to the lead). Each test
-    asserts the right behaviour and is expected to fail until the bug is fixed; then unittest
-    reports an unexpected success, the run fails, and the decorator goes."""
+class FoundBugs(RolloutTest):
+    """Bugs these end-to-end walks found in `fwplan rollout`, kept as tests of their fix."""
 
-    @unittest.expectedFailure
     def test_bug_a_a_boot_just_before_start_is_no_read_of_step_1(self):
         """A phone that booted shortly before `rollout start` read the config the root had
         then, not step 1's. fwplan takes that request as step 1's (start.cpp tolerates lines
@@ -606,12 +602,12 @@ class KnownBugs(RolloutTest):
         follower = self.follow(syslog.log_path)
         follower.wait(6)  # nobody resets the phone: nothing may happen to it
         follower.stop()
+        self.assertEqual(phone.resets, 0)
         self.assertEqual([(b.outcome, b.rule) for b in phone.boots if b.outcome != "current"], [],
                          [b.names for b in phone.boots])
         (row,) = self.status()["phones"]
         self.assertEqual((row["step"], row["load"]), (1, "SCCP41.8-3-1S"), row["reason"])
 
-    @unittest.expectedFailure
     def test_bug_f_on_download_reading_a_backlog_reports_a_load_the_phone_does_not_run(self):
         """--advance on-download, with a follower that starts (or restarts) after the phone
         asked for step 1's last component: by then the phone has flashed and rebooted onto
@@ -624,10 +620,12 @@ class KnownBugs(RolloutTest):
         phone = self.fleet(server, FAST).add("7941", "SCCP41.8-3-1S", mac=MAC)
         self.assertTrue(phone.wait_until(lambda p: p.load == "SCCP41.8-5-2S" and p.state == IDLE, 10))
         follower = self.follow(syslog.log_path, "--advance", "on-download")
-        follower.wait(8)
-        follower.stop()
+        # The fix: the reboot's config request was logged before step 2 was written, so it
+        # read step 1; fwplan kicks the phone once, and the walk ends on the target.
+        self.wait_until_through(follower, [phone])
         (row,) = self.status()["phones"]
         self.assertEqual(row["load"], phone.load, row["reason"])  # what fwplan says it runs
+        self.assertEqual((phone.load, phone.resets, row["state"]), ("SIP41.9-4-2SR3-1S", 1, "done"))
 
 
 if __name__ == "__main__":
