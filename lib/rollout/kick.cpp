@@ -1,6 +1,6 @@
 #include "rollout/kick.hpp"
 
-#include "rollout/owned_fd.hpp"
+#include "detail/posix.hpp"
 
 #include <algorithm>
 #include <cerrno>
@@ -264,8 +264,8 @@ Result<KickOutcome> run_kick(const std::vector<std::string>& argv,
                                              std::strerror(errno));
         return error.with_hint("fwplan is out of file descriptors; raise ulimit -n");
     }
-    OwnedFd read_end(fds[0]);
-    OwnedFd write_end(fds[1]);
+    detail::UniqueFd read_end(fds[0]);
+    detail::UniqueFd write_end(fds[1]);
 
     SpawnSetup setup;
     ::posix_spawn_file_actions_addopen(setup.actions(), STDIN_FILENO, "/dev/null", O_RDONLY, 0);

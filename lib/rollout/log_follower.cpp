@@ -68,7 +68,7 @@ bool position_fits(int fd, const struct stat& info, const LogPosition& position)
 }
 
 // The regular file in `folder` that is (device, inode), opened; invalid when none is.
-OwnedFd find_rotated(const fs::path& folder, std::uint64_t device, std::uint64_t inode) {
+detail::UniqueFd find_rotated(const fs::path& folder, std::uint64_t device, std::uint64_t inode) {
     std::error_code ec;
     fs::directory_iterator it(folder.empty() ? fs::path(".") : folder, ec);
     std::size_t seen = 0;
@@ -78,12 +78,12 @@ OwnedFd find_rotated(const fs::path& folder, std::uint64_t device, std::uint64_t
         if (::stat(it->path().c_str(), &info) != 0 || !S_ISREG(info.st_mode) ||
             !same_file(info, device, inode))
             continue;
-        OwnedFd fd(::open(it->path().c_str(), O_RDONLY | O_CLOEXEC));
+        detail::UniqueFd fd(::open(it->path().c_str(), O_RDONLY | O_CLOEXEC));
         struct stat opened {};
         if (fd.valid() && ::fstat(fd.get(), &opened) == 0 && same_file(opened, device, inode))
             return fd;
     }
-    return OwnedFd();
+    return detail::UniqueFd();
 }
 
 } // namespace
@@ -155,7 +155,7 @@ Result<LogFollower> LogFollower::open(const fs::path& path, std::optional<LogPos
         return follower;
     }
     // Rotated while fwplan was down: finish the old file (syslog.1) first.
-    OwnedFd rotated = find_rotated(path.parent_path(), resume->device, resume->inode);
+    detail::UniqueFd rotated = find_rotated(path.parent_path(), resume->device, resume->inode);
     struct stat rotated_info {};
     if (rotated.valid() && ::fstat(rotated.get(), &rotated_info) == 0 &&
         position_fits(rotated.get(), rotated_info, *resume)) {
@@ -194,7 +194,7 @@ Result<void> LogFollower::start_at(std::uint64_t offset) {
 void LogFollower::watch_folder() {
     // inotify on the folder, not the file: it also sees the rename and the new file of a
     // rotation (inotify(7)). Without it, wait() polls.
-    OwnedFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
+    detail::UniqueFd fd(::inotify_init1(IN_NONBLOCK | IN_CLOEXEC));
     if (!fd.valid())
         return;
     const fs::path folder = path_.parent_path().empty() ? fs::path(".") : path_.parent_path();
@@ -355,7 +355,7 @@ Result<bool> LogFollower::check_renamed() {
         return more.error();
     if (*more > 0)
         return true;
-    OwnedFd next(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
+    detail::UniqueFd next(::open(path_.c_str(), O_RDONLY | O_CLOEXEC));
     struct stat next_info {};
     if (!next.valid() || ::fstat(next.get(), &next_info) != 0 || !S_ISREG(next_info.st_mode))
         return false; // gone again in between: try on the next call

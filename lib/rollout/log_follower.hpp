@@ -2,7 +2,7 @@
 // Following a growing log like `tail -F`: every complete line once, across rotation by
 // rename (logrotate's default) and by copytruncate, and across a restart of fwplan, by the
 // position stored with each line. Internal (lib/rollout is not installed).
-#include "rollout/owned_fd.hpp"
+#include "detail/posix.hpp"
 
 #include <fwplan/error.hpp>
 
@@ -119,7 +119,7 @@ private:
     void watch_folder();
 
     std::filesystem::path path_;
-    OwnedFd owned_; // the file (not stdin, which stays open)
+    detail::UniqueFd owned_; // the file (not stdin, which stays open)
     int fd_ = -1;
     bool stream_ = false;
     std::uint64_t device_ = 0;
@@ -140,7 +140,7 @@ private:
     std::uint64_t truncations_ = 0;
     std::uint64_t rotations_ = 0;
     StartReport start_report_;
-    OwnedFd inotify_;
+    detail::UniqueFd inotify_;
 };
 
 } // namespace fwplan::rollout

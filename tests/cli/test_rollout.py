@@ -8,6 +8,7 @@ import signal
 import sqlite3
 import subprocess
 import sys
+import time
 import unittest
 
 import rollout_logs as logs
@@ -148,6 +149,22 @@ class Walk(Rollout):
         # One reset, for step 2, with every placeholder put in.
         self.assertEqual(self.kick_lines(),
                          ["008041AEFD7E 10.0.0.50 SIP41.9-4-2SR3-1S 2 SEP008041AEFD7E.cnf.xml"])
+
+    def test_a_boot_logged_before_start_is_no_read_of_step_1(self):
+        """The phone booted a minute before `rollout start` (it read the root as it was then):
+        those lines change nothing, and no kick runs; its next boot is step 1's."""
+        early = logs.Log(start=time.time() - 60)
+        logs.boot(early, MAC, "10.0.0.50")
+        self.start_one()
+        later = logs.Log(start=time.time() + 300)
+        later.other(dt=40)  # log time moves on far past the settle time
+        early.lines += later.lines
+        events = self.follow(early)
+        p = self.phone()
+        self.assertEqual((p["state"], p["step"], p["load"]), ("waiting", 1, "SCCP41.8-3-1S"))
+        self.assertFalse(p["ip"])
+        self.assertEqual(events, [])
+        self.assertEqual(self.kick_lines(), [])
 
     def test_without_a_kick_the_phone_waits_for_a_person(self):
         self.start_one()
