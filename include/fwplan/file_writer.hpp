@@ -51,6 +51,10 @@ enum class WriteOutcome {
 /// How to treat an existing file with different content.
 struct WritePolicy {
     bool force = false; ///< replace it (after keeping a backup) instead of refusing
+    /// With `force`: keep the old file as `NAME.bak`. Only a caller that knows the old file is
+    /// one it wrote itself and can write again (the rollout replacing a phone's step k config
+    /// with its step k+1 one) turns this off.
+    bool keep_backup = true;
 };
 
 /// The result of one write.

@@ -66,6 +66,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -153,6 +154,35 @@ struct EmitReport {
 
     /// No failed row and no conflict.
     [[nodiscard]] bool ok() const noexcept { return failed.empty() && conflicts.empty(); }
+};
+
+/// The plan request of one phone under `options`: its own target, else the options' default
+/// load, else the default protocol's final load.
+[[nodiscard]] PlanRequest plan_request_for(const Phone& phone, const EmitOptions& options);
+
+/// Makes the files of every step of phones' plans the way `emit_configs` does (the template
+/// rendered once per load when phones share it; each phone's own line where it has one), for
+/// programs that put them elsewhere than step folders: `fwplan rollout` puts them into the
+/// TFTP root, a step at a time. Not thread-safe; it keeps `options` by reference.
+class StepFileRenderer {
+public:
+    /// Checks the template or the built-in one's settings (`fwplan.config.*`).
+    [[nodiscard]] static Result<StepFileRenderer> make(const EmitOptions& options);
+    /// Moves the renderer (its cache moves with it).
+    StepFileRenderer(StepFileRenderer&&) noexcept;
+    /// Moves the renderer (its cache moves with it).
+    StepFileRenderer& operator=(StepFileRenderer&&) noexcept;
+    ~StepFileRenderer();
+
+    /// The files of each step of `plan` for `phone` (`plan.steps[i]` → the result's `[i]`).
+    /// Errors: the template cannot be rendered for a load, a setting is invalid, the load does
+    /// not suit the model (`make_step_files`'s errors).
+    [[nodiscard]] Result<std::vector<StepFiles>> render(const Phone& phone, const Plan& plan);
+
+private:
+    struct Impl;
+    explicit StepFileRenderer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
 };
 
 /// Plans every phone of `inventory` and writes the files of every step (see the file

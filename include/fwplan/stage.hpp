@@ -47,6 +47,7 @@
 ///     std::cout << report->count(fwplan::StageAction::Create) << " files created\n";
 
 #include <fwplan/archive.hpp>
+#include <fwplan/device_config.hpp>
 #include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
@@ -179,6 +180,15 @@ struct StageReport {
 [[nodiscard]] Result<StageReport> stage(const std::filesystem::path& root,
                                         const std::vector<std::filesystem::path>& packages,
                                         const StageOptions& options = {});
+
+/// Stages files made in memory (the configs `fwplan rollout` puts into a root) exactly as
+/// `stage` stages a package's: the same conflicts (a different file of the name is a conflict
+/// unless `force`), the same journal, backups and undo. `label` stands for the package in the
+/// report (`StagedFile::package`). Errors as `stage`, and `fwplan.file.bad-name` (BadInput)
+/// for a name that is not a plain file name.
+[[nodiscard]] Result<StageReport> stage_files(const std::filesystem::path& root,
+                                              std::vector<GeneratedFile> files, std::string label,
+                                              const StageOptions& options = {});
 
 /// One file put back by `undo_last_stage`.
 struct UndoneFile {

@@ -115,67 +115,6 @@ std::string files_list(const FolderState& folder) {
     return out;
 }
 
-struct ProtocolLoad {
-    std::string load;
-    Protocol protocol;
-    friend auto operator<=>(const ProtocolLoad&, const ProtocolLoad&) = default;
-};
-
-// The rendered SEP<MAC>.cnf.xml of a template shared by many phones: every phone at one
-// load gets the same text, so it is rendered once per load.
-class SharedTemplate {
-public:
-    explicit SharedTemplate(DeviceTemplate t) : template_(std::move(t)) {}
-
-    const Result<std::string>& render(const LoadId& load, Protocol protocol) {
-        ProtocolLoad key{load.str(), protocol};
-        auto it = rendered_.find(key);
-        if (it == rendered_.end())
-            it = rendered_.emplace(key, template_.render(load, protocol)).first;
-        return it->second;
-    }
-    const std::vector<Diagnostic>& lint(const ModelInfo& model, Protocol protocol) {
-        auto key = std::pair(std::string(model.number), protocol);
-        auto it = lints_.find(key);
-        if (it == lints_.end())
-            it = lints_.emplace(key, template_.lint(&model, protocol)).first;
-        return it->second;
-    }
-    [[nodiscard]] const DeviceTemplate& get() const noexcept { return template_; }
-
-private:
-    DeviceTemplate template_;
-    std::map<ProtocolLoad, Result<std::string>> rendered_;
-    std::map<std::pair<std::string, Protocol>, std::vector<Diagnostic>> lints_;
-};
-
-PlanRequest request_for(const Phone& phone, const EmitOptions& options) {
-    PlanRequest request;
-    request.model = std::string(phone.model->number);
-    request.from = phone.from;
-    request.hw_rev = phone.hw_rev;
-    if (phone.to)
-        request.to = phone.to;
-    else if (phone.to_protocol)
-        request.to_protocol = phone.to_protocol;
-    else if (options.default_to)
-        request.to = options.default_to;
-    else
-        request.to_protocol = options.default_to_protocol;
-    return request;
-}
-
-SipSettings settings_for(const Phone& phone, const SipSettings& base) {
-    SipSettings settings = base;
-    if (phone.line) {
-        if (settings.lines.empty())
-            settings.lines.push_back(*phone.line);
-        else
-            settings.lines.front() = *phone.line;
-    }
-    return settings;
-}
-
 RowError row_error(const Phone& phone, Error error) {
     RowError row;
     row.line = phone.source_line;
@@ -222,7 +161,7 @@ private:
     CreatedFolders created_;
     WriteBatch batch_;
     EmitReport report_;
-    std::optional<SharedTemplate> shared_;
+    std::optional<StepFileRenderer> renderer_;
     std::map<FolderKey, FolderState> folders_;
     std::map<std::pair<std::string, std::string>, WarningSummary> warnings_;
     std::set<std::string> notes_seen_;
@@ -276,49 +215,14 @@ Result<FolderState*> Emitter::folder_for(unsigned step, const PlanStep& plan_ste
 }
 
 Result<Emitter::PhoneFiles> Emitter::make_files(const Phone& phone, const Plan& plan) {
-    const ModelInfo& model = *phone.model;
-    const SipSettings settings = settings_for(phone, options_.sip);
-    // A phone with its own line and no user template gets its own built-in template.
-    std::optional<DeviceTemplate> own;
-    if (!options_.device_template && phone.line) {
-        auto built = DeviceTemplate::builtin_sip(settings);
-        if (!built)
-            return built.error();
-        own = std::move(*built);
-    }
-    StepOptions step_options;
-    step_options.dial_plan = options_.dial_plan;
-
-    PhoneFiles files;
-    for (const PlanStep& step : plan.steps) {
+    // The step folders' names must be file names fwplan may write (no load ID leads out).
+    for (const PlanStep& step : plan.steps)
         if (auto ok = check_file_name(folder_name(step.number, step.load)); !ok)
             return ok.error();
-        const Protocol protocol = step.protocol();
-        if (auto ok = detail::check_step(model, step.load, protocol); !ok)
-            return ok.error();
-        std::string sep;
-        std::vector<Diagnostic> lints;
-        if (own) {
-            auto rendered = own->render(step.load, protocol);
-            if (!rendered)
-                return rendered.error().in_file(own->source_name());
-            sep = std::move(*rendered);
-            lints = own->lint(&model, protocol);
-        } else {
-            const Result<std::string>& rendered = shared_->render(step.load, protocol);
-            if (!rendered)
-                return rendered.error().in_file(shared_->get().source_name());
-            sep = *rendered;
-            lints = shared_->lint(model, protocol);
-        }
-        auto made =
-            detail::assemble_step_files(model, phone.mac, step.load, protocol, std::move(sep),
-                                        std::move(lints), settings, step_options);
-        if (!made)
-            return made.error();
-        files.steps.push_back(std::move(*made));
-    }
-    return files;
+    auto steps = renderer_->render(phone, plan);
+    if (!steps)
+        return steps.error();
+    return PhoneFiles{std::move(*steps)};
 }
 
 Result<void> Emitter::emit_phone(const Phone& phone, const Plan& plan, Result<PhoneFiles> files) {
@@ -494,7 +398,7 @@ void Emitter::summarize() {
 
 // Makes the files of a chunk of phones. Runs on a second thread while the main thread
 // writes the previous chunk: rendering a phone's own template costs about as much CPU as
-// the kernel spends writing its files. Only this touches `shared_`, one chunk at a time.
+// the kernel spends writing its files. Only this touches `renderer_`, one chunk at a time.
 Emitter::Generated Emitter::generate(std::size_t begin) {
     Generated out;
     const std::size_t end = std::min(begin + kChunk, phones_.size());
@@ -545,17 +449,13 @@ Result<EmitReport> Emitter::run(const Inventory& inventory) {
     std::vector<PlanRequest> requests;
     requests.reserve(phones.size());
     for (const Phone* phone : phones)
-        requests.push_back(request_for(*phone, options_));
+        requests.push_back(plan_request_for(*phone, options_));
     plans_ = planner_.plan_fleet(requests);
 
-    if (options_.device_template) {
-        shared_.emplace(*options_.device_template);
-    } else {
-        auto builtin = DeviceTemplate::builtin_sip(options_.sip);
-        if (!builtin)
-            return builtin.error();
-        shared_.emplace(std::move(*builtin));
-    }
+    auto renderer = StepFileRenderer::make(options_);
+    if (!renderer)
+        return renderer.error();
+    renderer_.emplace(std::move(*renderer));
 
     // Chunk k+1 is made on another thread while chunk k is written, in MAC order.
     const bool pipelined = phones.size() > kChunk;

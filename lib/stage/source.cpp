@@ -1,5 +1,9 @@
 #include "stage/source.hpp"
 
+#include "detail/crc32.hpp"
+
+#include <fwplan/file_writer.hpp>
+
 #include <utility>
 
 namespace fwplan::detail {
@@ -14,7 +18,7 @@ Result<StageSource> StageSource::open(const std::filesystem::path& path,
     inspect.limits = limits;
     inspect.max_cnu_bytes = 0;          // staging needs names and manifests, not CNU tables
     inspect.check_authenticity = false; // inspect says whether a package is genuine
-    source.info_ = inspect_archive(source.archive_, inspect);
+    source.info_ = inspect_archive(*source.archive_, inspect);
     if (!source.info_.errors.empty())
         return Error(source.info_.errors.front())
             .with_hint("fwplan stages only packages whose files it can read; download the "
@@ -28,6 +32,35 @@ Result<StageSource> StageSource::open(const std::filesystem::path& path,
     return source;
 }
 
+Result<StageSource> StageSource::generated(std::string label, std::vector<GeneratedFile> files) {
+    StageSource source(label, std::nullopt);
+    source.info_.path = label;
+    for (GeneratedFile& file : files) {
+        if (auto ok = check_file_name(file.name); !ok)
+            return Error(ok.error()).in_file(label);
+        ArchiveEntry entry;
+        entry.name = file.name;
+        entry.base_name = file.name;
+        entry.size = file.content.size();
+        entry.compressed_size = entry.size;
+        Crc32 crc;
+        crc.update(file.content);
+        entry.crc32 = crc.value();
+        source.crcs_.push_back(entry.crc32);
+        source.generated_entries_.push_back(std::move(entry));
+        source.generated_content_.push_back(std::move(file.content));
+    }
+    return source;
+}
+
+Result<std::uint32_t> StageSource::read(std::size_t i, const ArchiveSink& sink) const {
+    if (archive_)
+        return archive_->read(entries()[i], sink);
+    if (auto ok = sink(generated_content_.at(i)); !ok)
+        return ok.error();
+    return *generated_entries_[i].crc32;
+}
+
 std::optional<std::uint32_t> StageSource::known_crc(std::size_t i) const {
     return crcs_.at(i);
 }
@@ -35,7 +68,7 @@ std::optional<std::uint32_t> StageSource::known_crc(std::size_t i) const {
 Result<std::uint32_t> StageSource::crc(std::size_t i) {
     if (crcs_.at(i))
         return *crcs_[i];
-    auto crc = archive_.read(entries()[i], [](std::string_view) -> Result<void> { return {}; });
+    auto crc = read(i, [](std::string_view) -> Result<void> { return {}; });
     if (!crc)
         return crc.error();
     crcs_[i] = *crc;

@@ -11,6 +11,7 @@
 #include <fwplan/stage.hpp>
 
 #include <algorithm>
+#include <functional>
 #include <optional>
 #include <set>
 #include <stdexcept>
@@ -94,8 +95,13 @@ void report_resumed(const detail::Recovered& recovered, StageReport& report) {
 
 } // namespace
 
-Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& packages,
-                          const StageOptions& options) {
+namespace {
+
+// A stage of any sources: the packages of `stage`, or the files of `stage_files`, opened by
+// `open_sources` once the root is locked.
+Result<StageReport>
+run_stage(const fs::path& root, const StageOptions& options,
+          const std::function<Result<std::vector<detail::StageSource>>()>& open_sources) {
     if (options.threads == 0) {
         Error error = bad_input("stage.threads", "threads must be at least 1");
         error.kind = ErrorKind::Usage;
@@ -136,14 +142,10 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
                                            left));
     }
 
-    std::vector<detail::StageSource> sources;
-    sources.reserve(packages.size());
-    for (const fs::path& path : packages) {
-        auto source = detail::StageSource::open(path, options.limits);
-        if (!source)
-            return source.error();
-        sources.push_back(std::move(*source));
-    }
+    auto opened = open_sources();
+    if (!opened)
+        return opened.error();
+    std::vector<detail::StageSource>& sources = *opened;
     auto plan = detail::plan_stage(fd, root, state, sources, options);
     if (!plan)
         return plan.error();
@@ -162,6 +164,35 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
     if (auto ok = detail::execute_stage(fd, root, *plan, sources, state, options); !ok)
         return ok.error();
     return std::move(report);
+}
+
+} // namespace
+
+Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& packages,
+                          const StageOptions& options) {
+    return run_stage(root, options, [&]() -> Result<std::vector<detail::StageSource>> {
+        std::vector<detail::StageSource> sources;
+        sources.reserve(packages.size());
+        for (const fs::path& path : packages) {
+            auto source = detail::StageSource::open(path, options.limits);
+            if (!source)
+                return source.error();
+            sources.push_back(std::move(*source));
+        }
+        return sources;
+    });
+}
+
+Result<StageReport> stage_files(const fs::path& root, std::vector<GeneratedFile> files,
+                                std::string label, const StageOptions& options) {
+    return run_stage(root, options, [&]() -> Result<std::vector<detail::StageSource>> {
+        auto source = detail::StageSource::generated(std::move(label), std::move(files));
+        if (!source)
+            return source.error();
+        std::vector<detail::StageSource> sources;
+        sources.push_back(std::move(*source));
+        return sources;
+    });
 }
 
 Result<UndoReport> undo_last_stage(const fs::path& root) {

@@ -3,7 +3,13 @@
 The `sh` blocks of the guide are run in order, in one scratch "home": `~/Downloads` holds a
 copy of testdata/packages (the zips the guide names exist there under the same names),
 `/srv/tftp` is an empty scratch folder, `testdata/` is the repository's. A command that ends
-with `# exits N` must exit with N; every other command must exit 0."""
+with `# exits N` must exit with N; every other command must exit 0.
+
+`fwplan rollout` gets a scratch `--state` (not /var/lib/fwplan), and `/var/log/syslog` is a
+recorded log of what the guide says happens: the 7941 reset by hand, installing SCCP 8.5(2),
+rebooting, reset by hand again, installing SIP 9.4(2)SR3 (tests/cli/rollout_logs.py). So
+`follow` must walk the phone to its target and end by itself."""
+import json
 import os
 import re
 import shlex
@@ -12,6 +18,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
+import rollout_logs
 from clitest import FWPLAN, SOURCE_DIR, TESTDATA, CliTest
 
 GUIDE = SOURCE_DIR / "docs" / "guide.md"
@@ -50,8 +57,16 @@ class Guide(CliTest):
         (bin_dir / "fwplan").symlink_to(Path(FWPLAN).resolve())
         env = dict(os.environ, HOME=str(home), PATH=f"{bin_dir}:{os.environ['PATH']}")
         env.pop("NO_COLOR", None)
+        state = self.tmp / "state" / "rollout.sqlite"
+        state.parent.mkdir()
+        syslog = self.tmp / "syslog"
+        walk = rollout_logs.Log(fmt="rfc3339")
+        rollout_logs.two_step_walk(walk, "00:80:41:ae:fd:7e", "192.168.178.50")
+        syslog.write_text(walk.text())
         for command, expected in sh_commands(GUIDE.read_text()):
             runnable = command.replace("/srv/tftp", str(home / "srv" / "tftp"))
+            runnable = runnable.replace("/var/log/syslog", str(syslog))
+            runnable = re.sub(r"^fwplan rollout (\w+)", rf"fwplan rollout \1 --state {state}", runnable)
             with self.subTest(command=command):
                 done = subprocess.run(["bash", "-c", runnable], cwd=home, env=env,
                                       capture_output=True, text=True, timeout=120)
@@ -63,6 +78,14 @@ class Guide(CliTest):
         self.assertTrue((configs / "step-1-SCCP41.8-5-2S" / "SEP008041AEFD7E.cnf.xml").is_file())
         self.assertTrue((configs / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml").is_file())
         self.assertTrue((home / "srv" / "tftp" / "SEP008041AEFD7E.cnf.xml").is_file())
+        # ... and the walk ended on the target: step 2's config in the root, the phone done.
+        sep = (home / "srv" / "tftp" / "SEP008041AEFD7E.cnf.xml").read_text()
+        self.assertIn("<loadInformation>SIP41.9-4-2SR3-1S</loadInformation>", sep)
+        status = subprocess.run([FWPLAN, "--json", "rollout", "status", "--tftp-root",
+                                 home / "srv" / "tftp", "--state", state],
+                                capture_output=True, text=True, timeout=60)
+        (phone,) = json.loads(status.stdout)["phones"]
+        self.assertEqual((phone["state"], phone["load"]), ("done", "SIP41.9-4-2SR3-1S"))
 
 
 if __name__ == "__main__":

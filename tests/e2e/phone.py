@@ -19,6 +19,13 @@ What the phone does (README.md has the sources):
   image catalog (what a real phone would read out of the images themselves);
 - a log of every request, in order.
 
+For the long-lived devices of device.py (a phone on its own 127.0.0.N that idles until it
+is reset) the phone also takes: `source` (the address it sends from, which the server logs),
+`interrupt` (asked before every request; True means "you were reset": PowerCycle ends the
+pass), `refuse_at="loads"` (an acceptance rule refuses as soon as the .loads is read, with no
+component fetched: the AUTH FAIL loop of rollout.md §3) and `aux_files=True` (after a boot
+that changed nothing, the files a phone reads after its config: formats.md §7.1 item 7).
+
 Example:
     with TftpServer(root) as server:
         phone = Phone("7941", "00:80:41:ae:fd:7e", "SCCP41.8-3-1S", server=(server.host, server.port))
@@ -62,6 +69,14 @@ MODELS = {m.name: m for m in (
     Model("7971", "70", 119, "term71.default.loads"),
     Model("7975", "75", 437, "term75.default.loads"),
 )}
+
+# What DeviceInformationX reports as <modelNumber> (rollout.md §4 shows `CP-7940` for a 7940;
+# the Java phones' SIP User-Agent says `Cisco-CP7970G`, so the G is kept for them).
+MODEL_NUMBERS = {
+    "7906": "CP-7906G", "7911": "CP-7911G", "7941": "CP-7941G", "7961": "CP-7961G",
+    "7942": "CP-7942G", "7962": "CP-7962G", "7945": "CP-7945G", "7965": "CP-7965G",
+    "7970": "CP-7970G", "7971": "CP-7971G-GE", "7975": "CP-7975G",
+}
 
 # upgrade-rules.md: the Java 79xx families the signing-key change (J-01/J-04) applies to.
 JAVA_79XX_FAMILIES = frozenset({"11", "41", "42", "45", "70", "75"})
@@ -266,6 +281,8 @@ class BootResult:
     target: Optional[str] = None
     components: list = field(default_factory=list)
     requests: list = field(default_factory=list)
+    dial_template: Optional[str] = None  # <sipProfile><dialTemplate> of the SEP file
+    user_locale: Optional[str] = None  # <userLocale><name> of the SEP file
 
     @property
     def names(self):
@@ -278,13 +295,24 @@ class BootResult:
         return "\n".join(lines)
 
 
+class PowerCycle(Exception):
+    """The phone was reset (or switched off) in the middle of a pass: the pass ends at once,
+    before the next request, and the caller decides what comes next (device.py boots again)."""
+
+
 class Phone:
     """State: model, MAC, running load, the image it flashed, every request it made.
 
     server: (host, port) of the TFTP server. catalog: {components tuple: load ID}, needed to
-    tell which load a term file stands for (image_catalog_from_zips)."""
+    tell which load a term file stands for (image_catalog_from_zips). source: the address to
+    send from (None: 127.0.0.1). interrupt: a callable asked before every request; when it
+    returns True the pass ends with PowerCycle. refuse_at: "image" (an acceptance rule says no
+    after every component was fetched and checked) or "loads" (as soon as the .loads is read:
+    the AUTH FAIL loop of rollout.md §3 shows no component request). aux_files: fetch the locale JAR and dial plan after a SIP boot
+    that changed nothing."""
 
-    def __init__(self, model, mac, load, *, server, catalog=None, timeout=1.0):
+    def __init__(self, model, mac, load, *, server, catalog=None, timeout=1.0, source=None,
+                 interrupt=None, refuse_at="image", aux_files=False):
         if model not in MODELS:
             raise ValueError(f"the phone simulates {sorted(MODELS)}, not {model!r}")
         self.model = MODELS[model]
@@ -296,6 +324,12 @@ class Phone:
         self.server = server
         self.catalog = dict(catalog or {})
         self.timeout = timeout
+        self.source = source
+        self.interrupt = interrupt
+        if refuse_at not in ("image", "loads"):
+            raise ValueError(f"refuse_at is 'image' or 'loads', not {refuse_at!r}")
+        self.refuse_at = refuse_at
+        self.aux_files = aux_files
         self.image = {}  # component file name -> bytes, of the load flashed last
         self.received = {}  # file name -> bytes, every file fetched (last copy)
         self.requests = []  # every Request, in order, across boots
@@ -320,11 +354,18 @@ class Phone:
             load = (result.config_load or "").strip()
             if not load or load == self.load:
                 result.outcome = "current"
+                if self.aux_files:
+                    self._fetch_aux_files(result)
             else:
                 self._install(result, f"{load}.loads", named_load=load)
         except _Stop:
             pass
         return self._finish(result, mark)
+
+    def fetch_again(self, name):
+        """Ask for one file again (the AUTH FAIL loop re-requests the .loads, rollout.md §3).
+        Returns its bytes, or None when the server said no; the request is logged."""
+        return self._get(name)
 
     def boot_until_settled(self, max_boots=5):
         """Power on and let the phone reboot after every flash until a boot changes nothing
@@ -361,6 +402,8 @@ class Phone:
                            f"{sep}: root element is <{root.tag}>, not <device>")
             result.config_load = root.findtext("loadInformation")
             result.config_protocol = root.findtext("deviceProtocol")
+            result.dial_template = root.findtext("sipProfile/dialTemplate")
+            result.user_locale = root.findtext("userLocale/name")
             return
         data = self._get("XMLDefault.cnf.xml")
         if data is None:
@@ -389,18 +432,59 @@ class Phone:
         if target.raw == self.load:
             result.outcome = "current"
             return
+        if self.refuse_at == "loads":
+            self._judge(result, target)  # before any component: the AUTH FAIL loop
         image = {}
         for component in components:
             blob = self._require(result, component)
             self._verified_body(result, component, blob, listing=False)
             image[component] = blob
-        refusal = judge(self.model, parse_load_id(self.load), target)
-        if refusal:
-            self._fail(result, refusal.display, refusal.detail, rule=refusal.rule, outcome="refused")
+        self._judge(result, target)
         self.load = target.raw
         self.image = image
         self.history.append(target.raw)
         result.outcome = "flashed"
+
+    def _judge(self, result, target):
+        refusal = judge(self.model, parse_load_id(self.load), target)
+        if refusal:
+            self._fail(result, refusal.display, refusal.detail, rule=refusal.rule, outcome="refused")
+
+    def _fetch_aux_files(self, result):
+        """What a SIP phone reads after its config (formats.md §7.1 item 7; the 7942 log in
+        waynemerricks/Cisco7942FreePBX README: ... SEP…cnf.xml → /mk-sip.jar → dialplan.xml).
+        Missing files are fine. An SCCP phone asks for nothing more here [harness choice: the
+        sources show no SCCP boot's files after the config]."""
+        if self.protocol != "SIP":
+            return
+        # No <userLocale>: the default locale JAR, asked for with a leading slash as in the
+        # 7942 log; with one, under the locale's folder [inference: formats.md §7.1 says
+        # "<userLocale name>/…" without the file name].
+        locale = result.user_locale.strip() if result.user_locale else ""
+        self._get(f"{locale}/mk-sip.jar" if locale else "/mk-sip.jar")
+        # <dialTemplate> names the dial plan; without one the simulation still asks for
+        # dialplan.xml [harness choice: every SIP boot in the sources asks for it].
+        self._get((result.dial_template or "").strip() or "dialplan.xml")
+
+    def device_information(self):
+        """What http://<phone>/DeviceInformationX answers right now (rollout.md §4):
+        [(element, text)], in the order the fusioninventory sample shows. On Java 79xx
+        versionID carries the running load's name; appLoadID is the running JAR's name when
+        the phone flashed it here, else the load name [inference]."""
+        jar = next((name for name in self.image if name.lower().startswith("jar")), None)
+        dsp = next((name for name in self.image if name.lower().startswith("dsp")), None)
+        return [
+            ("MACAddress", self.mac),
+            ("HostName", f"SEP{self.mac}"),
+            ("phoneDN", ""),
+            ("appLoadID", jar.rsplit(".sbn", 1)[0] if jar else self.load),
+            ("bootLoadID", ""),
+            ("versionID", self.load),
+            ("DSPLoadID", dsp.rsplit(".sbn", 1)[0] if dsp else ""),
+            ("hardwareRevision", "1.0"),
+            ("serialNumber", f"FCH{self.mac[-6:]}"),
+            ("modelNumber", MODEL_NUMBERS.get(self.model.name, f"CP-{self.model.name}G")),
+        ]
 
     def _verified_body(self, result, name, data, listing=True):
         """Check what a phone checks before it trusts a file: not empty, a signed header,
@@ -440,9 +524,11 @@ class Phone:
 
     def _get(self, name):
         """Fetch a file; None (and a logged request) when the server says no."""
+        if self.interrupt is not None and self.interrupt():
+            raise PowerCycle()
         host, port = self.server
         try:
-            transfer = fetch(host, port, name, timeout=self.timeout)
+            transfer = fetch(host, port, name, timeout=self.timeout, source=self.source)
         except FileNotFound as error:
             self.requests.append(Request(name, "not-found", message=error.server_message))
             return None

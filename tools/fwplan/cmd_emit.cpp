@@ -64,6 +64,8 @@ Result<SipSettings> sip_settings(const EmitOptions& o) {
     return sip;
 }
 
+} // namespace
+
 // The one phone of `--mac`, through the same row parser as a CSV row; bad values here are
 // errors of the command, not rows. Its line comes from the options (`sip_settings`).
 Result<Inventory> single_phone(const EmitOptions& o) {
@@ -110,6 +112,8 @@ Result<fwplan::EmitOptions> emit_options(const EmitOptions& o) {
     }
     return options;
 }
+
+namespace {
 
 struct FolderCounts {
     std::map<WriteOutcome, std::size_t> outcomes;

@@ -62,6 +62,31 @@ struct CheckOptions {
     std::string fleet; ///< inventory CSV: which phone runs what, for reachability findings
 };
 
+/// `fwplan rollout ...`: what every rollout subcommand takes, and each one's own options.
+struct RolloutOptions {
+    std::string action; ///< start, follow, status, advance, hold, retry, abort
+    std::string tftp_root;
+    std::string state;
+    // start
+    EmitOptions start; ///< the phone (or --fleet), the target and the configs' options
+    unsigned wave = 0;
+    // follow
+    std::string log;
+    std::string format = "auto";
+    bool once = false;
+    std::string kick;
+    unsigned kick_timeout = 30;
+    unsigned settle_after = 30;
+    unsigned refuse_after = 3;
+    unsigned stuck_after = 1800;
+    std::string confirm;
+    std::string advance = "on-settle";
+    std::vector<std::string> server_roots;
+    int year = 0;
+    // status, advance, hold, retry
+    std::string mac;
+};
+
 struct GraphOptions {
     std::string model;
     bool all = false;
@@ -77,6 +102,7 @@ int run_emit(const EmitOptions& options, Console& console);
 int run_stage(const StageOptions& options, Console& console);
 int run_check(const CheckOptions& options, Console& console);
 int run_graph(const GraphOptions& options, Console& console);
+int run_rollout(const RolloutOptions& options, Console& console);
 int run_catalog(const CatalogOptions& options, Console& console);
 
 } // namespace fwplan::cli

@@ -2,9 +2,12 @@
 // What several subcommands share: the knowledge they plan with and the firmware the user
 // pointed at. Thin wrappers over library calls, with the CLI's error reporting.
 
+#include "commands.hpp"
 #include "console.hpp"
 
 #include <fwplan/catalog.hpp>
+#include <fwplan/fleet.hpp>
+#include <fwplan/inventory.hpp>
 #include <fwplan/planner.hpp>
 
 #include <optional>
@@ -31,6 +34,13 @@ Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths);
 /// for, 0 when there is none: the command goes on with the rest, and its exit code still
 /// says that something was bad.
 int report_unreadable(const FoundFirmware& found, Console& console);
+
+/// The library's EmitOptions from emit's options (rollout start takes the same): the target,
+/// the SIP settings and the password, the template (cmd_emit.cpp).
+Result<fwplan::EmitOptions> emit_options(const EmitOptions& options);
+
+/// The one phone of `--mac`, `--model`, `--from`, `--hw-rev` (cmd_emit.cpp).
+Result<Inventory> single_phone(const EmitOptions& options);
 
 /// Parses an optional load-ID option ("" = not given).
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option);

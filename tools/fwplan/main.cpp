@@ -45,6 +45,29 @@ void add_plan_request(CLI::App* cmd, PlanOptions& plan, bool model_required) {
     cmd->add_option("--hw-rev", plan.hw_rev, "Hardware revision from the phone's label, e.g. V15");
 }
 
+// What the configs of every step are made of: emit's options, and rollout start's.
+void add_config_options(CLI::App* cmd, EmitOptions& o) {
+    cmd->add_option("--template", o.template_file, "Your SEP<MAC>.cnf.xml to start from")
+        ->check(CLI::ExistingFile);
+    cmd->add_flag("--force", o.force, "Replace files that differ (the old ones are kept)");
+    cmd->add_flag("--dialplan", o.dialplan, "Also write an empty dialplan.xml per step");
+    cmd->add_option("--sip-server", o.sip_server, "SIP registrar (processNodeName)");
+    cmd->add_option("--sip-port", o.sip_port, "SIP port")->check(CLI::Range(1, 65535));
+    cmd->add_option("--outbound-proxy", o.outbound_proxy, "Outbound proxy host");
+    cmd->add_option("--ntp-server", o.ntp_server, "NTP server");
+    cmd->add_option("--time-zone", o.time_zone,
+                    "Cisco time zone name, e.g. 'W. Europe Standard/Daylight Time'");
+    cmd->add_option("--line-name", o.line_name, "Line 1 user/extension");
+    cmd->add_option("--auth-name", o.auth_name, "Line 1 authentication name");
+    cmd->add_option("--display-name", o.display_name, "Line 1 display name");
+    cmd->add_option("--messages-number", o.messages_number, "Voicemail number");
+    cmd->add_option("--password-file", o.password_file, "File holding the line password")
+        ->check(CLI::ExistingFile);
+    cmd->add_option("--password-env", o.password_env,
+                    "Environment variable holding the line password");
+    cmd->add_option("--speed-dial", o.speed_dials, "Speed dial 'label=number' (repeatable)");
+}
+
 } // namespace
 
 int main(int argc, char** argv) {
@@ -88,27 +111,8 @@ int main(int argc, char** argv) {
                          "--to-protocol are the target of rows without one")
             ->check(CLI::ExistingFile);
     mac->excludes(fleet);
-    cmd_emit->add_option("--template", emit.template_file, "Your SEP<MAC>.cnf.xml to start from")
-        ->check(CLI::ExistingFile);
     cmd_emit->add_option("--out,-o", emit.out_dir, "Output folder")->required();
-    cmd_emit->add_flag("--force", emit.force, "Replace files that differ (a backup is kept)");
-    cmd_emit->add_flag("--dialplan", emit.dialplan, "Also write an empty dialplan.xml per step");
-    cmd_emit->add_option("--sip-server", emit.sip_server, "SIP registrar (processNodeName)");
-    cmd_emit->add_option("--sip-port", emit.sip_port, "SIP port")->check(CLI::Range(1, 65535));
-    cmd_emit->add_option("--outbound-proxy", emit.outbound_proxy, "Outbound proxy host");
-    cmd_emit->add_option("--ntp-server", emit.ntp_server, "NTP server");
-    cmd_emit->add_option("--time-zone", emit.time_zone,
-                         "Cisco time zone name, e.g. 'W. Europe Standard/Daylight Time'");
-    cmd_emit->add_option("--line-name", emit.line_name, "Line 1 user/extension");
-    cmd_emit->add_option("--auth-name", emit.auth_name, "Line 1 authentication name");
-    cmd_emit->add_option("--display-name", emit.display_name, "Line 1 display name");
-    cmd_emit->add_option("--messages-number", emit.messages_number, "Voicemail number");
-    cmd_emit->add_option("--password-file", emit.password_file, "File holding the line password")
-        ->check(CLI::ExistingFile);
-    cmd_emit->add_option("--password-env", emit.password_env,
-                         "Environment variable holding the line password");
-    cmd_emit->add_option("--speed-dial", emit.speed_dials,
-                         "Speed dial 'label=number' (repeatable)");
+    add_config_options(cmd_emit, emit);
     cmd_emit->callback([&] {
         if (emit.mac.empty() == emit.fleet.empty())
             throw CLI::ValidationError("emit",
@@ -171,6 +175,80 @@ int main(int argc, char** argv) {
         app.add_subcommand("catalog", "List known models, loads and rules with sources");
     cmd_catalog->add_option("--model,-m", catalog.model, "Only this model's family");
     cmd_catalog->callback([&] { run = [&] { return run_catalog(catalog, console); }; });
+
+    RolloutOptions rollout;
+    auto* cmd_rollout = app.add_subcommand(
+        "rollout", "Walk phones through their chains unattended, following the TFTP log");
+    cmd_rollout->require_subcommand(1);
+    const auto rollout_sub = [&](const char* name, const char* what) {
+        CLI::App* sub = cmd_rollout->add_subcommand(name, what);
+        sub->add_option("--tftp-root", rollout.tftp_root, "The TFTP server's root folder")
+            ->required();
+        sub->add_option("--state", rollout.state,
+                        "The rollout's state (SQLite; default /var/lib/fwplan/<root>.rollout."
+                        "sqlite, never inside the root)");
+        sub->callback([&rollout, &run, &console, name] {
+            rollout.action = name;
+            run = [&] { return run_rollout(rollout, console); };
+        });
+        return sub;
+    };
+    CLI::App* rollout_start =
+        rollout_sub("start", "Plan the phones, put their step-1 configs in place, record them");
+    add_plan_request(rollout_start, rollout.start.plan, false);
+    rollout_start->add_option("--mac", rollout.start.mac, "The phone's MAC address");
+    rollout_start
+        ->add_option("--fleet", rollout.start.fleet,
+                     "CSV inventory: mac,model,load[,target,hw_rev,line_name,...]")
+        ->check(CLI::ExistingFile);
+    add_config_options(rollout_start, rollout.start);
+    rollout_start->add_option("--wave", rollout.wave,
+                              "At most N phones with a step's config in place at a time");
+    CLI::App* rollout_follow =
+        rollout_sub("follow", "Follow the TFTP server's log and walk every phone");
+    rollout_follow->add_option("--log", rollout.log, "The TFTP server's log file, or - for stdin")
+        ->required();
+    rollout_follow->add_option("--format", rollout.format,
+                               "auto, tftpd-hpa, dnsmasq, atftpd or journal-json");
+    rollout_follow->add_flag("--once", rollout.once, "Read what is there, then stop");
+    rollout_follow->add_option("--kick", rollout.kick,
+                               "Command that resets a phone: %m MAC, %i IP, %l next load, %s step, "
+                               "%n SEP file name");
+    rollout_follow->add_option("--kick-timeout", rollout.kick_timeout,
+                               "Seconds a kick may run (default 30)");
+    rollout_follow->add_option("--settle-after", rollout.settle_after,
+                               "Seconds of log time after a config request with no .loads "
+                               "request before a phone counts as settled (default 30)");
+    rollout_follow->add_option("--refuse-after", rollout.refuse_after,
+                               ".loads requests with no component before a phone counts as "
+                               "refused (default 3)");
+    rollout_follow->add_option("--stuck-after", rollout.stuck_after,
+                               "Seconds of log time without a request before a phone counts as "
+                               "stuck (default 1800)");
+    rollout_follow
+        ->add_option("--confirm", rollout.confirm,
+                     "http: ask each phone what it runs before advancing it")
+        ->check(CLI::IsMember({"http"}));
+    rollout_follow
+        ->add_option("--advance", rollout.advance,
+                     "on-settle (default) or on-download: the next config goes in once "
+                     "the phone asks for its last component")
+        ->check(CLI::IsMember({"on-settle", "on-download"}));
+    rollout_follow->add_option("--server-root", rollout.server_roots,
+                               "The TFTP server's own root, as its log names files (dnsmasq); "
+                               "repeatable");
+    rollout_follow->add_option("--year", rollout.year,
+                               "The year of classic syslog timestamps (default: this year)");
+    CLI::App* rollout_status = rollout_sub("status", "Where every phone stands");
+    rollout_status->add_option("--mac", rollout.mac, "One phone, with its timeline");
+    for (const char* name : {"advance", "hold", "retry"}) {
+        CLI::App* sub = rollout_sub(
+            name, name == std::string("advance") ? "Put a phone's next step in place now"
+                  : name == std::string("hold")  ? "Stop acting on a phone until retry"
+                                                 : "Try a phone's current step again");
+        sub->add_option("--mac", rollout.mac, "The phone")->required();
+    }
+    rollout_sub("abort", "End the rollout (the root keeps its configs)");
 
     for (CLI::App* sub : app.get_subcommands({}))
         sub->fallthrough();
