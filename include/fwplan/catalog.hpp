@@ -114,6 +114,10 @@ struct RuleEffect {
     std::string on;                       ///< Fallback: the symptom, e.g. "AUTH FAIL"
     std::string text;                     ///< Caution/Fallback: what to tell the user
     std::optional<Confidence> confidence; ///< overrides the rule's confidence for this effect
+    /// Allow: the rules whose `forbid` this report contradicts on the steps it matches. A plan
+    /// asked to trust COMMUNITY reports (`PlanRequest::allow_community`) takes such a step
+    /// when the allow is COMMUNITY; otherwise the forbid wins.
+    std::vector<std::string> overrules;
 };
 
 /// One rule of Table A.
