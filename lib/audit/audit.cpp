@@ -12,6 +12,7 @@
 #include <fwplan/manifest.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/xml_default.hpp>
 
 #include <climits>
 #include <pugixml.hpp>
@@ -497,9 +498,32 @@ private:
                 check_load(path, value, nullptr, {}, nullptr);
                 continue;
             }
-            if (auto id = check_load(path, value, model, std::string(model->family), nullptr))
+            if (auto id = check_load(path, value, model, std::string(model->family), nullptr)) {
                 xml_default_.insert_or_assign(model, ConfigAsk{path, *id});
+                check_xml_default_reach(path, *model, *id);
+            }
         }
+    }
+
+    // XMLDefault is read by phones without their own SEP file: new or reset ones, which may
+    // still run their factory load (xml_default.hpp).
+    void check_xml_default_reach(const std::string& path, const ModelInfo& model,
+                                 const LoadId& load) {
+        if (load.family() != model.family)
+            return; // config-wrong-model already
+        const XmlDefaultReach reach = xml_default_reach(planner(), model, load);
+        if (reach.ok())
+            return;
+        add("xml-default-unreachable", Severity::Warning, path,
+            "names " + load.str() + " for the " + std::string(model.number) +
+                ", which a new or factory-reset phone may not take: " + reach.why +
+                ". Such a phone has no SEP<MAC>.cnf.xml of its own here, so name a load its "
+                "factory load reaches in one step (the first step of its plan), or give it a "
+                "SEP file");
+    }
+
+    const Planner& planner() const {
+        return options_.planner != nullptr ? *options_.planner : Planner::builtin();
     }
 
     void read_sip_cnf(const std::string& name, std::optional<std::string> mac) {
@@ -589,10 +613,8 @@ private:
         const std::string key = std::string(model.number) + '\n' + from.str() + '\n' + to.str();
         if (auto it = reach_cache_.find(key); it != reach_cache_.end())
             return it->second;
-        const Planner& planner =
-            options_.planner != nullptr ? *options_.planner : Planner::builtin();
         std::string out =
-            planner.explain_direct_step(model.number, from, to, DirectStepSubject::RunningPhone);
+            planner().explain_direct_step(model.number, from, to, DirectStepSubject::RunningPhone);
         reach_cache_.emplace(key, out);
         return out;
     }
