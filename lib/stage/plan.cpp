@@ -330,8 +330,13 @@ private:
                              bool root_differs) {
         const ModelInfo& model = *group.term_model;
         const LoadId* wanted = factory_default_for(model.family);
+        // What the root's own term file stands for: a package's content when it is one of
+        // them, else what its body says against the root's and the packages' .loads (the
+        // same reading the audit gives it).
         std::optional<LoadId> root_target;
-        if (root_differs)
+        if (in_root)
+            root_target = group.contents[*in_root].term_for;
+        else if (root_differs)
             root_target = root_term_target(group);
 
         TermChoice choice;
