@@ -66,8 +66,15 @@ Error located(Error error, std::uint64_t offset) {
     return error;
 }
 
+// Every envelope error means a damaged, cut-off or foreign file: say what to do about it.
 Error signed_error(std::string code, std::string message, std::uint64_t offset) {
-    return located(bad_input("signed." + std::move(code), std::move(message)), offset);
+    const bool cut_off = code == "truncated" || code == "bad-header-length";
+    return located(bad_input("signed." + std::move(code), std::move(message)), offset)
+        .with_hint(cut_off ? "the file is shorter than its header says: it was cut off while "
+                             "downloading or copying; fetch the package again"
+                           : "the file is damaged or not a Cisco firmware file: fetch the "
+                             "package again from Cisco, and never edit or re-pack firmware "
+                             "files");
 }
 
 std::string tag_label(std::uint8_t t) {
@@ -412,7 +419,8 @@ Result<SignedHeader> parse_header(std::string_view prefix, std::uint64_t file_si
 
 Error cnu_error(std::string code, std::string message, std::uint64_t offset) {
     return located(bad_input("cnu." + std::move(code), "CNU archive: " + std::move(message)),
-                   offset);
+                   offset)
+        .with_hint("the component is damaged or cut off: fetch the package again from Cisco");
 }
 
 constexpr std::string_view kCnuMagic = "CNU_File_Archive_3.0";
