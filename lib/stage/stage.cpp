@@ -68,13 +68,28 @@ Error StageReport::conflict_error() const {
 
 namespace {
 
-Result<detail::UniqueFd> open_root(const fs::path& root) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-        Error error = io_error("stage.no-root", "is not a folder");
-        error.file = root.string();
-        return error.with_hint("give the TFTP server's root folder with --tftp-root");
+// The root as a folder; what is wrong when it is not one: missing, something else, or out of
+// reach (a folder on the way the user may not enter).
+Result<void> check_root_folder(const fs::path& root) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return {};
+    const int err = errno;
+    Error error = io_error("stage.no-root", "is not a folder");
+    error.file = root.string();
+    if (err == EACCES) {
+        error.message = "cannot be reached: you may not enter it or a folder above it";
+        return error.with_hint("run the same command with sudo, or as a user who may read the "
+                               "folders on the way (ls -ld each of them)");
     }
+    if (err == ENOENT)
+        error.message = "does not exist";
+    return error.with_hint("give the TFTP server's root folder with --tftp-root");
+}
+
+Result<detail::UniqueFd> open_root(const fs::path& root) {
+    if (auto ok = check_root_folder(root); !ok)
+        return ok.error();
     return detail::open_dir(root);
 }
 
@@ -295,12 +310,8 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
 }
 
 Result<UndoReport> undo_last_stage(const fs::path& root) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-        Error error = io_error("stage.no-root", "is not a folder");
-        error.file = root.string();
-        return error;
-    }
+    if (auto ok = check_root_folder(root); !ok)
+        return ok.error();
     auto root_fd = detail::open_dir(root);
     if (!root_fd)
         return root_fd.error();
