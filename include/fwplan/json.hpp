@@ -23,6 +23,7 @@
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
 #include <fwplan/stage.hpp>
+#include <fwplan/time_zone.hpp>
 
 #include <string>
 #include <string_view>
@@ -63,6 +64,11 @@ namespace fwplan::json {
 /// (`id`, `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
 [[nodiscard]] std::string catalog(const Catalog& catalog,
                                   const std::vector<const FamilyInfo*>& families, int indent = 2);
+
+/// The time zone names Cisco phones know (time_zone.hpp): `time_zones[]` with `name`,
+/// `utc_offset_minutes`, `daylight`, `iana[]`, `legacy` (the 7940/7960 `time_zone:`, or
+/// null) and `legacy_daylight` (`none`, `europe`, `north-america`, or null).
+[[nodiscard]] std::string time_zones(int indent = 2);
 
 /// `fwplan stage`: `root`, `stage_id`, `dry_run`, `committed`, `counts` (`create`,
 /// `replace`, `skip`, `conflict`), `files[]` (`name`, `action`, `package`, `entry`, `size`,

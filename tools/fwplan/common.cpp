@@ -4,17 +4,24 @@
 
 namespace fwplan::cli {
 
-Result<Catalog> load_catalog(const Globals& globals) {
+Result<Catalog> load_catalog(Console& console) {
     Catalog catalog = Catalog::builtin();
-    for (const std::string& path : globals.catalogs)
+    for (const std::string& path : console.globals.catalogs) {
         if (auto merged = catalog.merge_file(path); !merged)
             return merged.error();
+        console.debug("merged the knowledge of " + path);
+    }
+    console.info("knowledge: " + std::to_string(catalog.loads().size()) + " loads and " +
+                 std::to_string(catalog.rules().size()) + " rules (built-in" +
+                 (console.globals.catalogs.empty() ? std::string(")") : " + --catalog files)"));
     return catalog;
 }
 
-Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths) {
+Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths,
+                                                        Console& console) {
     std::vector<FirmwarePackage> packages;
     for (const std::string& path : paths) {
+        console.debug("reading " + path);
         auto found = inspect_path(path);
         if (!found)
             return found.error().in_file(path).with_hint(
@@ -23,7 +30,11 @@ Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::s
         packages.insert(packages.end(), std::make_move_iterator(found->begin()),
                         std::make_move_iterator(found->end()));
     }
-    return available_loads(packages);
+    std::vector<AvailableLoad> loads = available_loads(packages);
+    for (const AvailableLoad& load : loads)
+        console.info("found " + load.id.str() + " in " + load.package +
+                     (load.missing.empty() ? "" : " (incomplete)"));
+    return loads;
 }
 
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option) {

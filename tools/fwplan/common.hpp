@@ -13,11 +13,14 @@
 
 namespace fwplan::cli {
 
-/// The built-in knowledge base plus every --catalog file.
-Result<Catalog> load_catalog(const Globals& globals);
+/// The built-in knowledge base plus every --catalog file; -v says how much it holds, -vv
+/// which files were merged.
+Result<Catalog> load_catalog(Console& console);
 
-/// The loads found in --firmware paths (zips, folders, .loads files).
-Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths);
+/// The loads found in --firmware paths (zips, folders, .loads files); -v names each load
+/// found, -vv each path read.
+Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths,
+                                                        Console& console);
 
 /// Parses an optional load-ID option ("" = not given).
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option);
