@@ -65,10 +65,10 @@ struct CiscoTimeZone {
 /// Every Cisco name fwplan knows, in the order of their offsets (west to east).
 [[nodiscard]] std::span<const CiscoTimeZone> cisco_time_zones() noexcept;
 
-/// The Cisco time zone for `name`: a Cisco name (any case, any run of spaces), Windows' name
-/// of it (`W. Europe Standard Time`, as `tzutil /g` prints it) or an IANA zone of its `iana`
-/// list (any case; `UTC` and `GMT` too). Errors: `fwplan.config.unknown-time-zone`
-/// (BadInput), naming the closest Cisco names and `fwplan catalog --time-zones` in the hint.
+/// The Cisco time zone for `name`: a Cisco name (any case, any run of spaces), the Windows
+/// name of one, such as "W. Europe Standard Time", or an IANA zone of an `iana` list (any case, and
+/// `UTC` and `GMT`). Errors: `fwplan.config.unknown-time-zone` (BadInput), with the closest
+/// Cisco names in the hint and where the list of them all is.
 [[nodiscard]] Result<const CiscoTimeZone*> find_time_zone(std::string_view name);
 
 } // namespace fwplan

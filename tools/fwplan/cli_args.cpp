@@ -171,7 +171,14 @@ Result<CheckedArguments> check_arguments(const CLI::App& app, int argc, const ch
         if (glued) {
             value = *glued;
         } else {
-            if (i + 1 >= argc)
+            // The next argument, unless it is an option itself (`--dialplan --out x`).
+            const bool next_is_option =
+                i + 1 < argc && argv[i + 1][0] == '-' && argv[i + 1][1] != '\0' &&
+                find_option(
+                    chain,
+                    std::string(argv[i + 1]).substr(0, std::string(argv[i + 1]).find('='))) !=
+                    nullptr;
+            if (i + 1 >= argc || next_is_option)
                 return usage_error("missing-value", option + " needs a value", path_of(chain));
             value = argv[++i];
         }
