@@ -175,7 +175,7 @@ Result<Version> parse_dashed(std::string_view raw, std::string_view text, bool a
 }
 
 // Loads whose names do not follow their own convention; the version is taken from the
-// release they are documented as (formats.md §5.1, upgrade-rules.md Table B).
+// release they are documented as (docs/phone-files.md §5.1; the final loads of the knowledge base).
 struct Irregular {
     std::string_view id;
     Protocol protocol;

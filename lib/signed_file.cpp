@@ -29,7 +29,7 @@ constexpr std::string_view kLeMagic("\xCD\x34\x12\xAB", 4);
 constexpr std::size_t kTlvFixedPart = 10; // tag 1 and tag 2, 5 bytes each
 constexpr std::size_t kMaxDepth = 3;      // real headers nest 2 deep (7 > 9 > 10/11)
 
-// The LE header (formats.md §2.3). The size fields are read as u64: the u32 zero after each
+// The LE header (docs/phone-files.md §2.3). The size fields are read as u64: the u32 zero after each
 // is taken to be its high half [I], so a non-zero one means an absurd size, not garbage
 // to ignore.
 constexpr std::size_t kLeHeaderSizeAt = 0x04;

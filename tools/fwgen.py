@@ -3,7 +3,7 @@
 
 fwplan must never ship Cisco files, yet its parsers have to be tested on bytes laid out
 exactly like the real ones. This program writes such bytes from scratch, following the
-domain notes on the real byte layouts (formats.md; the § numbers below are its sections)
+domain notes on the real byte layouts (docs/phone-files.md; the § numbers below are its sections)
 and nothing else: the signatures are pseudo-random, the component payloads are
 pseudo-random or low-entropy filler, the names and sizes are the documented shapes.
 docs/testdata.md explains the generator and the choices the sources leave open.
@@ -104,7 +104,7 @@ def fake_signature(file_name: str, payload: bytes, size: int = 256) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# The big-endian TLV signed envelope (formats.md §1)
+# The big-endian TLV signed envelope (docs/phone-files.md §1)
 # ---------------------------------------------------------------------------------------------
 
 TAG_VERSION = 1
@@ -123,7 +123,7 @@ TAG_PADDING = 13
 TAG_FILENAME = 14
 TAG_TIMESTAMP = 15
 
-# The literal placeholders every Cisco firmware file carries (formats.md §1.2).
+# The literal placeholders every Cisco firmware file carries (docs/phone-files.md §1.2).
 SIGNER_NAME = b"CN=someSigner;OU=someOrgUnit;O=someOrg\0"
 SERIAL_NUMBER = bytes.fromhex("1234567890ABCDEF")
 ISSUER_NAME = b"CN=someCA;OU=someOrgUnit;O=someOrg\0"
@@ -167,7 +167,7 @@ class TlvOptions:
 def tlv_header(file_name: str, payload: bytes, options: TlvOptions = TlvOptions()) -> bytes:
     """The signed header for `payload` published as `file_name`, padded to a multiple of 4.
 
-    Layout of formats.md §1.2: 1 version, 2 header length, 3 signer info, 7 signature info,
+    Layout of docs/phone-files.md §1.2: 1 version, 2 header length, 3 signer info, 7 signature info,
     12 signature, 14 file name + NUL, [15 timestamp], then 0x0D bytes until the length is a
     multiple of 4 (none when it already is, as sgnfile does). Tag 2 holds the padded length.
     """
@@ -210,7 +210,7 @@ def tlv_field_offsets(data: bytes) -> dict[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The little-endian 78xx envelope (formats.md §2.3)
+# The little-endian 78xx envelope (docs/phone-files.md §2.3)
 # ---------------------------------------------------------------------------------------------
 
 LE_MAGIC = bytes.fromhex("CD3412AB")
@@ -238,7 +238,7 @@ def sign_le(file_name: str, payload: bytes) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# CNU_File_Archive_3.0 (formats.md §3.1)
+# CNU_File_Archive_3.0 (docs/phone-files.md §3.1)
 # ---------------------------------------------------------------------------------------------
 
 CNU_MAGIC = b"CNU_File_Archive_3.0"
@@ -328,7 +328,7 @@ def tnp_component(file_name: str, grow_to: int = 0, options: TlvOptions = TlvOpt
 
 
 # ---------------------------------------------------------------------------------------------
-# .loads bodies (formats.md §2)
+# .loads bodies (docs/phone-files.md §2)
 # ---------------------------------------------------------------------------------------------
 
 CRLF = "\r\n"
@@ -862,7 +862,7 @@ def add_loose(tree: Tree, contents: dict[str, list[File]]) -> None:
     TLV variants (version 1.0/1.2, signer order 4,6,5, tag-15 timestamp)."""
     picks = [
         ("SIP41.8-5-4S", "SIP41.8-5-4S.loads",
-         "calibration: 650 bytes, header 404 (formats.md §1.2)"),
+         "calibration: 650 bytes, header 404 (docs/phone-files.md §1.2)"),
         ("SIP41.8-5-4S", "term41.default.loads",
          "term file of the same package: 654 bytes, header 408"),
         ("SIP41.8-5-4S", "apps41.8-5-4TH1-6.sbn",
@@ -1061,7 +1061,7 @@ README_HEAD = """\
 # fwplan test data (generated: do not edit)
 
 Everything below is **synthetic**: written by `tools/fwgen.py`, following the byte layouts of
-formats.md, with pseudo-random signatures and payloads. None of it comes from Cisco, and
+docs/phone-files.md, with pseudo-random signatures and payloads. None of it comes from Cisco, and
 no file here may ever be replaced by a real Cisco file.
 
 Regenerate with `python3 tools/fwgen.py testdata testdata`; the test
@@ -1072,7 +1072,7 @@ Names and IDs are the ones fwplan's knowledge base refers to; keep them in step.
 """
 
 SECTION_TEXT = {
-    "packages": "Firmware packages as downloaded (zips named like the real ones, formats.md §4).",
+    "packages": "Firmware packages as downloaded (zips named like the real ones, docs/phone-files.md §4).",
     "loose": "Single files, byte-identical to the same names inside packages/, plus TLV variants.",
     "broken": "Files the parsers must reject (one planted defect each; the renamed .loads is "
               "parseable but must be reported).",

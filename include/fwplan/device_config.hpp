@@ -2,10 +2,10 @@
 /// @file device_config.hpp
 /// The files a phone reads from TFTP so that it installs one step of a firmware chain:
 /// `SEP<MAC>.cnf.xml` (every model), `XMLDefault.cnf.xml` (phones without a SEP file) and,
-/// for 7940/7960, `SIPDefault.cnf`, `SIP<MAC>.cnf` and `OS79XX.TXT` (formats.md §6, §7).
+/// for 7940/7960, `SIPDefault.cnf`, `SIP<MAC>.cnf` and `OS79XX.TXT` (docs/phone-files.md §6, §7).
 ///
 /// A phone installs whatever `<loadInformation>` names when it differs from what it runs
-/// (formats.md §5.2), so the one thing a step changes is that element; everything else in
+/// (docs/phone-files.md §5.2), so the one thing a step changes is that element; everything else in
 /// the user's template is the user's working configuration and is kept as it is. A
 /// `DeviceTemplate` is the user's file (or fwplan's built-in SIP template filled from
 /// `SipSettings`); `render` writes it for one load, changing only `<loadInformation>` and
@@ -28,7 +28,7 @@
 ///
 /// `<deviceProtocol>`: when the template has one (as a direct child of `<device>`), it is
 /// set to the step's protocol (`SIP`/`SCCP`). When it has none, one is created for SIP steps
-/// only (every SIP configuration carries it, formats.md §6.1; SCCP is what a phone assumes
+/// only (every SIP configuration carries it, docs/phone-files.md §6.1; SCCP is what a phone assumes
 /// without it, and the 7960 SCCP skeletons have none): right after `<fullConfig>` if present,
 /// else as the first element.
 ///
@@ -125,7 +125,7 @@ void set_time_zone(SipSettings& settings, const CiscoTimeZone& zone);
 [[nodiscard]] Result<void> validate(const SipSettings& settings);
 
 /// The longest `authPassword` reported to work for a model's firmware, or nothing when no
-/// limit is documented. From formats.md §6.1: 8 characters for the 7941/7961 family
+/// limit is documented. From docs/phone-files.md §6.1: 8 characters for the 7941/7961 family
 /// (whizzy.org, 7941) and 12 for 7942/7962 (waynemerricks/Cisco7942FreePBX, 7942).
 [[nodiscard]] std::optional<std::size_t> max_auth_password_length(const ModelInfo& model);
 
@@ -146,14 +146,14 @@ public:
     /// The same from text in memory; `source_name` is what errors and warnings call it.
     [[nodiscard]] static Result<DeviceTemplate> from_string(std::string_view xml,
                                                             std::string source_name = "template");
-    /// fwplan's built-in SIP template for 79x1/79x2/79x5/797x/7906/7911 (formats.md §6.1: the
+    /// fwplan's built-in SIP template for 79x1/79x2/79x5/797x/7906/7911 (docs/phone-files.md §6.1: the
     /// elements working SIP files have, in CUCM's order), filled from `settings`: the server
     /// and port in the callManagerGroup, the outbound proxy, NTP server, time zone, one
     /// featureID-9 line per `settings.lines` (proxy `USECALLMANAGER`) and one featureID-2
     /// speed dial per `settings.speed_dials`, and a `<versionStamp>` (see `render`). Fails
     /// only when `validate` does.
     [[nodiscard]] static Result<DeviceTemplate> builtin_sip(const SipSettings& settings);
-    /// The "firmware switching only" skeleton of formats.md §6.1:
+    /// The "firmware switching only" skeleton of docs/phone-files.md §6.1:
     /// `<device><deviceProtocol>SIP</deviceProtocol><loadInformation/></device>`. A phone
     /// installs the load but does not register with it.
     [[nodiscard]] static DeviceTemplate firmware_only();
@@ -235,14 +235,14 @@ struct StepOptions {
 
 /// The files one phone reads to install `load` (one step of a chain):
 /// - every model: `SEP<MAC>.cnf.xml` rendered from `device_template`, plus its lints;
-/// - 7940/7960 in addition (formats.md §6.3, §7.3): `SIPDefault.cnf` (shared) and
+/// - 7940/7960 in addition (docs/phone-files.md §6.3, §7.3): `SIPDefault.cnf` (shared) and
 ///   `SIP<MAC>.cnf`, both with `image_version:` = the same load as `<loadInformation>`, so
 ///   a phone running SIP installs the same load as one running SCCP and never switches
 ///   back; these are written for SCCP steps too (that is how a SIP phone goes back to
 ///   SCCP). For SIP steps also `OS79XX.TXT` (shared), which the old boot path reads first:
 ///   the universal application loader of the load (`P003-8-12-00` for `P0S3-8-12-00`),
 ///   written as `P003-8-12-00\r\n` *without* the trailing space of the shipped file
-///   (formats.md §2.2: a Cisco forum note blames a trailing space for failed look-ups, bug
+///   (docs/phone-files.md §2.2: a Cisco forum note blames a trailing space for failed look-ups, bug
 ///   CSCdv19260, while nothing needs the space);
 /// - with `options.dial_plan` (the default), the dial plan each file names (shared): the
 ///   template's `<dialTemplate>` when it is a plain file name, `dialplan.xml` for the
@@ -263,7 +263,7 @@ struct XmlDefaultEntry {
     LoadId load;                      ///< the load phones of that model install
 };
 
-/// `XMLDefault.cnf.xml` (formats.md §6.2): `<Default>`, the callManagerGroup filled from
+/// `XMLDefault.cnf.xml` (docs/phone-files.md §6.2): `<Default>`, the callManagerGroup filled from
 /// `server` (same shape as in the SEP file), then one
 /// `<loadInformationNNN model="Cisco IP Phone 7941G">LOADID</loadInformationNNN>` per model
 /// (NNN = `ModelInfo::xml_default_number`) in the registry's model order. Models without

@@ -2,8 +2,8 @@
 /// @file json.hpp
 /// Machine-readable renderings of fwplan's results, shared by the CLI's `--json` and the
 /// C API (fwplan.h), and the one JSON document fwplan reads: SIP settings, as the C API
-/// takes them. Field names listed in DESIGN.md ("JSON field names that other tools will rely
-/// on") are a contract: fields may be added, never renamed. JSON strings are Unicode: in
+/// takes them. The field names documented here are a contract: fields may be added, never
+/// renamed. JSON strings are Unicode: in
 /// these descriptive documents, bytes that are not UTF-8 (a Latin-1 file name in a TFTP
 /// root) are written as U+FFFD rather than failing the document; `step_files`, whose
 /// content must be exact, refuses them instead.

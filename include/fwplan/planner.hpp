@@ -10,7 +10,7 @@
 /// prefer loads the user already has; prefer the bridges the rules name; prefer steps
 /// backed by Cisco over community reports. Same inputs, same answer.
 ///
-/// **Example** (the worked example of upgrade-rules.md §4)
+/// **Example** (the README's example phone)
 ///
 ///     fwplan::Planner planner(fwplan::Catalog::builtin());
 ///     fwplan::PlanRequest request;

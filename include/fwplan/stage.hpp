@@ -5,13 +5,13 @@
 /// the audit's job (audit.hpp).
 ///
 /// Phones fetch everything from one flat folder. Files of different packages meet there,
-/// and `termNN.default.loads` (what a factory-reset phone installs, formats.md §4.3, §7.2)
+/// and `termNN.default.loads` (what a factory-reset phone installs, docs/phone-files.md §4.3, §7.2)
 /// has the same name in the SCCP and the SIP package of a family and in every version:
 /// unzipping one package over another silently decides what every reset phone gets.
 ///
 /// **Staging** works out every action and every conflict before it writes anything. Files
 /// of a package go to the root under their base name (folders in zips are flattened), in
-/// the exact case the `.loads` asks for (formats.md §2.1). Identical files are left alone;
+/// the exact case the `.loads` asks for (docs/phone-files.md §2.1). Identical files are left alone;
 /// the same name with different content (from two packages, or already in the root) is a
 /// conflict: a term file is chosen only by `factory_defaults`, any other file is replaced
 /// only with `force`. Then it extracts into a hidden folder inside the root

@@ -119,7 +119,7 @@ std::string serialize(const pugi::xml_document& doc, const DeviceTemplate::Impl&
     return writer.out;
 }
 
-// Elements CUCM writes before / after <loadInformation> (formats.md §6.1), for placing a
+// Elements CUCM writes before / after <loadInformation> (docs/phone-files.md §6.1), for placing a
 // missing one when neither <commonProfile> nor <vendorConfig> is there.
 constexpr const char* kBeforeLoadInformation[] = {
     "fullConfig",       "deviceProtocol", "sshUserId",

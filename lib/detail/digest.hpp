@@ -1,5 +1,5 @@
 #pragma once
-// SHA-256 through OpenSSL's libcrypto, kept out of the public headers (DESIGN.md: no
+// SHA-256 through OpenSSL's libcrypto, kept out of the public headers (architecture.md: no
 // OpenSSL type is public). One-shot only: the files fwplan hashes in memory are small.
 
 #include <array>

@@ -41,7 +41,7 @@ bool is_downgrade(const LoadId& from, const LoadId& to) {
 
 // The cost of one step of a chain. One step costs far more than any penalty, so the fewest
 // steps always win; the penalties only choose among chains of the same length, the way an
-// expert would (upgrade-rules.md §3: switch protocol once and last, never go down when up
+// expert would (docs/catalog-format.md, "How a plan is chosen": switch protocol once and last, never go down when up
 // works, prefer what the user has, the bridge a rule names, and steps Cisco backs).
 class StepCost {
 public:
@@ -175,7 +175,7 @@ std::vector<std::string> expected_files(const KnownLoad& load) {
         if (id.version() < Version(5, 0, 0))
             return {raw + ".bin"}; // unsigned images have no .loads (S-02)
         if (id.protocol() == Protocol::Sip || id.protocol() == Protocol::Mgcp)
-            // formats.md §2.2: P0S3-8-12-00.loads lists P003-8-12-00.sbn and P0S3-8-12-00.sb2
+            // docs/phone-files.md §2.2: P0S3-8-12-00.loads lists P003-8-12-00.sbn and P0S3-8-12-00.sb2
             return {id.loads_file_name(), "P003" + raw.substr(4) + ".sbn", raw + ".sb2"};
         return {id.loads_file_name(), raw + ".sbn", raw + ".sb2"};
     }

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the synthetic seed corpora of the signed_file, manifest and fleet fuzzers.
 
-Every byte is made up here, following formats.md §1-§3 and §8 (no Cisco file is used).
+Every byte is made up here, following docs/phone-files.md §1-§3 and §8 (no Cisco file is used).
 Run from anywhere; the output is deterministic, so re-running changes nothing:
 
     python3 tests/fuzz/make_corpus.py
@@ -23,7 +23,7 @@ def tlv(tag, value):
 
 def tlv_header(name, minor=1, order465=False, timestamp=None, signature=256, modulus=2,
                extra=b"", align=4):
-    """A TLV header laid out as formats.md §1.2 (tag 14 = name, 0x0D padding)."""
+    """A TLV header laid out as docs/phone-files.md §1.2 (tag 14 = name, 0x0D padding)."""
     signer, serial, issuer = tlv(4, SIGNER + b"\0"), tlv(5, SERIAL), tlv(6, ISSUER + b"\0")
     fields = tlv(3, signer + issuer + serial if order465 else signer + serial + issuer)
     fields += tlv(7, tlv(8, b"\x01") + tlv(9, tlv(10, b"\x00") + tlv(11, bytes([modulus]))))
@@ -41,7 +41,7 @@ def signed(name, body, **options):
 
 
 def le_file(name, body, good_hash=True):
-    """The 78xx little-endian envelope of formats.md §2.3."""
+    """The 78xx little-endian envelope of docs/phone-files.md §2.3."""
     name_bytes = name.encode()
     header_size = 0x38 + len(name_bytes) + 1 + 256
     digest = hashlib.sha256(body if good_hash else b"other").digest()
@@ -51,7 +51,7 @@ def le_file(name, body, good_hash=True):
 
 
 def cnu(entries):
-    """A CNU_File_Archive_3.0 (formats.md §3.1); entries are (type, flags, name, data)."""
+    """A CNU_File_Archive_3.0 (docs/phone-files.md §3.1); entries are (type, flags, name, data)."""
     magic = b"CNU_File_Archive_3.0"
     table_end = 0x248 + 20 * len(entries)
     names, offsets = b"", []

@@ -11,7 +11,7 @@
 
 using namespace fwplan;
 
-TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
+TEST_CASE("every rule of the published upgrade rules is in the knowledge base") {
     const Catalog& kb = Catalog::builtin();
     const std::set<std::string> table_a = {
         "J-01", "J-02", "J-03", "J-04", "J-05", "J-06",   "J-07", "J-08", "J-09", "J-10", "J-11",
@@ -25,7 +25,7 @@ TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
         CHECK_FALSE(rule.title.empty());
         CHECK_FALSE(rule.text.empty());
         CHECK_FALSE(rule.families.empty());
-        // Every rule has a source, except the ones upgrade-rules.md marks as inference.
+        // Every rule has a source, except the ones that are fwplan's own inference (INFERRED).
         if (rule.confidence != Confidence::Inferred)
             CHECK_FALSE(rule.sources.empty());
     }

@@ -970,7 +970,8 @@ TEST_CASE("a 7941 step is one SEP file with the template's lints") {
 
     // Asked not to, or asked for the user's own plan under the name the template gives.
     auto none = make_step_files(model("7941"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
-                                Protocol::Sip, *t, SipSettings{}, {.dial_plan = false});
+                                Protocol::Sip, *t, SipSettings{},
+                                {.dial_plan = false, .dial_plan_xml = {}});
     REQUIRE(none.ok());
     CHECK(none->files.size() == 1);
     const std::string own =

@@ -1,4 +1,4 @@
-// planner.hpp: the chains upgrade-rules.md demands, each checked against the rule that
+// planner.hpp: the chains the knowledge base's rules demand, each checked against the rule that
 // makes it so (remove the rule and the test fails, or the plan visibly changes).
 #include <fwplan/planner.hpp>
 

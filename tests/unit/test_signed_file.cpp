@@ -1,4 +1,4 @@
-// signed_file.hpp: the TLV and LE envelopes of formats.md §1 and §2.3 and the CNU archive of
+// signed_file.hpp: the TLV and LE envelopes of docs/phone-files.md §1 and §2.3 and the CNU archive of
 // §3.1, on synthetic files built in memory (fixtures.hpp); every rejection names its
 // offset.
 #include "fixtures.hpp"
@@ -50,7 +50,7 @@ const std::string kBody = fixtures::tnp_body("41", "sip", "8-5-4TH1-6");
 
 } // namespace
 
-TEST_CASE("the annotated layout of SIP41.8-5-4S.loads (formats.md 1.2)") {
+TEST_CASE("the annotated layout of SIP41.8-5-4S.loads (docs/phone-files.md 1.2)") {
     const std::string file = fixtures::tlv_file({}, kBody);
     // The builder reproduces the annotated offsets byte for byte.
     REQUIRE(file.size() == 650);

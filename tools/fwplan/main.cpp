@@ -1,5 +1,5 @@
 // The fwplan command line: the argument grammar for every subcommand (CLI11), then a
-// dispatch to the run_* function of the chosen one. Exit codes (DESIGN.md): 0 success,
+// dispatch to the run_* function of the chosen one. Exit codes (the README's): 0 success,
 // 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment.
 
 #include "cli_args.hpp"
