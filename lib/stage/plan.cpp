@@ -8,6 +8,7 @@
 #include <fwplan/catalog.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/xml_default.hpp>
 
 #include <algorithm>
 #include <map>
@@ -378,13 +379,40 @@ private:
             const std::string consequences = consequences_of(model, loads);
             if (!consequences.empty())
                 message += ". A" + consequences.substr(1);
+            // The advice: a load a phone reset to its factory load can take in one step (the
+            // rule XMLDefault follows, xml_default.hpp); its configs take it on from there.
+            std::vector<LoadId> reachable;
+            std::vector<std::string> unreachable;
+            std::string why;
+            for (const auto& load : loads) {
+                if (!load)
+                    continue;
+                const XmlDefaultReach reach = xml_default_reach(planner(), model, *load);
+                if (reach.ok())
+                    reachable.push_back(*load);
+                else
+                    unreachable.push_back(load->str());
+                if (!reach.ok() && why.empty())
+                    why = reach.why;
+            }
+            std::sort(reachable.begin(), reachable.end(),
+                      [](const LoadId& a, const LoadId& b) { return a.version() < b.version(); });
+            if (!reachable.empty() && !unreachable.empty())
+                message += ". A phone on its factory load can take " + reachable.back().str() +
+                           " in one step, not " + join(unreachable, " or ") + " (" + why + ")";
             std::string hint = "choose what a factory-reset phone installs, e.g. "
                                "--factory-default ";
-            for (const auto& load : loads)
-                if (load) {
-                    hint += load->str();
-                    break;
-                }
+            if (!reachable.empty()) {
+                hint += reachable.back().str() +
+                        " (a phone on its factory load takes it in one step; its configs take "
+                        "it on from there)";
+            } else {
+                for (const auto& load : loads)
+                    if (load) {
+                        hint += load->str();
+                        break;
+                    }
+            }
             conflict(group, candidates, message, hint);
             group.term_conflict = true;
             report().term_files.push_back(std::move(choice));

@@ -377,3 +377,18 @@ TEST_CASE("a root the user may not write is named, with how to get the right") {
     CHECK(WEXITSTATUS(status) == 0);
     CHECK(everything(s.dir).empty());
 }
+
+TEST_CASE("a term-file conflict advises the load a phone on its factory load can take") {
+    // Issue 13, point 4: the bridge, whatever order the packages come in.
+    Scratch s;
+    for (const std::vector<fs::path>& order :
+         {std::vector<fs::path>{kSccp852, kSip942}, std::vector<fs::path>{kSip942, kSccp852}}) {
+        const StageReport r = stage_ok(s.dir, order);
+        REQUIRE_FALSE(r.conflicts.empty());
+        const StageConflict& term = r.conflicts.front();
+        CHECK(term.hint.find("--factory-default SCCP41.8-5-2S") != std::string::npos);
+        CHECK(term.message.find("A phone on its factory load can take SCCP41.8-5-2S in one "
+                                "step, not SIP41.9-4-2SR3-1S") != std::string::npos);
+        CHECK(everything(s.dir).empty());
+    }
+}
