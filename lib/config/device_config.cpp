@@ -26,9 +26,9 @@ constexpr std::size_t kMaxPasswordFileBytes = 4096;
 // ---------------------------------------------------------------------------------------
 // Settings
 
-Result<void> bad_setting(const std::string& field, const std::string& why) {
-    Error error = bad_input("config.bad-setting", field + " " + why);
-    return error;
+Result<void> bad_setting(const std::string& field, const std::string& why,
+                         std::string hint = "check the value named above") {
+    return bad_input("config.bad-setting", field + " " + why).with_hint(std::move(hint));
 }
 
 // Free text (names, labels, passwords): UTF-8 without control characters. A password is
@@ -36,11 +36,15 @@ Result<void> bad_setting(const std::string& field, const std::string& why) {
 Result<void> check_text(const std::string& field, std::string_view text, bool secret = false) {
     const std::string shown = secret ? std::string() : " " + detail::quote(text);
     if (text.size() > kMaxSettingBytes)
-        return bad_setting(field, "is longer than " + std::to_string(kMaxSettingBytes) + " bytes");
+        return bad_setting(field, "is longer than " + std::to_string(kMaxSettingBytes) + " bytes",
+                           "a phone shows a few dozen characters at most: shorten it");
     if (detail::find_control_char(text) != std::string_view::npos)
-        return bad_setting(field + shown, "contains a control character (tab, line break, ...)");
+        return bad_setting(field + shown, "contains a control character (tab, line break, ...)",
+                           "a phone cannot show it: remove it (in a CSV, a quoted field may "
+                           "span lines by mistake)");
     if (detail::find_invalid_utf8(text) != std::string_view::npos)
-        return bad_setting(field + shown, "is not valid UTF-8");
+        return bad_setting(field + shown, "is not valid UTF-8",
+                           "save the file (or the terminal's input) as UTF-8");
     return {};
 }
 
@@ -48,7 +52,8 @@ Result<void> check_text(const std::string& field, std::string_view text, bool se
 // file format fwplan writes.
 Result<void> check_host(const std::string& field, std::string_view text) {
     if (text.size() > 253)
-        return bad_setting(field, "is longer than 253 characters");
+        return bad_setting(field, "is longer than 253 characters",
+                           "give a host name or an IP address");
     for (char c : text) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == ':' ||
@@ -56,14 +61,16 @@ Result<void> check_host(const std::string& field, std::string_view text) {
         if (!ok)
             return bad_setting(field + " " + detail::quote(text),
                                "is not a host name or IP address (it contains " +
-                                   detail::quote_char(c) + ")");
+                                   detail::quote_char(c) + ")",
+                               "give a host name or an IP address, e.g. 192.168.178.1");
     }
     return {};
 }
 
 Result<void> check_port(const std::string& field, unsigned port, bool zero_allowed) {
     if ((port == 0 && !zero_allowed) || port > 65535)
-        return bad_setting(field + " " + std::to_string(port), "is not a port (1 to 65535)");
+        return bad_setting(field + " " + std::to_string(port), "is not a port (1 to 65535)",
+                           "leave it out for the standard SIP port, 5060");
     return {};
 }
 

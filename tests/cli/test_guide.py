@@ -127,7 +127,10 @@ class Guide(CliTest):
                               TESTDATA / "fleet" / "example-fleet.csv", "--out", self.tmp / "o"],
                              capture_output=True, text=True, timeout=120)
         self.assertEqual(run.returncode, 1)
-        self.assertEqual(words[said.group(1)], json.loads(run.stdout)["failed_rows"])
+        report = json.loads(run.stdout)
+        self.assertEqual(words[said.group(1)], report["failed_rows"])
+        # Point 14: each failed row says what to do about it.
+        self.assertTrue(all(row["hint"] for row in report["failed"]), report["failed"])
 
 
 if __name__ == "__main__":
