@@ -37,8 +37,15 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
             << to_string(step.protocol());
     if (step.downgrade)
         out << ", a downgrade";
+    if (step.conversion)
+        out << ", converts "
+            << (step.from.version().tag() == "MSR" || step.from.version().tag().rfind("MPP", 0) == 0
+                    ? "MPP firmware to enterprise"
+                    : "enterprise firmware to MPP");
     out << ")\n";
     out << "  package   " << (step.package.empty() ? std::string("(unknown)") : step.package);
+    if (step.package_inferred)
+        out << c.dim("  (name inferred from the family's pattern)");
     if (step.available)
         out << "  " << c.green("you have it: " + step.available_in);
     else
@@ -120,8 +127,14 @@ void print_plan(const Plan& plan, Console& c) {
     print_rules(plan, c);
     if (!plan.missing_packages.empty()) {
         out << '\n' << c.bold("To download") << " (from Cisco, with your own account):\n";
-        for (const std::string& package : plan.missing_packages)
-            out << "  " << package << '\n';
+        for (const std::string& package : plan.missing_packages) {
+            const bool inferred =
+                std::any_of(plan.steps.begin(), plan.steps.end(), [&](const PlanStep& step) {
+                    return step.package == package && step.package_inferred;
+                });
+            out << "  " << package
+                << (inferred ? c.dim("  (name inferred from the family's pattern)") : "") << '\n';
+        }
     }
     if (!plan.notes.empty()) {
         out << '\n' << c.bold("Notes") << '\n';
@@ -141,9 +154,10 @@ int run_plan(const PlanOptions& options, Console& console) {
     auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
-    auto available = find_available_loads(options.firmware, console);
+    auto available = find_firmware(options.firmware, console);
     if (!available)
         return fail(available.error());
+    const int firmware_exit = report_unreadable(*available, console);
 
     PlanRequest request;
     request.model = options.model;
@@ -166,7 +180,7 @@ int run_plan(const PlanOptions& options, Console& console) {
 
     request.allow_community = options.allow_community;
 
-    Planner planner(*catalog, std::move(*available));
+    Planner planner(*catalog, std::move(available->loads));
     Result<Plan> plan = planner.plan(request);
     if (plan)
         for (const PlanStep& step : plan->steps)
@@ -174,12 +188,12 @@ int run_plan(const PlanOptions& options, Console& console) {
                           step.load.str() + ", " + std::to_string(step.rules.size()) +
                           " rules cited, " + std::to_string(step.files.size()) + " files");
     if (!plan)
-        return fail(plan.error());
+        return std::max(fail(plan.error()), firmware_exit);
     if (console.globals.json)
         console.out() << json::plan(*plan);
     else
         print_plan(*plan, console);
-    return 0;
+    return firmware_exit;
 }
 
 } // namespace fwplan::cli
