@@ -249,18 +249,22 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
         "fwplan's knowledge base has no " + std::string(family.name) +
         " load yet: name the target with --to and give its package with --firmware, or "
         "describe the loads in a --catalog file (docs/catalog-format.md)";
-    if (!offers(family, protocol)) {
-        std::string hint;
-        const std::vector<const KnownLoad*> known_loads = catalog.loads_of_family(family.id);
-        for (const std::string& p : offered) {
-            const bool known =
-                std::any_of(known_loads.begin(), known_loads.end(),
-                            [&](const KnownLoad* l) { return to_string(l->id.protocol()) == p; });
-            if (known) {
-                hint = "plan with --to-protocol " + p;
-                break;
-            }
+    // The first protocol other than the one asked for that fwplan knows loads of.
+    std::string known_protocol;
+    const std::vector<const KnownLoad*> known_loads = catalog.loads_of_family(family.id);
+    for (const std::string& p : offered) {
+        const bool known =
+            p != to_string(protocol) &&
+            std::any_of(known_loads.begin(), known_loads.end(),
+                        [&](const KnownLoad* l) { return to_string(l->id.protocol()) == p; });
+        if (known) {
+            known_protocol = p;
+            break;
         }
+    }
+    if (!offers(family, protocol)) {
+        const std::string hint =
+            known_protocol.empty() ? std::string() : "plan with --to-protocol " + known_protocol;
         return plan_error("no-protocol",
                           "the " + std::string(model.number) + " has no " +
                               std::string(to_string(protocol)) + " firmware: Cisco offers " +
@@ -281,13 +285,24 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
         consider(load->id);
     for (const AvailableLoad& load : available)
         consider(load.id);
-    if (!best)
+    if (!best) {
+        // It may know the family's loads of another protocol (the 6901's SCCP ones): then
+        // "no load yet" would contradict the plan that --to-protocol gives.
+        const std::string hint =
+            known_protocol.empty()
+                ? knows_nothing
+                : "fwplan knows only " + known_protocol + " loads of the " +
+                      std::string(family.name) + ": plan with --to-protocol " + known_protocol +
+                      ", or name the " + std::string(to_string(protocol)) +
+                      " target with --to and give its package with --firmware, or describe it "
+                      "in a --catalog file (docs/catalog-format.md)";
         return plan_error("no-loads",
                           "fwplan knows no " + std::string(to_string(protocol)) + " load for the " +
                               std::string(model.number) + " (Cisco offers " +
                               detail::join(offered, " and ") + " firmware for the " +
                               std::string(family.name) + ")",
-                          knows_nothing);
+                          hint);
+    }
     return *best;
 }
 

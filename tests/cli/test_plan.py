@@ -184,15 +184,21 @@ class Newcomer(CliTest):
         self.assertTrue(any(r["confidence"] != r["rule_confidence"] for r in rules))
 
     def test_a_family_without_loads_does_not_contradict_itself(self):
+        # Since issue 12 the knowledge base has the 7925's SCCP 1.4(1)SR1: the SIP refusal sends
+        # there and the SCCP plan works (a knowledge base without any 7925 load: unit test).
         sip = fwplan("plan", "-m", "7925")
         sccp = fwplan("plan", "-m", "7925", "--to-protocol", "SCCP")
         self.assertExit(sip, 1)
-        self.assertExit(sccp, 1)
-        self.assertNotIn("knows SCCP", sip.err + sccp.err)
-        self.assertNotIn("loads in: SCCP", sip.err)
-        for run in (sip, sccp):
-            self.assertIn("no 7925G load yet", run.err)
-
+        self.assertIn("hint: plan with --to-protocol SCCP", sip.err)
+        self.assertExit(sccp, 0)
+        self.assertIn("CP7925G-1.4.1SR1", sccp.out)
+        # The 6901 has SIP firmware too, but fwplan knows only its SCCP loads.
+        sip = fwplan("plan", "-m", "6901")
+        self.assertExit(sip, 1)
+        self.assertNotIn("load yet", sip.err)
+        self.assertIn("fwplan knows only SCCP loads of the 6901: plan with --to-protocol SCCP",
+                      sip.err)
+        self.assertExit(fwplan("plan", "-m", "6901", "--to-protocol", "SCCP"), 0)
 
 if __name__ == "__main__":
     unittest.main()

@@ -422,7 +422,10 @@ TEST_CASE("a rule cited through an effect of its own confidence shows both") {
 }
 
 TEST_CASE("a family fwplan knows no load of: the same words whatever the protocol") {
-    Planner planner(Catalog::builtin());
+    // A knowledge base without any 7925 load (the built-in one has its SCCP 1.4(1)SR1 since
+    // issue 12).
+    const Catalog empty = Catalog::parse(R"(<catalog format="1"></catalog>)", "empty.xml").value();
+    Planner planner(empty);
     auto sip = planner.plan(request("7925", ""));
     auto sccp_request = request("7925", "");
     sccp_request.to_protocol = Protocol::Sccp;
@@ -434,6 +437,29 @@ TEST_CASE("a family fwplan knows no load of: the same words whatever the protoco
     CHECK(sip.error().hint == sccp.error().hint);
     CHECK(sip.error().hint.find("no 7925G load yet") != std::string::npos);
     CHECK(sip.error().hint.find("knows 7925G loads") == std::string::npos);
+}
+
+TEST_CASE("a family fwplan knows loads of in another protocol: the refusal sends there") {
+    Planner planner(Catalog::builtin());
+    // The 7925 has no SIP firmware; its SCCP load is known, and planning to it works.
+    auto sip = planner.plan(request("7925", ""));
+    REQUIRE_FALSE(sip.ok());
+    CHECK(sip.error().hint == "plan with --to-protocol SCCP");
+    auto sccp_request = request("7925", "");
+    sccp_request.to_protocol = Protocol::Sccp;
+    CHECK(planner.plan(sccp_request).ok());
+    // The 6901 has SIP firmware, but fwplan knows only its SCCP loads: it must not say it
+    // knows no 6901 load at all.
+    auto sip6901 = planner.plan(request("6901", ""));
+    REQUIRE_FALSE(sip6901.ok());
+    CHECK(sip6901.error().code == "fwplan.plan.no-loads");
+    CHECK(sip6901.error().hint.find("load yet") == std::string::npos);
+    CHECK(sip6901.error().hint.find("fwplan knows only SCCP loads of the 6901") !=
+          std::string::npos);
+    CHECK(sip6901.error().hint.find("--to-protocol SCCP") != std::string::npos);
+    auto sccp6901 = request("6901", "");
+    sccp6901.to_protocol = Protocol::Sccp;
+    CHECK(planner.plan(sccp6901).ok());
 }
 
 TEST_CASE("several families in one DOT document") {

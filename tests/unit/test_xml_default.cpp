@@ -1,5 +1,7 @@
 // xml_default.hpp: XMLDefault.cnf.xml may name for a model only a load that its factory
 // loads reach in one step (issue 13, point 5).
+#include <fwplan/catalog.hpp>
+#include <fwplan/planner.hpp>
 #include <fwplan/xml_default.hpp>
 
 #include <doctest/doctest.h>
@@ -37,8 +39,12 @@ TEST_CASE("the factory loads are the oldest SCCP and SIP loads a model may run")
     for (const LoadId& l : factory_loads(planner, model("7942")))
         CHECK_FALSE(l.version() < Version(8, 3, 1));
     CHECK(factory_loads(planner, model("7942")).size() == 2);
-    // A family the knowledge base knows no load of has none.
-    CHECK(factory_loads(planner, model("7925")).empty());
+    // The 7925's one known load (issue 12) is its factory load; a family the knowledge base
+    // knows no load of has none.
+    CHECK(ids(factory_loads(planner, model("7925"))) ==
+          std::vector<std::string>{"CP7925G-1.4.1SR1"});
+    const Catalog empty = Catalog::parse(R"(<catalog format="1"></catalog>)", "empty.xml").value();
+    CHECK(factory_loads(Planner(empty), model("7925")).empty());
 }
 
 TEST_CASE("XMLDefault may name the bridge, never a load beyond it") {
