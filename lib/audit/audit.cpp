@@ -19,6 +19,7 @@
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
 #include <map>
@@ -949,10 +950,21 @@ std::size_t CheckReport::count(Severity severity) const noexcept {
 }
 
 Result<CheckReport> check_root(const fs::path& root, const CheckOptions& options) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
+    // Said as `fwplan stage` says it (lib/stage/stage.cpp, check_root_folder): missing,
+    // something else, or out of reach behind a folder the user may not enter.
+    struct stat st {};
+    const bool found = ::stat(root.c_str(), &st) == 0;
+    const int err = errno;
+    if (!found || !S_ISDIR(st.st_mode)) {
         Error error = io_error("check.no-root", "is not a folder");
         error.file = root.string();
+        if (!found && err == EACCES) {
+            error.message = "cannot be reached: you may not enter it or a folder above it";
+            return error.with_hint("run the same command with sudo, or as a user who may read "
+                                   "the folders on the way (ls -ld each of them)");
+        }
+        if (!found && err == ENOENT)
+            error.message = "does not exist";
         return error.with_hint("give the TFTP server's root folder");
     }
     auto firmware = load_firmware(options.firmware);

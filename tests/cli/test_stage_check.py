@@ -235,6 +235,17 @@ class Newcomer(CliTest):
         self.assertExit(fwplan("stage", "--tftp-root", self.root, "--undo"), 0)
         self.assertEqual(listing(self.root), [])  # no .fwplan-backup/, no .fwplan-state
 
+    def test_check_names_a_missing_root_as_stage_does(self):
+        missing = self.tmp / "no-such-root"
+        for run in (fwplan("check", missing), fwplan("stage", "--tftp-root", missing, SIP)):
+            self.assertExit(run, 4)
+            self.assertIn(f"{missing}: does not exist", run.err)
+        a_file = self.tmp / "a-file"
+        a_file.write_text("")
+        for run in (fwplan("check", a_file), fwplan("stage", "--tftp-root", a_file, SIP)):
+            self.assertExit(run, 4)
+            self.assertIn(f"{a_file}: is not a folder", run.err)
+
     @unittest.skipUnless(hasattr(os, "geteuid"), "POSIX only")
     def test_a_root_you_may_not_write(self):
         from clitest import FWPLAN
@@ -247,6 +258,11 @@ class Newcomer(CliTest):
                                      str(SIP)], capture_output=True, text=True, timeout=60)
             self.assertEqual(hidden.returncode, 4, msg=hidden.stderr)
             self.assertIn("cannot be reached", hidden.stderr)
+            # check says it the same way.
+            hidden = subprocess.run([*command, FWPLAN, "check", str(self.root)],
+                                    capture_output=True, text=True, timeout=60)
+            self.assertEqual(hidden.returncode, 4, msg=hidden.stderr)
+            self.assertIn(f"{self.root}: cannot be reached", hidden.stderr)
             self.tmp.chmod(0o755)
         else:
             self.root.chmod(0o555)
