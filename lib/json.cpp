@@ -90,6 +90,7 @@ ordered_json to_json(const RuleCitation& c) {
     return {{"id", c.id},
             {"title", c.title},
             {"confidence", std::string(to_string(c.confidence))},
+            {"rule_confidence", std::string(to_string(c.rule_confidence))},
             {"role", c.role},
             {"detail", c.detail},
             {"sources", c.sources}};
@@ -181,6 +182,8 @@ ordered_json to_json(const RuleEffect& e) {
         out["text"] = e.text;
     if (e.confidence)
         out["confidence"] = std::string(to_string(*e.confidence));
+    if (!e.overrules.empty())
+        out["overrules"] = e.overrules;
     return out;
 }
 
@@ -396,6 +399,35 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                                 {"packages", packages},
                                 {"rules", rules}},
                    indent);
+}
+
+std::string time_zones(int indent) {
+    ordered_json zones = ordered_json::array();
+    for (const CiscoTimeZone& zone : cisco_time_zones()) {
+        ordered_json iana = ordered_json::array();
+        std::string_view list = zone.iana;
+        while (!list.empty()) {
+            const std::size_t space = list.find(' ');
+            iana.push_back(std::string(list.substr(0, space)));
+            list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+        }
+        ordered_json legacy = nullptr;
+        ordered_json legacy_daylight = nullptr;
+        if (!zone.legacy.empty()) {
+            legacy = std::string(zone.legacy);
+            legacy_daylight = zone.legacy_daylight == LegacyDaylight::Europe ? "europe"
+                              : zone.legacy_daylight == LegacyDaylight::NorthAmerica
+                                  ? "north-america"
+                                  : "none";
+        }
+        zones.push_back({{"name", std::string(zone.name)},
+                         {"utc_offset_minutes", zone.utc_offset_minutes},
+                         {"daylight", zone.daylight},
+                         {"iana", iana},
+                         {"legacy", legacy},
+                         {"legacy_daylight", legacy_daylight}});
+    }
+    return text_of(ordered_json{{"time_zones", zones}}, indent);
 }
 
 Result<std::string> step_files(const StepFiles& step, int indent) {

@@ -2,7 +2,7 @@
 /// @file file_writer.hpp
 /// Writing the files fwplan generates into an output folder or TFTP root, safely.
 ///
-/// DESIGN.md ("How it must behave"): every file appears whole or not at all, nothing that
+/// The project's promise (README): every file appears whole or not at all, nothing that
 /// differs is overwritten unless the user asks, and what is replaced can be restored. So:
 /// - the content goes to a temporary file in the same folder (`.NAME.fwplan-PID-N.tmp`),
 ///   which is written, flushed and `fsync`ed, given mode 0644 (TFTP servers serve only

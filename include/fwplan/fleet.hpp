@@ -17,7 +17,8 @@
 ///         SEP008041AEFD7E.cnf.xml          one per phone (make_step_files)
 ///         XMLDefault.cnf.xml               this folder's load for each model in it
 ///         FILES.txt                        the firmware files this load needs next to them
-///         SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT   (7940/7960), dialplan.xml (on request)
+///         dialplan.xml                     the dial plan the configs name (empty by default)
+///         SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT   (7940/7960)
 ///     DIR/step-2-SIP41.9-4-2SR3-1S/        ...
 ///
 /// Step N of a phone goes into the folder of its own Nth load, so phones with plans of
@@ -85,8 +86,14 @@ struct EmitOptions {
     std::optional<LoadId> default_to;            ///< target of phones that name none
     std::optional<Protocol> default_to_protocol; ///< the same as a protocol (default SIP)
     WritePolicy policy;                          ///< `force`: replace different files
-    bool dial_plan = false;                      ///< an empty `dialplan.xml` per folder
-    bool xml_default = true;                     ///< `XMLDefault.cnf.xml` per folder
+    /// The dial plan the configs name, per folder (`StepOptions::dial_plan`): on by default.
+    bool dial_plan = true;
+    std::string dial_plan_xml; ///< its content (`read_dial_plan`); empty: `empty_dial_plan()`
+    /// `XMLDefault.cnf.xml` per folder, naming for each model only a load its factory loads
+    /// reach in one step (xml_default.hpp); a model left out is a note
+    /// (`fwplan.fleet.xml-default-unreachable`), and a folder left with none gets no file.
+    bool xml_default = true;
+    bool allow_community = false; ///< plan with COMMUNITY reports too (`PlanRequest`)
 };
 
 /// A phone that got its files.

@@ -2,8 +2,8 @@
 /// @file json.hpp
 /// Machine-readable renderings of fwplan's results, shared by the CLI's `--json` and the
 /// C API (fwplan.h), and the one JSON document fwplan reads: SIP settings, as the C API
-/// takes them. Field names listed in DESIGN.md ("JSON field names that other tools will rely
-/// on") are a contract: fields may be added, never renamed. JSON strings are Unicode: in
+/// takes them. The field names documented here are a contract: fields may be added, never
+/// renamed. JSON strings are Unicode: in
 /// these descriptive documents, bytes that are not UTF-8 (a Latin-1 file name in a TFTP
 /// root) are written as U+FFFD rather than failing the document; `step_files`, whose
 /// content must be exact, refuses them instead.
@@ -24,6 +24,7 @@
 #include <fwplan/planner.hpp>
 #include <fwplan/rollout.hpp>
 #include <fwplan/stage.hpp>
+#include <fwplan/time_zone.hpp>
 
 #include <string>
 #include <string_view>
@@ -71,6 +72,11 @@ namespace fwplan::json {
 /// `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
 [[nodiscard]] std::string catalog(const Catalog& catalog,
                                   const std::vector<const FamilyInfo*>& families, int indent = 2);
+
+/// The time zone names Cisco phones know (time_zone.hpp): `time_zones[]` with `name`,
+/// `utc_offset_minutes`, `daylight`, `iana[]`, `legacy` (the 7940/7960 `time_zone:`, or
+/// null) and `legacy_daylight` (`none`, `europe`, `north-america`, or null).
+[[nodiscard]] std::string time_zones(int indent = 2);
 
 /// `fwplan stage`: `root`, `stage_id`, `dry_run`, `committed`, `counts` (`create`,
 /// `replace`, `skip`, `conflict`), `files[]` (`name`, `action`, `package`, `entry`, `size`,

@@ -1,5 +1,5 @@
 #pragma once
-// Digests through OpenSSL's libcrypto, kept out of the public headers (DESIGN.md: no
+// Digests through OpenSSL's libcrypto, kept out of the public headers (architecture.md: no
 // OpenSSL type is public): one-shot SHA-256 of bytes in memory, and a streaming digest of a
 // whole file (packages of hundreds of MB, compared with public lists of genuine ones).
 

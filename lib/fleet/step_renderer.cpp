@@ -37,6 +37,7 @@ PlanRequest plan_request_for(const Phone& phone, const EmitOptions& options) {
     request.model = std::string(phone.model->number);
     request.from = phone.from;
     request.hw_rev = phone.hw_rev;
+    request.allow_community = options.allow_community;
     if (phone.to)
         request.to = phone.to;
     else if (phone.to_protocol)
@@ -109,6 +110,9 @@ Result<std::vector<StepFiles>> StepFileRenderer::render(const Phone& phone, cons
     }
     StepOptions step_options;
     step_options.dial_plan = options.dial_plan;
+    step_options.dial_plan_xml = options.dial_plan_xml;
+    const std::optional<std::string> dial_template =
+        own ? own->dial_template() : impl_->shared.dial_template();
 
     std::vector<StepFiles> steps;
     for (const PlanStep& step : plan.steps) {
@@ -132,7 +136,7 @@ Result<std::vector<StepFiles>> StepFileRenderer::render(const Phone& phone, cons
         }
         auto made =
             detail::assemble_step_files(model, phone.mac, step.load, protocol, std::move(sep),
-                                        std::move(lints), settings, step_options);
+                                        std::move(lints), dial_template, settings, step_options);
         if (!made)
             return made.error();
         steps.push_back(std::move(*made));

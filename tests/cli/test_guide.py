@@ -16,6 +16,7 @@ import shlex
 import shutil
 import subprocess
 import unittest
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import rollout_logs
@@ -86,6 +87,72 @@ class Guide(CliTest):
                                 capture_output=True, text=True, timeout=60)
         (phone,) = json.loads(status.stdout)["phones"]
         self.assertEqual((phone["state"], phone["load"]), ("done", "SIP41.9-4-2SR3-1S"))
+        self.check_the_fritzbox_config(home, configs, env)
+
+    def check_the_fritzbox_config(self, home, configs, env):
+        """Issue 13: the guide yields the config a 7941 on a FritzBox in Germany needs."""
+        step2 = configs / "step-2-SIP41.9-4-2SR3-1S"
+        sep = ET.parse(step2 / "SEP008041AEFD7E.cnf.xml").getroot()
+        self.assertEqual(sep.findtext("deviceProtocol"), "SIP")
+        self.assertEqual(sep.findtext("loadInformation"), "SIP41.9-4-2SR3-1S")
+        when = sep.find("devicePool/dateTimeSetting")
+        self.assertEqual(when.findtext("timeZone"), "W. Europe Standard/Daylight Time")
+        self.assertEqual(when.findtext("ntps/ntp/name"), "192.168.178.1")
+        self.assertEqual(sep.findtext("devicePool/callManagerGroup/members/member/callManager/"
+                                      "processNodeName"), "192.168.178.1")
+        line = sep.find("sipProfile/sipLines/line[@button='1']")
+        self.assertEqual(line.findtext("name"), "620")
+        self.assertEqual(line.findtext("authName"), "620")  # the FritzBox's Benutzername twice
+        self.assertEqual(line.findtext("authPassword"), "K7w2p9Qz")
+        self.assertEqual(line.findtext("messagesNumber"), "**600")
+        speed = sep.find("sipProfile/sipLines/line[@button='2']")
+        self.assertEqual(speed.findtext("speedDialNumber"), "**610")
+        # The dial plan it names, German rules, in the step folder and in the TFTP root.
+        self.assertEqual(sep.findtext("sipProfile/dialTemplate"), "dialplan.xml")
+        german = (TESTDATA / "templates" / "dialplan-de.xml").read_bytes()
+        self.assertEqual((step2 / "dialplan.xml").read_bytes(), german)
+        self.assertEqual((home / "srv" / "tftp" / "dialplan.xml").read_bytes(), german)
+        # No XMLDefault that sends factory-fresh phones to a load they cannot take.
+        self.assertTrue((configs / "step-1-SCCP41.8-5-2S" / "XMLDefault.cnf.xml").is_file())
+        self.assertFalse((step2 / "XMLDefault.cnf.xml").exists())
+        # A reset phone gets the bridge (point 4): the root's term files stand for it.
+        check = subprocess.run([FWPLAN, "--json", "check", home / "srv" / "tftp"], env=env,
+                               capture_output=True, text=True, timeout=120)
+        findings = json.loads(check.stdout)["findings"]
+        self.assertFalse([f for f in findings if f["severity"] == "error"], findings)
+        mismatch = [f for f in findings if f["code"] == "fwplan.check.term-config-mismatch"]
+        self.assertTrue(mismatch)
+        self.assertTrue(all("installs SCCP41.8-5-2S" in f["message"] for f in mismatch), mismatch)
+
+    def test_the_factory_default_the_guide_gives_is_one_a_factory_phone_takes(self):
+        # Point 4: every --factory-default the guide shows names a load a 7941 on its
+        # factory load 8.3(1) installs in one step: the bridge, never the SIP target.
+        defaults = {m.group(1) for c, _ in sh_commands(GUIDE.read_text())
+                    for m in re.finditer(r"--factory-default (\S+)", c)}
+        self.assertTrue(defaults)
+        for load in defaults:
+            plan = subprocess.run([FWPLAN, "--json", "plan", "--model", "7941", "--from",
+                                   "SCCP41.8-3-1S", "--to", load], capture_output=True, text=True,
+                                  timeout=60)
+            self.assertEqual(len(json.loads(plan.stdout)["steps"]), 1, msg=load)
+        text = GUIDE.read_text()
+        self.assertNotIn("the SIP target is the right answer", text)
+        # Which FritzBox field goes where.
+        self.assertRegex(text, r"Benutzername[^.]*--line-name[^.]*--auth-name")
+
+    def test_the_bad_rows_the_guide_counts_are_the_example_csv_s(self):
+        # Point 8: the guide said two; the file has four.
+        words = {"one": 1, "two": 2, "three": 3, "four": 4, "five": 5}
+        said = re.search(r"The example file has (\w+) such\s+rows", GUIDE.read_text())
+        self.assertIsNotNone(said)
+        run = subprocess.run([FWPLAN, "--json", "emit", "--fleet",
+                              TESTDATA / "fleet" / "example-fleet.csv", "--out", self.tmp / "o"],
+                             capture_output=True, text=True, timeout=120)
+        self.assertEqual(run.returncode, 1)
+        report = json.loads(run.stdout)
+        self.assertEqual(words[said.group(1)], report["failed_rows"])
+        # Point 14: each failed row says what to do about it.
+        self.assertTrue(all(row["hint"] for row in report["failed"]), report["failed"])
 
 
 if __name__ == "__main__":

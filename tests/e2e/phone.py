@@ -5,11 +5,11 @@ fwplan's own idea of what a phone does.
 
 Independence is the point: nothing here imports or calls fwplan. The model table, the
 load-ID grammar and the acceptance rules are written out again below, from the domain notes
-(formats.md §1, §2, §6.2, §7; upgrade-rules.md J-01/J-04), so a wrong rule in fwplan's
+(docs/phone-files.md §1, §2, §6.2, §7; rules J-01/J-04 of fwplan catalog), so a wrong rule in fwplan's
 planner shows up as a phone that refuses its load.
 
 What the phone does (README.md has the sources):
-- boot (formats.md §7.1): CTLSEP<MAC>.tlv, ITLSEP<MAC>.tlv, ITLFile.tlv (missing is fine),
+- boot (docs/phone-files.md §7.1): CTLSEP<MAC>.tlv, ITLSEP<MAC>.tlv, ITLFile.tlv (missing is fine),
   SEP<MAC>.cnf.xml, else XMLDefault.cnf.xml (<loadInformation<NNN>> for its model number);
   when <loadInformation> differs from the running load: <LOAD>.loads, then every component
   it lists, in order; each must be non-empty and signed (TLV tag 14) with its own name;
@@ -45,7 +45,7 @@ from typing import Optional
 
 from tftp_client import FileNotFound, TftpError, TftpTimeout, fetch
 
-# --- models (formats.md §2.1, §4.3, §6.2, §7.2) ---------------------------------------------
+# --- models (docs/phone-files.md §2.1, §4.3, §6.2, §7.2) ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -70,7 +70,7 @@ MODELS = {m.name: m for m in (
     Model("7975", "75", 437, "term75.default.loads"),
 )}
 
-# What DeviceInformationX reports as <modelNumber> (rollout.md §4 shows `CP-7940` for a 7940;
+# What DeviceInformationX reports as <modelNumber> (a 7940's page says `CP-7940`;
 # the Java phones' SIP User-Agent says `Cisco-CP7970G`, so the G is kept for them).
 MODEL_NUMBERS = {
     "7906": "CP-7906G", "7911": "CP-7911G", "7941": "CP-7941G", "7961": "CP-7961G",
@@ -78,10 +78,10 @@ MODEL_NUMBERS = {
     "7970": "CP-7970G", "7971": "CP-7971G-GE", "7975": "CP-7975G",
 }
 
-# upgrade-rules.md: the Java 79xx families the signing-key change (J-01/J-04) applies to.
+# The rules (fwplan catalog): the Java 79xx families the signing-key change (J-01/J-04) applies to.
 JAVA_79XX_FAMILIES = frozenset({"11", "41", "42", "45", "70", "75"})
 
-# --- load IDs (upgrade-rules.md "Version notation"; formats.md §5) ---------------------------
+# --- load IDs (docs/phone-files.md §5) ---------------------------
 
 LOAD_ID = re.compile(
     r"^(?P<protocol>SCCP|SIP)(?P<family>\d\d)\."
@@ -128,7 +128,7 @@ def parse_load_id(text):
     return LoadId(text, g["protocol"], g["family"], version)
 
 
-# --- acceptance rules (upgrade-rules.md Table A1) ----------------------------------------------
+# --- acceptance rules (rules J-01 to J-15 of fwplan catalog) ----------------------------------------------
 
 V_8_3_3 = Version(8, 3, 3)
 V_8_5_2_SR1 = Version(8, 5, 2, 1)
@@ -138,7 +138,7 @@ V_8_5_3 = Version(8, 5, 3)
 @dataclass(frozen=True)
 class Refusal:
     display: str  # what the phone shows
-    rule: str  # why (a rule ID of upgrade-rules.md, or a phone-side check)
+    rule: str  # why (a rule ID of fwplan catalog, or a phone-side check)
     detail: str
 
 
@@ -161,7 +161,7 @@ def judge(model, running, target):
     return None
 
 
-# --- files (formats.md §1, §2.1) -----------------------------------------------------------------
+# --- files (docs/phone-files.md §1, §2.1) -----------------------------------------------------------------
 
 CONTAINER_TAGS = {3, 7, 9}
 PADDING_TAG = 13
@@ -262,7 +262,7 @@ class Request:
 
 @dataclass
 class BootResult:
-    """One pass: a boot (formats.md §7.1) or a factory reset (§7.2).
+    """One pass: a boot (docs/phone-files.md §7.1) or a factory reset (§7.2).
 
     outcome: flashed (new load running, the phone reboots), current (nothing to do),
     refused (an acceptance rule said no; `rule` says which), failed (missing or bad file,
@@ -343,7 +343,7 @@ class Phone:
     # -- what the phone does --
 
     def boot(self):
-        """One power-on (formats.md §7.1). Flashing ends the pass: the phone reboots, and the
+        """One power-on (docs/phone-files.md §7.1). Flashing ends the pass: the phone reboots, and the
         next boot() is the pass after the reboot."""
         result = BootResult("boot", self.load)
         mark = len(self.requests)
@@ -379,7 +379,7 @@ class Phone:
                              + "\n".join(map(str, results)))
 
     def factory_reset(self):
-        """The '#' + 123456789*0# reset (formats.md §7.2): fetch the model's
+        """The '#' + 123456789*0# reset (docs/phone-files.md §7.2): fetch the model's
         term<NN>.default.loads and install the load it stands for."""
         result = BootResult("factory-reset", self.load)
         mark = len(self.requests)
@@ -419,7 +419,7 @@ class Phone:
         try:
             return ET.fromstring(data)
         except ET.ParseError as error:
-            # formats.md §6.1: one bad element and the phone rejects the whole file.
+            # docs/phone-files.md §6.1: one bad element and the phone rejects the whole file.
             self._fail(result, "CONFIG REJECTED", f"{name}: {error}")
 
     def _install(self, result, manifest, *, named_load):

@@ -111,10 +111,10 @@ int run_start(const RolloutOptions& o, Console& console) {
         error.kind = ErrorKind::Usage;
         return fail(error);
     }
-    auto catalog = load_catalog(console.globals);
+    auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
-    auto available = find_firmware(o.start.plan.firmware);
+    auto available = find_firmware(o.start.plan.firmware, console);
     if (!available)
         return fail(available.error());
     const int firmware_exit = report_unreadable(*available, console);

@@ -22,6 +22,7 @@ struct PlanOptions {
     std::string to_protocol;
     std::vector<std::string> firmware;
     std::string hw_rev;
+    bool allow_community = false; ///< community reports may lift a rule (PlanRequest)
 };
 
 struct EmitOptions {
@@ -31,7 +32,8 @@ struct EmitOptions {
     std::string template_file;
     std::string out_dir;
     bool force = false;
-    bool dialplan = false;
+    std::string dialplan_file; ///< the user's dialplan.xml; empty: an empty one
+    bool no_dialplan = false;
     // Filling the built-in template.
     std::string sip_server;
     int sip_port = 5060;
@@ -52,6 +54,7 @@ struct StageOptions {
     std::vector<std::string> factory_defaults;
     bool dry_run = false;
     bool force = false;
+    bool allow_incomplete = false;
     bool undo = false;
     std::vector<std::string> packages;
 };
@@ -94,6 +97,7 @@ struct GraphOptions {
 
 struct CatalogOptions {
     std::string model;
+    bool time_zones = false; ///< list the Cisco time zone names instead
 };
 
 int run_inspect(const InspectOptions& options, Console& console);

@@ -16,8 +16,9 @@
 
 namespace fwplan::cli {
 
-/// The built-in knowledge base plus every --catalog file.
-Result<Catalog> load_catalog(const Globals& globals);
+/// The built-in knowledge base plus every --catalog file; -v says how much it holds, -vv
+/// which files were merged.
+Result<Catalog> load_catalog(Console& console);
 
 /// What --firmware paths hold: the loads found, and the packages of a folder that could not
 /// be opened (a truncated download), which do not stop the others from being read.
@@ -26,9 +27,10 @@ struct FoundFirmware {
     std::vector<Error> unreadable;
 };
 
-/// The loads found in --firmware paths (zips, folders, .loads files). A path that cannot be
-/// read at all is an error; a package inside a folder that cannot be is in `unreadable`.
-Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths);
+/// The loads found in --firmware paths (zips, folders, .loads files); -v names each load
+/// found, -vv each path read. A path that cannot be read at all is an error; a package
+/// inside a folder that cannot be is in `unreadable`.
+Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths, Console& console);
 
 /// Prints each unreadable package as an error (stderr) and returns the exit code they call
 /// for, 0 when there is none: the command goes on with the rest, and its exit code still

@@ -1,7 +1,8 @@
 // The fwplan command line: the argument grammar for every subcommand (CLI11), then a
-// dispatch to the run_* function of the chosen one. Exit codes (DESIGN.md): 0 success,
+// dispatch to the run_* function of the chosen one. Exit codes (the README's): 0 success,
 // 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment.
 
+#include "cli_args.hpp"
 #include "cli_docs.hpp"
 #include "commands.hpp"
 #include "console.hpp"
@@ -10,8 +11,10 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <functional>
 #include <iostream>
+#include <string_view>
 
 namespace {
 
@@ -25,8 +28,8 @@ constexpr const char* kDescription =
 
 constexpr const char* kFooter =
     "Exit codes: 0 success, 1 negative answer (no plan, audit errors), 2 usage,\n"
-    "3 bad input (malformed file or ID), 4 I/O or environment failure.\n"
-    "Run 'fwplan <command> --help' for the options of a command.";
+    "3 bad input (malformed file or ID), 4 I/O or environment failure (a missing file).\n"
+    "Run 'fwplan help COMMAND' (or 'fwplan COMMAND --help') for the options of a command.";
 
 void add_plan_request(CLI::App* cmd, PlanOptions& plan, bool model_required) {
     auto* model = cmd->add_option("--model,-m", plan.model, "Phone model: 7941, CP-7941G, 7960...");
@@ -43,26 +46,53 @@ void add_plan_request(CLI::App* cmd, PlanOptions& plan, bool model_required) {
     cmd->add_option("--firmware", plan.firmware,
                     "Firmware you have: cmterm zips, .loads files, folders (repeatable)");
     cmd->add_option("--hw-rev", plan.hw_rev, "Hardware revision from the phone's label, e.g. V15");
+    cmd->add_flag("--allow-community", plan.allow_community,
+                  "Let COMMUNITY reports of steps that work lift the rules that forbid them");
+}
+
+// What `fwplan` without a command, `--man` and `--completion` do.
+int run_without_command(const CLI::App& app, const std::string& completion, bool man,
+                        Console& console) {
+    if (man) {
+        std::cout << man_page(app, fwplan::library_version());
+        return 0;
+    }
+    if (!completion.empty()) {
+        std::cout << (completion == "bash"  ? bash_completion(app)
+                      : completion == "zsh" ? zsh_completion(app)
+                                            : fish_completion(app));
+        return 0;
+    }
+    return console.fail_also_as_json(
+        usage_error("no-command", "give a command, e.g. 'fwplan plan --model 7941'", {}));
 }
 
 // What the configs of every step are made of: emit's options, and rollout start's.
 void add_config_options(CLI::App* cmd, EmitOptions& o) {
-    cmd->add_option("--template", o.template_file, "Your SEP<MAC>.cnf.xml to start from")
-        ->check(CLI::ExistingFile);
-    cmd->add_flag("--force", o.force, "Replace files that differ (the old ones are kept)");
-    cmd->add_flag("--dialplan", o.dialplan, "Also write an empty dialplan.xml per step");
+    cmd->add_option("--template", o.template_file,
+                    "Your SEP<MAC>.cnf.xml to start from (used as it is: the SIP options below "
+                    "then reach only XMLDefault.cnf.xml and the 7940/7960 files)")
+        ->type_name("FILE");
+    cmd->add_flag("--force", o.force, "Replace files that differ (a backup is kept)");
+    auto* dialplan = cmd->add_option("--dialplan", o.dialplan_file,
+                                     "Your dialplan.xml, written wherever a config names one "
+                                     "(default: an empty one: the phone dials when you press Dial)")
+                         ->type_name("FILE");
+    cmd->add_flag("--no-dialplan", o.no_dialplan, "Write no dial plan")->excludes(dialplan);
     cmd->add_option("--sip-server", o.sip_server, "SIP registrar (processNodeName)");
     cmd->add_option("--sip-port", o.sip_port, "SIP port")->check(CLI::Range(1, 65535));
     cmd->add_option("--outbound-proxy", o.outbound_proxy, "Outbound proxy host");
     cmd->add_option("--ntp-server", o.ntp_server, "NTP server");
     cmd->add_option("--time-zone", o.time_zone,
-                    "Cisco time zone name, e.g. 'W. Europe Standard/Daylight Time'");
-    cmd->add_option("--line-name", o.line_name, "Line 1 user/extension");
-    cmd->add_option("--auth-name", o.auth_name, "Line 1 authentication name");
+                    "Time zone: IANA (Europe/Berlin) or Cisco ('W. Europe Standard/Daylight "
+                    "Time'); 'fwplan catalog --time-zones' lists them");
+    cmd->add_option("--line-name", o.line_name, "Line 1 user name (a FritzBox's Benutzername)");
+    cmd->add_option("--auth-name", o.auth_name,
+                    "Line 1 authentication name (a FritzBox: the same user name)");
     cmd->add_option("--display-name", o.display_name, "Line 1 display name");
     cmd->add_option("--messages-number", o.messages_number, "Voicemail number");
     cmd->add_option("--password-file", o.password_file, "File holding the line password")
-        ->check(CLI::ExistingFile);
+        ->type_name("FILE");
     cmd->add_option("--password-env", o.password_env,
                     "Environment variable holding the line password");
     cmd->add_option("--speed-dial", o.speed_dials, "Speed dial 'label=number' (repeatable)");
@@ -77,14 +107,21 @@ int main(int argc, char** argv) {
     CLI::App app{kDescription, "fwplan"};
     app.set_version_flag("--version", std::string("fwplan ") + fwplan::library_version());
     app.footer(kFooter);
-    app.require_subcommand(1);
+    app.require_subcommand(0, 1);
     app.fallthrough();
     app.add_flag("--json", globals.json, "Machine-readable JSON on stdout");
     app.add_option("--catalog", globals.catalogs,
                    "Extra knowledge base file (XML, same format as the built-in one); repeatable")
-        ->check(CLI::ExistingFile);
-    app.add_flag("--quiet,-q", globals.quiet, "Print only errors on stderr");
-    app.add_flag("-v,--verbose", globals.verbose, "Say more on stderr (repeat for more)");
+        ->type_name("FILE");
+    app.add_flag("--quiet,-q", globals.quiet, "Print only errors and what you asked for (--json)");
+    app.add_flag("-v,--verbose", globals.verbose, "Say more on stderr (-vv: more still)");
+    bool man = false;
+    std::string completion;
+    app.add_flag("--man", man, "Print the man page (roff) and exit");
+    app.add_option("--completion", completion,
+                   "Print the completion script for SHELL (bash, zsh or fish) and exit")
+        ->type_name("SHELL")
+        ->check(CLI::IsMember({"bash", "zsh", "fish"}));
 
     std::function<int()> run;
 
@@ -109,7 +146,7 @@ int main(int argc, char** argv) {
             ->add_option("--fleet", emit.fleet,
                          "CSV inventory: mac,model,load[,target,hw_rev,line_name,...]; --to and "
                          "--to-protocol are the target of rows without one")
-            ->check(CLI::ExistingFile);
+            ->type_name("FILE");
     mac->excludes(fleet);
     cmd_emit->add_option("--out,-o", emit.out_dir, "Output folder")->required();
     add_config_options(cmd_emit, emit);
@@ -138,6 +175,8 @@ int main(int argc, char** argv) {
     cmd_stage->add_flag("--dry-run,-n", stage.dry_run, "Say what would happen; change nothing");
     cmd_stage->add_flag("--force", stage.force,
                         "Replace differing files other than term files (kept for --undo)");
+    cmd_stage->add_flag("--allow-incomplete", stage.allow_incomplete,
+                        "Stage a package that lacks files its .loads names");
     auto* undo =
         cmd_stage->add_flag("--undo", stage.undo, "Take back the last stage into this root");
     auto* stage_packages =
@@ -146,9 +185,10 @@ int main(int argc, char** argv) {
     cmd_stage->callback([&] {
         if (!stage.undo && stage.packages.empty())
             throw CLI::ValidationError("stage", "give the packages to stage (or --undo)");
-        if (stage.undo && (stage.dry_run || stage.force || !stage.factory_defaults.empty()))
-            throw CLI::ValidationError("stage",
-                                       "--undo takes no --dry-run, --force or --factory-default");
+        if (stage.undo && (stage.dry_run || stage.force || stage.allow_incomplete ||
+                           !stage.factory_defaults.empty()))
+            throw CLI::ValidationError("stage", "--undo takes no --dry-run, --force, "
+                                                "--allow-incomplete or --factory-default");
         run = [&] { return run_stage(stage, console); };
     });
 
@@ -161,7 +201,7 @@ int main(int argc, char** argv) {
         ->add_option(
             "--fleet", check.fleet,
             "Inventory CSV (mac,model,load): flag configs a phone cannot reach in one step")
-        ->check(CLI::ExistingFile);
+        ->type_name("FILE");
     cmd_check->callback([&] { run = [&] { return run_check(check, console); }; });
 
     GraphOptions graph;
@@ -174,6 +214,8 @@ int main(int argc, char** argv) {
     auto* cmd_catalog =
         app.add_subcommand("catalog", "List known models, loads and rules with sources");
     cmd_catalog->add_option("--model,-m", catalog.model, "Only this model's family");
+    cmd_catalog->add_flag("--time-zones", catalog.time_zones,
+                          "List the time zone names Cisco phones know and the IANA zones of each");
     cmd_catalog->callback([&] { run = [&] { return run_catalog(catalog, console); }; });
 
     RolloutOptions rollout;
@@ -252,24 +294,33 @@ int main(int argc, char** argv) {
 
     for (CLI::App* sub : app.get_subcommands({}))
         sub->fallthrough();
+    std::vector<std::string> help_path;
+    auto* cmd_help = app.add_subcommand("help", "Show the help of fwplan or of a command");
+    cmd_help->add_option("command", help_path, "The command (and subcommand) to explain");
+    cmd_help->callback([&] {
+        run = [&] {
+            auto command = find_command(app, help_path);
+            if (!command)
+                return console.fail_also_as_json(command.error());
+            std::cout << help_text(**command);
+            return 0;
+        };
+    });
 
-    // Hidden: the build generates the man page and completions from these definitions.
-    if (argc == 2 && std::string_view(argv[1]) == "--man") {
-        std::cout << man_page(app, fwplan::library_version());
-        return 0;
-    }
-    if (argc == 3 && std::string_view(argv[1]) == "--completion") {
-        const std::string_view shell = argv[2];
-        if (shell != "bash" && shell != "zsh") {
-            console.err() << "fwplan: error: --completion takes bash or zsh\n";
-            return 2;
-        }
-        std::cout << (shell == "bash" ? bash_completion(app) : zsh_completion(app));
-        return 0;
-    }
+    // Every command understands the global options and lists them in its help. The man page
+    // and completions are generated from these definitions (fwplan --man, --completion).
+    share_global_options(app);
 
+    // The arguments checked against the grammar first: unknown commands and options are
+    // named with the nearest known ones, values trimmed, empty values refused.
+    auto checked = check_arguments(app, argc, argv);
+    if (!checked) {
+        console.globals.json = std::any_of(
+            argv + 1, argv + argc, [](const char* a) { return std::string_view(a) == "--json"; });
+        return console.fail_also_as_json(checked.error());
+    }
     try {
-        app.parse(argc, argv);
+        app.parse(checked->reversed);
     } catch (const CLI::CallForHelp& e) {
         return app.exit(e);
     } catch (const CLI::CallForAllHelp& e) {
@@ -277,12 +328,13 @@ int main(int argc, char** argv) {
     } catch (const CLI::CallForVersion& e) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
-        console.err() << "fwplan: error: " << e.what() << "\n"
-                      << "fwplan: hint: run 'fwplan --help' or 'fwplan <command> --help'\n";
-        return 2;
+        console.globals.json = checked->json;
+        return console.fail_also_as_json(usage_error("usage", e.what(), checked->command));
     }
+    if (!run)
+        return run_without_command(app, completion, man, console);
     try {
-        return run ? run() : 2;
+        return run();
     } catch (const std::bad_alloc&) {
         console.err() << "fwplan: error: out of memory\n";
         return 4;
