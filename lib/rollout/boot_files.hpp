@@ -4,7 +4,7 @@
 // deciding not to upgrade, or something that does not concern the walk. Names are compared
 // without directories and without regard to case (phones ask `/mk-sip.jar`,
 // `English_United_States/mk-sip.jar`, `./SIP<MAC>.cnf`; old `.loads` ask `Jar41sip…` where the
-// root holds `jar41sip…`, formats.md §2.1).
+// root holds `jar41sip…`, phone-files.md §2.1).
 
 #include "rollout/phone_spec.hpp"
 
@@ -35,7 +35,7 @@ struct FileMatch {
 
 /// Files a Java 79xx asks for only after it has read its config and kept its load: the
 /// dialTemplate, the network locale's tones and the user locale's JAR, ring lists
-/// (formats.md §7.1 step 7, after step 6 the download; waynemerricks/Cisco7942FreePBX README:
+/// (phone-files.md §7.1 step 7, after step 6 the download; waynemerricks/Cisco7942FreePBX README:
 /// SEP…cnf.xml → /mk-sip.jar → dialplan.xml; chan-sccp's TFTP resolver serves
 /// `Spain/g3-tones.xml`, `Russian_Russian_Federation/be-sccp.jar`). Every `*.jar` counts as a
 /// locale JAR (components are `.sbn`). [inference: the order of §7.1 means a phone that asks
@@ -45,10 +45,10 @@ inline constexpr std::array<std::string_view, 5> kJavaAfterConfigFiles{
     "dialplan.xml", "g3-tones.xml", "RINGLIST.DAT", "ringlist.xml", "DistinctiveRingList.xml"};
 
 /// Files a 7940/7960 asks for after its config and `.loads` on a boot that flashes nothing
-/// (formats.md §7.3, Teo En Ming's tftpd log: SEP…cnf.xml → P0S3-8-12-00.loads →
+/// (phone-files.md §7.3, Teo En Ming's tftpd log: SEP…cnf.xml → P0S3-8-12-00.loads →
 /// SIPDefault.cnf → ./SIP<MAC>.cnf → RINGLIST.DAT → dialplan.xml). `SIP<MAC>.cnf` (its own
 /// MAC) is matched besides these. Not SIPDefault.cnf: the phone has yet to read its own
-/// SIP<MAC>.cnf, whose `image_version` wins and can still make it flash (formats.md §6.3), and
+/// SIP<MAC>.cnf, whose `image_version` wins and can still make it flash (phone-files.md §6.3), and
 /// a settle there would write the next step's SIP<MAC>.cnf while the phone is about to read it.
 inline constexpr std::array<std::string_view, 2> k7940AfterConfigFiles{"RINGLIST.DAT",
                                                                        "dialplan.xml"};

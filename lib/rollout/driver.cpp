@@ -39,7 +39,7 @@ std::string mac_in_file_name(std::string_view file) {
         return name.size() >= suffix.size() &&
                equal_ignoring_case(name.substr(name.size() - suffix.size()), suffix);
     };
-    // The first files of a Java 79xx boot and its config (formats.md §7.1; rollout.md §3:
+    // The first files of a Java 79xx boot and its config (phone-files.md §7.1; rollout.md §3:
     // "the IP ↔ MAC link comes from the SEP<MAC>.cnf.xml request itself (and CTLSEP<MAC>.tlv)").
     if (starts("CTLSEP") && ends(".tlv") && name.size() == 6 + 12 + 4)
         return hex_at(6);

@@ -1,7 +1,7 @@
 // The rules for TFTP events of phone_machine.hpp, each with its source, and the decisions
 // they lead to (settle, stuck, refused, failed, put back). The notes this follows are the
 // project's domain notes on rollouts (§ numbers below: "rollout §3") and on formats
-// ("formats §7"); the public sources are those they cite.
+// ("phone-files.md §7"); the public sources are those they cite.
 #include "rollout/machine_run.hpp"
 
 #include <algorithm>
@@ -120,7 +120,7 @@ void Run::on_request(const TftpEvent& event, const FileMatch& match,
             on_config_before_write(event);
             return;
         }
-        // The phone has read this step's config (formats §7.1 step 5, §7.3): the settle clock
+        // The phone has read this step's config (phone-files.md §7.1 step 5, §7.3): the settle clock
         // starts. After an early advance, with --confirm, ask whether step k's load runs.
         s.config_read_at_us = event.time_us;
         s.settle_clock_us = event.time_us;
@@ -182,13 +182,13 @@ void Run::on_loads(const TftpEvent& event, const FileMatch& match) {
     PhoneStatus& s = st();
     ++s.loads_requests;
     if (spec_.style == BootStyle::Sip7940 && match.role == FileRole::Loads) {
-        // A 7940/7960 fetches its .loads on every boot, even on the load it runs (formats §7.3,
+        // A 7940/7960 fetches its .loads on every boot, even on the load it runs (phone-files.md §7.3,
         // Teo En Ming's log): no sign of flashing. The settle clock restarts from it.
         if (s.config_read_at_us)
             s.settle_clock_us = event.time_us;
     } else {
         // Java 79xx: a .loads is asked for only when the config names another load than the
-        // running one (formats §7.1 step 6); a term file starts the factory-reset path (§7.2).
+        // running one (phone-files.md §7.1 step 6); a term file starts the factory-reset path (§7.2).
         s.settle_clock_us.reset();
         if (s.state != PhoneState::Fetching)
             change(PhoneState::Fetching,
@@ -197,14 +197,14 @@ void Run::on_loads(const TftpEvent& event, const FileMatch& match) {
                    event.time_us);
     }
     // The AUTH FAIL loop: the same .loads or term file again and again with no component after
-    // it (blog.tickett.net: a 7906 re-requesting term06.default.loads; formats §7.2–7.4).
+    // it (blog.tickett.net: a 7906 re-requesting term06.default.loads; phone-files.md §7.2–7.4).
     if (s.loads_requests >= options_.refuse_after)
         refuse(event.time_us, match.matched);
 }
 
 void Run::on_component(const TftpEvent& event, const FileMatch& match) {
     PhoneStatus& s = st();
-    // Components come after the .loads, in its order (formats §7.1 step 6; the sccp_manager #79
+    // Components come after the .loads, in its order (phone-files.md §7.1 step 6; the sccp_manager #79
     // log: jar → cnu → apps → dsp → cvm). On a 7940/7960 only they mean flashing (§7.3).
     s.settle_clock_us.reset();
     s.loads_requests = 0;
@@ -243,7 +243,7 @@ void Run::on_nak(const TftpEvent& event, const FileMatch& match,
     // A file of the step refused or not found: failed, naming the file (rollout §3: sysop.ca,
     // networkop/cisco-ansible-provisioning #1 "File not found : SIP11.8-5-4S.loads", the
     // truncating remap of PhantomVl/sccp_manager #46). NAKs for everything else — CTL/ITL files,
-    // dialplan.xml, locale files, ring lists, `.sgn` variants — are normal (§3, formats §7.1).
+    // dialplan.xml, locale files, ring lists, `.sgn` variants — are normal (§3, phone-files.md §7.1).
     switch (match.role) {
     case FileRole::Config:
     case FileRole::Loads:

@@ -13,14 +13,14 @@
 
 namespace fwplan::rollout {
 
-/// How a model boots, as far as the TFTP log shows it (formats.md §7).
+/// How a model boots, as far as the TFTP log shows it (phone-files.md §7).
 enum class BootStyle {
     /// Java 79xx (7906/7911, 7931, 7941/61, 7942/62, 7945/65, 7970/71, 7975): asks for a
-    /// `.loads` only when its config names another load than it runs (formats.md §7.1;
+    /// `.loads` only when its config names another load than it runs (phone-files.md §7.1;
     /// waynemerricks/Cisco7942FreePBX README, chan-sccp/sccp_manager #79).
     Java79xx,
     /// 7940/7960: asks for the `.loads` its config names on EVERY boot, even when it already
-    /// runs it (formats.md §7.3, Teo En Ming's tftpd log); only components mean flashing.
+    /// runs it (phone-files.md §7.3, Teo En Ming's tftpd log); only components mean flashing.
     Sip7940,
 };
 
@@ -30,7 +30,7 @@ struct StepSpec {
     LoadId load;            ///< what this step's config tells the phone to install
     std::string loads_file; ///< `SIP41.9-4-2SR3-1S.loads` (7940/60: `P0S3-8-12-00.loads`)
     /// The files the `.loads` lists, in its order (the order the phone asks for them):
-    /// `jar41sip…`, `cnu41…`, `apps41…`, `dsp41…`, `cvm41sip…` (formats.md §2.1);
+    /// `jar41sip…`, `cnu41…`, `apps41…`, `dsp41…`, `cvm41sip…` (phone-files.md §2.1);
     /// `P003-8-12-00.sbn`, `P0S3-8-12-00.sb2` (§2.2).
     std::vector<std::string> components;
     /// The model's `termNN.default.loads` (a factory-reset phone asks for these, §7.2).

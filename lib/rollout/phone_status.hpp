@@ -2,7 +2,7 @@
 // Where one phone stands in a rollout (PhoneStatus), what the driver must do for it (Action)
 // and what happened to it (Transition). Plain fields only (enums, integers, strings, small
 // vectors) so the driver can keep them in SQLite; every enum has a stable name (to_string) and
-// its parser, which are part of the contract like the JSON field names (DESIGN.md).
+// its parser, which are part of the contract like the JSON field names (docs/architecture.md).
 
 #include <fwplan/error.hpp>
 #include <fwplan/rollout.hpp>

@@ -1,6 +1,6 @@
 """TFTP server logs of phones booting, for the rollout tests and benchmark: the line shapes
 tftpd-hpa, dnsmasq, atftpd and journald write (tests/e2e/README.md has the ones measured from
-the real servers), for the boot sequences formats.md-style notes give (docs/rollout.md):
+the real servers), for the boot sequences notes of docs/phone-files.md §7 give (docs/rollout.md):
 
   Java 79xx: CTLSEP<MAC>.tlv (not found), ITLSEP<MAC>.tlv (not found), SEP<MAC>.cnf.xml, and
   when the config names another load: <LOAD>.loads, each component in order, reboot;

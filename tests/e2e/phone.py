@@ -24,7 +24,7 @@ is reset) the phone also takes: `source` (the address it sends from, which the s
 `interrupt` (asked before every request; True means "you were reset": PowerCycle ends the
 pass), `refuse_at="loads"` (an acceptance rule refuses as soon as the .loads is read, with no
 component fetched: the AUTH FAIL loop of rollout.md §3) and `aux_files=True` (after a boot
-that changed nothing, the files a phone reads after its config: formats.md §7.1 item 7).
+that changed nothing, the files a phone reads after its config: phone-files.md §7.1 item 7).
 
 Example:
     with TftpServer(root) as server:
@@ -451,14 +451,14 @@ class Phone:
             self._fail(result, refusal.display, refusal.detail, rule=refusal.rule, outcome="refused")
 
     def _fetch_aux_files(self, result):
-        """What a SIP phone reads after its config (formats.md §7.1 item 7; the 7942 log in
+        """What a SIP phone reads after its config (phone-files.md §7.1 item 7; the 7942 log in
         waynemerricks/Cisco7942FreePBX README: ... SEP…cnf.xml → /mk-sip.jar → dialplan.xml).
         Missing files are fine. An SCCP phone asks for nothing more here [harness choice: the
         sources show no SCCP boot's files after the config]."""
         if self.protocol != "SIP":
             return
         # No <userLocale>: the default locale JAR, asked for with a leading slash as in the
-        # 7942 log; with one, under the locale's folder [inference: formats.md §7.1 says
+        # 7942 log; with one, under the locale's folder [inference: phone-files.md §7.1 says
         # "<userLocale name>/…" without the file name].
         locale = result.user_locale.strip() if result.user_locale else ""
         self._get(f"{locale}/mk-sip.jar" if locale else "/mk-sip.jar")

@@ -5,15 +5,15 @@ requests, received, history, display), so device.py can run either as a long-liv
 Independence, as for phone.py: nothing here imports fwplan; the rules below are written from
 the domain notes, each with its public source.
 
-Boot (formats.md §7.3; Teo En Ming's tftpd log, LKML 2020-12-24, repeated on every boot):
+Boot (phone-files.md §7.3; Teo En Ming's tftpd log, LKML 2020-12-24, repeated on every boot):
   CTLSEP<MAC>.tlv (missing is fine) → SEP<MAC>.cnf.xml (else XMLDefault.cnf.xml) →
   <LOAD>.loads (EVERY boot, even when the phone already runs LOAD) → SIPDefault.cnf →
   <tftp_cfg_dir>SIP<MAC>.cnf (default "./") → RINGLIST.DAT → dialplan.xml.
 Which image: <loadInformation> of the SEP file (XMLDefault: <loadInformation7> for a 7960,
-<loadInformation8> for a 7940, formats.md §6.2), else `image_version` of SIPDefault.cnf /
-SIP<MAC>.cnf (SIP<MAC>.cnf overrides; formats.md §6.3). When it differs from the running
+<loadInformation8> for a 7940, phone-files.md §6.2), else `image_version` of SIPDefault.cnf /
+SIP<MAC>.cnf (SIP<MAC>.cnf overrides; phone-files.md §6.3). When it differs from the running
 image the phone fetches the files its .loads lists (the .sbn app loader and the .sb2 image,
-formats.md §2.2), checks them, flashes and reboots.
+phone-files.md §2.2), checks them, flashes and reboots.
 
 Example:
     phone = Phone7960("7960", "00:1B:2A:89:36:98", "P0S3-07-4-00", server=(host, port))
@@ -25,15 +25,15 @@ from dataclasses import dataclass
 
 from phone import BadImage, BootResult, Phone, _Stop, normalise_mac, read_signed
 
-# formats.md §6.2: the CUCM model numbers in <loadInformation<NNN>> of XMLDefault.cnf.xml.
+# phone-files.md §6.2: the CUCM model numbers in <loadInformation<NNN>> of XMLDefault.cnf.xml.
 MODELS_7960 = {"7960": 7, "7940": 8}
 # rollout.md §4 (fusioninventory poip.md sample: <modelNumber>CP-7940</modelNumber>).
 MODEL_NUMBERS_7960 = {"7960": "CP-7960", "7940": "CP-7940"}
 
-# upgrade-rules.md "Version notation": SIP P0S3-MM-m-pp (P0S3-08-12-00 = 8.12(0)); the
-# shipped files also drop the leading zero (P0S3-8-12-00, formats.md §2.2).
+# docs/phone-files.md §5: SIP P0S3-MM-m-pp (P0S3-08-12-00 = 8.12(0)); the
+# shipped files also drop the leading zero (P0S3-8-12-00, phone-files.md §2.2).
 SIP_IMAGE = re.compile(r"^P0S3-(?P<major>\d+)-(?P<minor>\d+)-(?P<maint>\d+)$")
-# formats.md §2.2: the image name is ASCII at payload offset 0x20 of the .sb2/.sbn.
+# phone-files.md §2.2: the image name is ASCII at payload offset 0x20 of the .sb2/.sbn.
 IMAGE_NAME_OFFSET = 0x20
 
 
@@ -72,7 +72,7 @@ V_7_0 = Version7960(7, 0, 0)
 
 def judge_7960(running, target):
     """None when a 7960 running image `running` accepts `target` (both P0S3-… names), else
-    the Refusal7960. Only what the fleet tests need; upgrade-rules.md A2:
+    the Refusal7960. Only what the fleet tests need; the rules of fwplan catalog:
     - S-02 (CISCO, CME admin guide): loads 5.0 and later are signed; no way back to an
       unsigned (< 5.0) load.
     - S-03 (CISCO, CME admin guide): SIP 4.4 → 5.3 → 6.x → 7.x, "you cannot go directly
@@ -92,7 +92,7 @@ def judge_7960(running, target):
 
 def manifest_images(body):
     """The files a 7940/7960 .loads lists: P003-….sbn and P0S3-….sb2, without the
-    LA_VERSION=… line (formats.md §2.2: an LF body of three lines)."""
+    LA_VERSION=… line (phone-files.md §2.2: an LF body of three lines)."""
     names = []
     for line in body.decode("latin-1").split("\n"):
         line = line.strip()
@@ -102,7 +102,7 @@ def manifest_images(body):
 
 
 def parse_sip_cnf(data):
-    """A flat `key: value` file (formats.md §6.3): # full-line comments, ; trailing comments,
+    """A flat `key: value` file (phone-files.md §6.3): # full-line comments, ; trailing comments,
     values may be quoted. Returns {key: value}."""
     values = {}
     for line in data.decode("latin-1").splitlines():
@@ -146,9 +146,9 @@ class Phone7960(Phone):
         return "SIP"
 
     def boot(self):
-        """One power-on (formats.md §7.3). A refused image is not flashed; the phone then
+        """One power-on (phone-files.md §7.3). A refused image is not flashed; the phone then
         goes on booting its old image [harness choice: the notes only say the phone "keeps
-        or returns to its old image", formats.md §7.4], which is why the TFTP log alone
+        or returns to its old image", phone-files.md §7.4], which is why the TFTP log alone
         cannot tell a settled 7960 from a refusing one (rollout.md §3: ask DeviceInformationX)."""
         result = BootResult("boot", self.load)
         mark = len(self.requests)
@@ -202,7 +202,7 @@ class Phone7960(Phone):
             root = ET.fromstring(data)
         except ET.ParseError as error:
             self._fail(result, "CONFIG REJECTED", f"{name}: {error}")
-        # formats.md §6.1: community 7940/60 files write <loadInformation model="IP Phone
+        # phone-files.md §6.1: community 7940/60 files write <loadInformation model="IP Phone
         # 7960">…; the attribute is tolerated and ignored.
         result.config_load = root.findtext(element)
 

@@ -72,7 +72,7 @@ COMPONENTS_SIP41_942SR3 = ["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26.sbn", "app
 COMPONENTS_SIP41_852SR1 = ["jar41sip.8-5-2ES2.sbn", "cnu41.8-5-2ES2.sbn", "apps41.8-5-2ES2.sbn",
                            "dsp41.8-5-2ES2.sbn", "cvm41sip.8-5-2ES2.sbn"]
 # The 7941's walk with `fwplan rollout` on a root fwplan wrote (its SEP file names a locale,
-# so the SIP phone asks for that locale's JAR and the dial plan after it: formats.md §7.1):
+# so the SIP phone asks for that locale's JAR and the dial plan after it: phone-files.md §7.1):
 # power-up on step 1, flash, reboot (SCCP: nothing after the config), the kick, step 2,
 # flash, reboot, the files a SIP phone asks for after its config.
 AFTER_SIP_CONFIG = ["English_United_States/mk-sip.jar", "dialplan.xml"]
@@ -80,7 +80,7 @@ WALK_7941 = (TRUST + [SEP, "SCCP41.8-5-2S.loads"] + COMPONENTS_SCCP41_852 + TRUS
              + TRUST + [SEP, "SIP41.9-4-2SR3-1S.loads"] + COMPONENTS_SIP41_942SR3 + TRUST + [SEP]
              + AFTER_SIP_CONFIG)
 
-# What `fwplan rollout status --json` promises per phone (issue 11; DESIGN.md: a contract).
+# What `fwplan rollout status --json` promises per phone (issue 11; docs/architecture.md: a contract).
 CONTRACT_FIELDS = {"mac", "model", "ip", "step", "steps", "load", "target", "state", "since",
                    "reason"}
 STATES = {"waiting", "fetching", "settled", "needs-reset", "done", "stuck", "refused", "failed"}
@@ -399,7 +399,7 @@ class RolloutEndToEnd(RolloutTest):
                 if model != "7960":  # a Java phone asks for a step's .loads once, then flashes
                     self.assertEqual([n for n in names if n.endswith(".loads")],
                                      [f"{step_load}.loads" for step_load in chain])
-        # formats.md §7.3: a 7960 asks for the .loads its SEP file names on every boot, even
+        # phone-files.md §7.3: a 7960 asks for the .loads its SEP file names on every boot, even
         # on the load it runs; fwplan walked it all the same.
         for device in devices[10:]:
             for boot in device.boots:

@@ -70,7 +70,7 @@ COMPONENTS_SIP41_942SR3 = ["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26.sbn", "app
 COMPONENTS_SIP41_852SR1 = ["jar41sip.8-5-2ES2.sbn", "cnu41.8-5-2ES2.sbn", "apps41.8-5-2ES2.sbn",
                            "dsp41.8-5-2ES2.sbn", "cvm41sip.8-5-2ES2.sbn"]
 
-# The whole walk of the 7941, request by request (formats.md §7.1): power-on on its load,
+# The whole walk of the 7941, request by request (phone-files.md §7.1): power-on on its load,
 # then step 1 (flash, reboot, settled SCCP: nothing after the config), then step 2 (flash,
 # reboot, settled SIP: locale JAR and dial plan).
 WALK_7941 = (TRUST + [SEP]
@@ -167,7 +167,7 @@ def write_atomically(path, text):
 
 
 def write_configs(root, model, mac, load):
-    """The minimal configs of one step (formats.md §6.1 skeleton; 7940/7960: §6.3)."""
+    """The minimal configs of one step (phone-files.md §6.1 skeleton; 7940/7960: §6.3)."""
     root = Path(root)
     if model in ("7960", "7940"):
         write_atomically(root / f"SEP{mac}.cnf.xml",
@@ -440,7 +440,7 @@ class ScriptedWalks(HarnessTest):
             self.assertIn(body, bodies)
 
     def test_c_an_8_5_2sr1_bridge_loops_on_the_loads(self):
-        # J-04 (upgrade-rules.md): below 8.3(3), 8.5(2)SR1 already carries the new signature.
+        # J-04 (fwplan catalog): below 8.3(3), 8.5(2)SR1 already carries the new signature.
         stage(self.root, "SIP41.8-5-2SR1S", "SIP41.9-4-2SR3-1S")
         syslog, server = self.tftpd_with_syslog()
         fleet = self.fleet(server, http=True)
@@ -515,7 +515,7 @@ class ScriptedWalks(HarnessTest):
 
     def test_e_twelve_mixed_phones_against_one_server(self):
         fleet_plan = [
-            # model, running load, chain (upgrade-rules.md J-01/J-03/J-06, S-03/S-08)
+            # model, running load, chain (rules J-01/J-03/J-06, S-03/S-08 of fwplan catalog)
             ("7941", "SCCP41.8-3-1S", ["SCCP41.8-5-2S", "SIP41.9-4-2SR3-1S"]),
             ("7941", "SCCP41.8-3-1S", ["SCCP41.8-5-2S", "SIP41.9-4-2SR3-1S"]),
             ("7961", "SCCP41.8-3-1S", ["SCCP41.8-5-2S", "SIP41.9-4-2SR3-1S"]),
@@ -557,7 +557,7 @@ class ScriptedWalks(HarnessTest):
                     r.name for r in device.phone.requests if r.status == "not-found"})
         for line in (r.line for r in seen):
             self.assertRegex(line, RFC3339_STAMP)
-        # formats.md §7.3: a 7960 asks for its P0S3 .loads on every boot.
+        # phone-files.md §7.3: a 7960 asks for its P0S3 .loads on every boot.
         for device, _ in plan[10:]:
             loads = [r for r in device.phone.requests if r.name.endswith(".loads")]
             self.assertEqual(len(loads), len(device.boots), device.ip)
@@ -569,7 +569,7 @@ class Phone7960Rules(unittest.TestCase):
         self.assertEqual(str(parse_sip_image("P0S3-8-12-00")), "8.12(0)")
         self.assertLess(parse_sip_image("P0S3-07-4-00"), parse_sip_image("P0S3-08-11-00"))
         self.assertLess(parse_sip_image("P0S3-08-11-00"), parse_sip_image("P0S3-8-12-00"))
-        cases = [  # running, target, rule (None: accepted); upgrade-rules.md A2
+        cases = [  # running, target, rule (None: accepted); the rules of fwplan catalog
             ("P0S3-07-4-00", "P0S3-8-12-00", None),  # S-08
             ("P0S3-06-3-00", "P0S3-07-4-00", None),  # S-03, one step of the chain
             ("P0S3-05-3-00", "P0S3-06-3-00", None),
@@ -583,10 +583,10 @@ class Phone7960Rules(unittest.TestCase):
             self.assertEqual(refusal.rule if refusal else None, rule, (running, target))
 
     def test_loads_body_and_sip_files(self):
-        # formats.md §2.2: three LF lines, the last is no file.
+        # phone-files.md §2.2: three LF lines, the last is no file.
         self.assertEqual(manifest_images(b"P003-8-12-00.sbn\nP0S3-8-12-00.sb2\nLA_VERSION=PAS30830\n"),
                          ["P003-8-12-00.sbn", "P0S3-8-12-00.sb2"])
-        # formats.md §6.3: key: value, # comments, ; trailing comments, quotes.
+        # phone-files.md §6.3: key: value, # comments, ; trailing comments, quotes.
         self.assertEqual(parse_sip_cnf(b'# x\nimage_version: "P0S3-8-12-00" ; the image\n'
                                        b"proxy1_address: 10.0.0.1\n\nnot a setting\n"),
                          {"image_version": "P0S3-8-12-00", "proxy1_address": "10.0.0.1"})

@@ -1,5 +1,5 @@
 // rollout/phone_machine.hpp: the per-phone state machine of `fwplan rollout follow`, driven by
-// event sequences shaped like real boots (formats.md §7.1: CTLSEP → ITLSEP → ITLFile.tlv, each
+// event sequences shaped like real boots (phone-files.md §7.1: CTLSEP → ITLSEP → ITLFile.tlv, each
 // NAKed → SEP<MAC>.cnf.xml → .loads → jar/cnu/apps/dsp/cvm → reboot → … SEP → mk-sip.jar →
 // dialplan.xml; §7.3 for the 7960, whose .loads comes on every boot), with the component gaps
 // of the chan-sccp/sccp_manager #79 log (2–8 s apart). Every test checks the states AND the
@@ -50,7 +50,7 @@ LoadId id(const std::string& text) {
 }
 
 // A Java 79xx step of the 7941/7961 family: the .loads and its five components in the order
-// the .loads lists them (formats.md §2.1), and the family's term files.
+// the .loads lists them (phone-files.md §2.1), and the family's term files.
 StepSpec java_step(const std::string& load, const std::string& build, const std::string& proto,
                    std::optional<std::string> fallback = {}) {
     StepSpec step;
@@ -71,7 +71,7 @@ StepSpec target_942() {
     return java_step("SIP41.9-4-2SR3-1S", "9-4-2ES26", "sip");
 }
 
-// A 7960 SIP step (formats.md §2.2): the universal application loader and the SIP image.
+// A 7960 SIP step (phone-files.md §2.2): the universal application loader and the SIP image.
 StepSpec sip7960_step(const std::string& version) {
     StepSpec step;
     step.load = id("P0S3-" + version);
@@ -153,7 +153,7 @@ public:
         push(TftpEventKind::Request, file, remapped);
         return *this;
     }
-    // The first files of a Java 79xx boot, all absent from a plain root (formats.md §7.1).
+    // The first files of a Java 79xx boot, all absent from a plain root (phone-files.md §7.1).
     PhoneLog& java_trust() {
         rrq("CTLSEP" + mac_.hex() + ".tlv").nak();
         rrq("ITLSEP" + mac_.hex() + ".tlv", 0).nak();
@@ -179,7 +179,7 @@ public:
     }
     // An SCCP load on a PBX with no SCCP: nothing after the config (settles by time).
     PhoneLog& java_boot_sccp_stays() { return java_trust().config(); }
-    // 7960 SIP (formats.md §7.3, Teo En Ming's log): CTLSEP (not found) → SEP → .loads, then
+    // 7960 SIP (phone-files.md §7.3, Teo En Ming's log): CTLSEP (not found) → SEP → .loads, then
     // either the components (flash) or SIPDefault.cnf → ./SIP<MAC>.cnf → RINGLIST.DAT →
     // dialplan.xml.
     PhoneLog& boot_7960_flash(const StepSpec& step) {
@@ -492,7 +492,7 @@ TEST_CASE("rollout: a factory-reset phone looping on its term file is refused �
 TEST_CASE("rollout: a NAK for a component fails the phone, naming the file — retry puts it back to "
           "waiting") {
     // sysop.ca: `RRQ from 10.10.10.10 filename Jar11sip.8-2-2ES4.sbn`, then `sending NAK (1, File
-    // not found)`: here the .loads asks for the capital-J name the root lacks (formats §2.1).
+    // not found)`: here the .loads asks for the capital-J name the root lacks (phone-files.md §2.1).
     StepSpec step = target_942();
     step.components[0] = "Jar41sip.9-4-2ES26.sbn";
     Driver d(machine(phone_7941("SCCP41.8-5-2S", {step}), with_kick()), at(0));
@@ -720,7 +720,7 @@ TEST_CASE("rollout: a 7960 already on the step's load settles at once — a Java
     CHECK(phone.path() == std::vector<State>{State::Settled, State::Waiting});
     CHECK(phone.actions == std::vector<Action>{{Kind::WriteStep, 2}, {Kind::Kick, 2}});
 
-    // A 7941 asking for its .loads has decided to download it (formats §7.1 step 6): a dial
+    // A 7941 asking for its .loads has decided to download it (phone-files.md §7.1 step 6): a dial
     // plan after it does not settle it.
     Driver java(machine(phone_7941("SCCP41.8-5-2S", {target_942()})), at(0));
     PhoneLog jlog(kMac7941, "10.10.10.10", 3);
@@ -1580,7 +1580,7 @@ TEST_CASE("rollout: what each file is to a phone on a step") {
     const PhoneSpec p7960 = phone_7960("P0S3-8-11-00", {sip7960_step("8-12-00")});
     const StepSpec& step = p7960.steps[0];
     CHECK(role(p7960, step, "./SIP000D2805C4A1.cnf") == FileRole::AfterConfig);
-    // Not yet: its own SIP<MAC>.cnf, read next, can still name another image (formats §6.3).
+    // Not yet: its own SIP<MAC>.cnf, read next, can still name another image (phone-files.md §6.3).
     CHECK(role(p7960, step, "SIPDefault.cnf") == FileRole::Other);
     CHECK(role(p7960, step, "RINGLIST.DAT") == FileRole::AfterConfig);
     CHECK(role(p7960, step, "mk-sip.jar") == FileRole::Other);
