@@ -1,8 +1,12 @@
 #pragma once
 // SHA-256 through OpenSSL's libcrypto, kept out of the public headers (DESIGN.md: no
-// OpenSSL type is public). One-shot only: the files fwplan hashes in memory are small.
+// OpenSSL type is public): one-shot for what fwplan holds in memory, and streamed, with the
+// CRC-32 beside it, for files of any size (the identity of a staged file: CRC-32 to tell
+// files apart cheaply, SHA-256 to decide that two are the same).
 
 #include <array>
+#include <cstdint>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -16,5 +20,25 @@ using Sha256 = std::array<unsigned char, 32>;
 
 /// Lower-case hex of any bytes.
 [[nodiscard]] std::string to_hex(std::string_view bytes);
+
+/// CRC-32 and SHA-256 of bytes fed in chunks. Throws std::bad_alloc when libcrypto cannot
+/// set up a digest (it fails only when memory does).
+class ContentHasher {
+public:
+    ContentHasher();
+    ~ContentHasher();
+    ContentHasher(const ContentHasher&) = delete;
+    ContentHasher& operator=(const ContentHasher&) = delete;
+
+    void update(std::string_view chunk);
+    /// The CRC-32 of everything fed so far.
+    [[nodiscard]] std::uint32_t crc32() const noexcept;
+    /// The SHA-256 of everything fed, as 64 lower-case hex digits; call once, at the end.
+    [[nodiscard]] std::string sha256_hex();
+
+private:
+    struct State;
+    std::unique_ptr<State> state_;
+};
 
 } // namespace fwplan::detail

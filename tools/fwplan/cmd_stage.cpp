@@ -93,7 +93,7 @@ void print_report(const StageReport& r, Console& c) {
         }
     }
     for (const Diagnostic& note : r.notes)
-        out << c.yellow("note: ") << note.message << '\n';
+        out << c.yellow("note: ") << terminal_safe(note.message) << '\n';
     if (r.committed)
         out << "Undo with: fwplan stage --tftp-root " << r.root.string() << " --undo\n";
 }
