@@ -240,7 +240,7 @@ int run_emit(const EmitOptions& options, Console& console) {
     if (!report->failed.empty()) {
         Error summary = bad_input(
             "emit.rows-failed",
-            std::to_string(report->failed.size()) + " of " + std::to_string(report->rows) +
+            std::to_string(report->failed_count()) + " of " + std::to_string(report->rows) +
                 (report->rows == 1 ? " row" : " rows") + " of " + options.fleet +
                 " failed; the files of the other phones were written");
         summary.kind = ErrorKind::NotPossible;
