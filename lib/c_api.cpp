@@ -215,6 +215,12 @@ Result<std::vector<AvailableLoad>> firmware_from(const std::vector<std::string_v
                 .with_hint(
                     "firmware paths are firmware zips, .cop.sgn files, folders or .loads files; "
                     "leave out the one named above or give the packages one by one");
+        // The C API keeps its contract: a package of a folder that cannot be opened fails
+        // the call, naming it (the CLI reads on and reports it instead).
+        for (const FirmwarePackage& package : *found)
+            if (package.unreadable && !package.errors.empty())
+                return package.errors.front().with_hint(
+                    "leave out the package named above or give the packages one by one");
         packages.insert(packages.end(), std::make_move_iterator(found->begin()),
                         std::make_move_iterator(found->end()));
     }

@@ -1,3 +1,4 @@
+#include "detail/not_firmware.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/firmware.hpp>
@@ -80,6 +81,7 @@ public:
         : archive_(archive), package_(package), options_(options) {}
 
     void run() {
+        package_.not_firmware = std::string(not_firmware_package());
         // Read in storage order (a tar is walked once), reported in the archive's order.
         const auto& entries = archive_.entries();
         std::vector<std::size_t> order(entries.size());
@@ -90,7 +92,8 @@ public:
         });
         package_.files.resize(entries.size());
         for (std::size_t i : order)
-            package_.files[i] = inspect(entries[i]);
+            package_.files[i] =
+                package_.not_firmware.empty() ? inspect(entries[i]) : not_firmware(entries[i]);
         match_components();
         resolve_terms_locally();
         std::sort(package_.loads.begin(), package_.loads.end(),
@@ -102,7 +105,31 @@ public:
     }
 
 private:
+    // A package that is not phone firmware: by what it holds (an IP Communicator locale
+    // package carries CIPC_Locale.loads), else by its name (locale installers).
+    std::string_view not_firmware_package() const {
+        if (package_.kind == ArchiveKind::Folder || package_.kind == ArchiveKind::LooseFile)
+            return {};
+        for (const ArchiveEntry& entry : archive_.entries())
+            if (!detail::not_firmware_file(entry.base_name).empty())
+                return "an IP Communicator locale package (for the softphone, not a phone)";
+        return detail::not_firmware_package(package_.path.filename().string());
+    }
+
+    InspectedFile not_firmware(const ArchiveEntry& entry) const {
+        InspectedFile file;
+        file.entry = entry.name;
+        file.container = entry.container;
+        file.size = entry.size;
+        file.kind = FileKind::NotFirmware;
+        const std::string_view what = detail::not_firmware_file(entry.base_name);
+        file.what = what.empty() ? "part of " + package_.not_firmware : std::string(what);
+        return file;
+    }
+
     InspectedFile inspect(const ArchiveEntry& entry) {
+        if (!detail::not_firmware_file(entry.base_name).empty())
+            return not_firmware(entry);
         InspectedFile file;
         file.entry = entry.name;
         file.container = entry.container;
@@ -136,12 +163,14 @@ private:
         if (manifest->is_term_file) {
             file.kind = FileKind::TermFile;
             package_.term_files.push_back({std::move(*manifest), entry.qualified_name(), {}});
-        } else if (manifest->load) {
+        } else {
             file.kind = FileKind::Loads;
             PackageLoad load;
             load.manifest = std::move(*manifest);
             load.entry = entry.qualified_name();
-            package_.loads.push_back(std::move(load));
+            // A name no grammar reads is still a .loads whose components matter (issue 12).
+            (load.manifest.load ? package_.loads : package_.unnamed_loads)
+                .push_back(std::move(load));
         }
     }
 
@@ -161,14 +190,42 @@ private:
                                             entry.qualified_name()));
     }
 
+    // A `.bin` is the unsigned 7940/7960 image, unless it starts with a signed envelope: a
+    // renamed `.sb2` (issue 12) is read as the signed file it is, its image name taken from
+    // its body and its signed name compared with the file's.
     void inspect_image(const ArchiveEntry& entry, InspectedFile& file) {
         file.kind = FileKind::Image;
-        auto prefix = read_prefix(archive_, entry, 0x40);
+        auto prefix = read_prefix(archive_, entry, kSignedHeaderPrefix);
         if (!prefix) {
             fail(entry, file, prefix.error());
             return;
         }
-        file.image_name = image_name_at_0x20(*prefix);
+        if (prefix->size() > entry.size) {
+            file.image_name = image_name_at_0x20(*prefix);
+            return;
+        }
+        auto header = parse_signed_header(*prefix, entry.size);
+        if (!header) {
+            fail(entry, file, header.error());
+            return;
+        }
+        file.envelope = *header;
+        if (header->kind == EnvelopeKind::None) {
+            file.image_name = image_name_at_0x20(*prefix);
+            return;
+        }
+        if (header->header_length <= prefix->size())
+            file.image_name = image_name_at_0x20(prefix->substr(header->header_length));
+        warn_if_renamed(entry, file);
+    }
+
+    void warn_if_renamed(const ArchiveEntry& entry, InspectedFile& file) {
+        if (!file.envelope.signed_name.empty() && file.envelope.signed_name != entry.base_name)
+            file.problems.push_back(warning("fwplan.inspect.renamed",
+                                            "is signed as '" + file.envelope.signed_name +
+                                                "': a phone asking for '" + entry.base_name +
+                                                "' will reject it (renamed file?)",
+                                            entry.qualified_name()));
     }
 
     void inspect_component(const ArchiveEntry& entry, InspectedFile& file) {
@@ -211,12 +268,8 @@ private:
                                             "has no signed envelope; phones accept only signed "
                                             "images",
                                             entry.qualified_name()));
-        else if (!file.envelope.signed_name.empty() && file.envelope.signed_name != entry.base_name)
-            file.problems.push_back(warning("fwplan.inspect.renamed",
-                                            "is signed as '" + file.envelope.signed_name +
-                                                "': a phone asking for '" + entry.base_name +
-                                                "' will reject it (renamed file?)",
-                                            entry.qualified_name()));
+        else
+            warn_if_renamed(entry, file);
     }
 
     void fail(const ArchiveEntry& entry, InspectedFile& file, const Error& error) {
@@ -227,28 +280,36 @@ private:
     }
 
     // Which listed components the package has, as listed, in another case, or not at all.
+    // The components of a .loads whose name no grammar reads count as listed (by no load).
     void match_components() {
-        std::map<std::string, std::string> listed_by; // entry base name -> load ID
-        for (PackageLoad& load : package_.loads)
+        std::map<std::string, std::string> listed_by; // entry base name -> load ID ("" none)
+        auto match = [&](PackageLoad& load) {
+            const std::string by = load.manifest.load ? load.manifest.load->str() : std::string();
             for (const ManifestComponent& component : load.manifest.components) {
                 const ArchiveEntry* exact = find_base_name(component.name);
                 if (exact != nullptr) {
                     load.present.push_back(component.name);
-                    listed_by.emplace(exact->base_name, load.manifest.load->str());
+                    listed_by.emplace(exact->base_name, by);
                     continue;
                 }
                 const auto others = archive_.find_ignoring_case(component.name);
                 if (!others.empty()) {
                     load.case_mismatches.push_back({component.name, others.front()->base_name});
-                    listed_by.emplace(others.front()->base_name, load.manifest.load->str());
+                    listed_by.emplace(others.front()->base_name, by);
                 } else {
                     load.missing.push_back(component.name);
                 }
             }
+        };
+        for (PackageLoad& load : package_.loads)
+            match(load);
+        for (PackageLoad& load : package_.unnamed_loads)
+            match(load);
         for (InspectedFile& file : package_.files) {
             const std::string base = file.entry.substr(file.entry.find_last_of('/') + 1);
             if (auto it = listed_by.find(base); it != listed_by.end()) {
-                file.listed_by = LoadId::parse(it->second).value();
+                if (!it->second.empty())
+                    file.listed_by = LoadId::parse(it->second).value();
                 if (file.kind == FileKind::Other || file.kind == FileKind::Image)
                     file.kind = FileKind::Component;
             } else if (file.kind == FileKind::Component) {
@@ -292,6 +353,8 @@ std::string_view to_string(FileKind kind) noexcept {
         return "image";
     case FileKind::BootPointer:
         return "os79xx";
+    case FileKind::NotFirmware:
+        return "not-firmware";
     case FileKind::Other:
         return "other";
     }
@@ -311,6 +374,15 @@ FirmwarePackage inspect_archive(const Archive& archive, const InspectOptions& op
     package.path = archive.path();
     package.kind = archive.kind();
     Classifier(archive, package, options).run();
+    if (options.check_authenticity && package.kind != ArchiveKind::Folder &&
+        package.kind != ArchiveKind::LooseFile) {
+        auto check = check_authenticity(
+            archive.path(), options.catalog != nullptr ? *options.catalog : Catalog::builtin());
+        if (check)
+            package.authenticity = std::move(*check);
+        else
+            package.errors.push_back(check.error());
+    }
     return package;
 }
 
@@ -322,6 +394,20 @@ bool is_package_file(const std::filesystem::path& path) {
         if (ends_with(name, ext))
             return true;
     return false;
+}
+} // namespace
+
+namespace {
+// A package of a folder that could not be opened: kept, with its error, so that one bad
+// download does not hide the good ones beside it (issue 12).
+FirmwarePackage unreadable_package(const std::filesystem::path& path, Error error) {
+    FirmwarePackage package;
+    package.path = path;
+    package.unreadable = true;
+    if (error.file.empty())
+        error.file = path.string();
+    package.errors.push_back(std::move(error));
+    return package;
 }
 } // namespace
 
@@ -360,14 +446,17 @@ Result<std::vector<FirmwarePackage>> inspect_path(const std::filesystem::path& p
     std::sort(package_files.begin(), package_files.end());
     for (const fs::path& file : package_files) {
         auto package = inspect_package(file, options);
-        if (!package)
-            return package.error().in_file(file.string());
-        out.push_back(std::move(*package));
+        if (package)
+            out.push_back(std::move(*package));
+        else
+            out.push_back(unreadable_package(file, package.error().in_file(file.string())));
     }
     if (has_loads) {
         auto folder = inspect_package(path, options);
-        if (!folder)
-            return folder.error();
+        if (!folder) {
+            out.push_back(unreadable_package(path, folder.error()));
+            return out;
+        }
         // Its zips were inspected as packages above; here they would only be "other" files.
         std::erase_if(folder->files,
                       [](const InspectedFile& f) { return is_package_file(f.entry); });

@@ -120,8 +120,10 @@ ordered_json to_json(const PlanStep& step) {
             {"files", step.files},
             {"files_from_manifest", step.files_from_manifest},
             {"missing", step.missing},
+            {"package_inferred", step.package_inferred},
             {"protocol_change", step.protocol_change},
             {"downgrade", step.downgrade},
+            {"conversion", step.conversion},
             {"rules", rules},
             {"fallbacks", fallbacks}};
 }
@@ -236,20 +238,28 @@ ordered_json file_json(const FirmwarePackage& package, const InspectedFile& file
                         {"load", nullptr}};
     const std::string qualified =
         file.container.empty() ? file.entry : file.container + "/" + file.entry;
+    auto describe_manifest = [&](const PackageLoad& load) {
+        out["manifest_kind"] = std::string(to_string(load.manifest.kind));
+        out["build"] = load.manifest.build_id;
+        out["components"] = components_of(load.manifest);
+        if (load.manifest.hardware_comp)
+            out["hardware_comp"] = *load.manifest.hardware_comp;
+        out["missing"] = load.missing;
+        ordered_json mismatches = ordered_json::array();
+        for (const CaseMismatch& m : load.case_mismatches)
+            mismatches.push_back({{"listed", m.listed}, {"present", m.present}});
+        out["case_mismatches"] = mismatches;
+    };
     for (const PackageLoad& load : package.loads)
         if (load.entry == qualified) {
             out["load"] = load.manifest.load->str();
             describe_load(out, *load.manifest.load);
-            out["build"] = load.manifest.build_id;
-            out["components"] = components_of(load.manifest);
-            if (load.manifest.hardware_comp)
-                out["hardware_comp"] = *load.manifest.hardware_comp;
-            out["missing"] = load.missing;
-            ordered_json mismatches = ordered_json::array();
-            for (const CaseMismatch& m : load.case_mismatches)
-                mismatches.push_back({{"listed", m.listed}, {"present", m.present}});
-            out["case_mismatches"] = mismatches;
+            describe_manifest(load);
         }
+    // A .loads whose name no grammar reads: what it lists, without a load (issue 12).
+    for (const PackageLoad& load : package.unnamed_loads)
+        if (load.entry == qualified)
+            describe_manifest(load);
     for (const TermFile& term : package.term_files)
         if (term.entry == qualified) {
             out["term_model"] =
@@ -258,6 +268,7 @@ ordered_json file_json(const FirmwarePackage& package, const InspectedFile& file
                 term.stands_for ? ordered_json(term.stands_for->str()) : ordered_json(nullptr);
             if (term.stands_for)
                 describe_load(out, *term.stands_for);
+            out["manifest_kind"] = std::string(to_string(term.manifest.kind));
             out["build"] = term.manifest.build_id;
             out["components"] = components_of(term.manifest);
         }
@@ -269,8 +280,23 @@ ordered_json file_json(const FirmwarePackage& package, const InspectedFile& file
         out["cnu_entries"] = file.cnu_entries;
     if (!file.image_name.empty())
         out["image_name"] = file.image_name;
+    if (file.envelope.encrypted)
+        out["encrypted"] = true;
+    if (file.envelope.kind == EnvelopeKind::LittleEndian78xx)
+        out["le_word_08"] = file.envelope.le_word_08;
+    if (!file.what.empty())
+        out["what"] = file.what;
     out["problems"] = messages_of(file.problems);
     return out;
+}
+
+ordered_json authenticity_json(const std::optional<AuthenticityCheck>& check) {
+    if (!check)
+        return nullptr;
+    return {{"status", std::string(to_string(check->status))},
+            {"evidence", check->evidence},
+            {"compared", check->compared},
+            {"detail", check->detail}};
 }
 
 } // namespace
@@ -291,11 +317,16 @@ std::string inspect(const std::vector<FirmwarePackage>& packages,
             terms.push_back({{"name", term.entry},
                              {"term_for", term.stands_for ? ordered_json(term.stands_for->str())
                                                           : ordered_json(nullptr)}});
-        list.push_back({{"path", package.path.string()},
-                        {"kind", std::string(to_string(package.kind))},
-                        {"loads", loads},
-                        {"term_files", terms},
-                        {"unreferenced", package.unreferenced}});
+        list.push_back(
+            {{"path", package.path.string()},
+             {"kind", std::string(to_string(package.kind))},
+             {"readable", !package.unreadable},
+             {"not_firmware", package.not_firmware.empty() ? ordered_json(nullptr)
+                                                           : ordered_json(package.not_firmware)},
+             {"authenticity", authenticity_json(package.authenticity)},
+             {"loads", loads},
+             {"term_files", terms},
+             {"unreferenced", package.unreferenced}});
         for (const Error& e : package.errors)
             errors.push_back(to_json(e));
     }
@@ -319,6 +350,8 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                              {"version", load->id.version().release()},
                              {"build", load->build},
                              {"package", load->package},
+                             {"package_evidence", load->package_evidence},
+                             {"package_inferred", c.package_inferred(*load)},
                              {"final", load->final},
                              {"confidence", std::string(to_string(load->confidence))},
                              {"evidence", load->evidence}});
@@ -338,9 +371,28 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                          {"text", rule.text},
                          {"effects", effects}});
     }
-    return text_of(
-        ordered_json{{"families", families_json(families)}, {"loads", loads}, {"rules", rules}},
-        indent);
+    // The genuine packages of these families' loads (by the load they hold, when known).
+    ordered_json packages = ordered_json::array();
+    for (const KnownPackage& p : c.packages()) {
+        auto id = LoadId::parse(p.load);
+        const bool wanted =
+            id && std::any_of(families.begin(), families.end(),
+                              [&](const FamilyInfo* f) { return f->id == id->family(); });
+        if (!wanted)
+            continue;
+        packages.push_back({{"name", p.name},
+                            {"load", p.load},
+                            {"size", p.size ? ordered_json(*p.size) : ordered_json(nullptr)},
+                            {"sha1", p.sha1},
+                            {"sha256", p.sha256},
+                            {"md5", p.md5},
+                            {"evidence", p.evidence}});
+    }
+    return text_of(ordered_json{{"families", families_json(families)},
+                                {"loads", loads},
+                                {"packages", packages},
+                                {"rules", rules}},
+                   indent);
 }
 
 Result<std::string> step_files(const StepFiles& step, int indent) {

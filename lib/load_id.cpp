@@ -89,6 +89,15 @@ std::optional<std::string> read_tail(Cursor& in, bool allow_signed_suffix, Tail&
             tail.builds.push_back(*n);
             continue;
         }
+        // 6901/6911 loads end in a letter: "SCCP6911.9-2-1-a" (issue 12). It is kept as an
+        // opaque tag, so 9-2-1 < 9-2-1-a < 9-2-1-1.
+        if (in.peek() == '-' && in.peek(1) >= 'a' && in.peek(1) <= 'z' && in.rest().size() == 2 &&
+            tail.tag.empty()) {
+            tail.tag = std::string(in.rest());
+            in.eat('-');
+            in.eat(tail.tag.back());
+            continue;
+        }
         if (in.peek() == '-' && in.peek(1) == 'S' && in.peek(2) == 'R')
             in.eat('-'); // 6901 writes "9-3-1-SR1-3"
         if (in.eat("SR")) {
@@ -99,6 +108,18 @@ std::optional<std::string> read_tail(Cursor& in, bool allow_signed_suffix, Tail&
                 return where("'SR' must be followed by its number");
             seen_sr = true;
             tail.service_release = *n;
+            continue;
+        }
+        // "MSR3" is a multiplatform service release: 78xx/88xx MPP loads such as
+        // sip88xx.11-3-1MSR3-3 (cmterm-88xx.11-3-1MSR3-3_REL.zip in wazo-provd-plugins'
+        // pkgs.db). The tag marks the MPP firmware line; the number orders like SRn.
+        if (tail.tag.empty() && !seen_sr && in.eat("MSR")) {
+            auto n = in.number();
+            if (!n)
+                return where("'MSR' must be followed by its number");
+            seen_sr = true;
+            tail.service_release = *n;
+            tail.tag = "MSR";
             continue;
         }
         if (tail.tag.empty()) {
@@ -135,7 +156,11 @@ std::string render(const Version& v, bool with_builds) {
             for (std::uint32_t b : v.builds())
                 out += "-" + std::to_string(b);
     };
-    if (v.service_release() != 0)
+    // MSR is a service release of the MPP line and is written in place of SR (11-3-1MSR3-3).
+    const bool msr = v.tag() == "MSR";
+    if (msr)
+        out += "MSR" + std::to_string(v.service_release()); // even MSR0: the tag is the line
+    else if (v.service_release() != 0)
         out += "SR" + std::to_string(v.service_release());
     // MN and MPP name a release line and come before the build blocks (12-0-1MN-113);
     // DEV and test markers come last (8-0-1-0DEV).
@@ -143,7 +168,7 @@ std::string render(const Version& v, bool with_builds) {
     if (line_tag)
         out += v.tag();
     append_builds();
-    if (!line_tag && with_builds)
+    if (!line_tag && !msr && with_builds)
         out += v.tag();
     return out;
 }
@@ -353,7 +378,28 @@ Result<LoadId> LoadId::parse(std::string_view raw) {
         return id;
     }
 
-    // Wireless: CP7921G-1.4.6.3
+    // 3905: CP3905.9-4-1SR4-2 (the CP prefix, the model, a dot, a dashed version; seen as
+    // loadInformation CP3905.9-4-1SR2-2 and CP3905.9-4-1SR3.loads in public configs).
+    if (raw.substr(0, 2) == "CP" && raw.find('.') != std::string_view::npos &&
+        raw.find('.') < raw.find('-')) {
+        const std::size_t dot = raw.find('.');
+        const std::string_view code = raw.substr(2, dot - 2);
+        const FamilyInfo* family = find_family_by_load_code(code);
+        if (family == nullptr || family->style != LoadIdStyle::CpDotted)
+            return fail_family(raw, code);
+        bool signed_suffix = false;
+        auto version = parse_dashed(raw, raw.substr(dot + 1), false, signed_suffix);
+        if (!version)
+            return version.error();
+        id.family_ = std::string(family->id);
+        id.family_code_ = std::string(code);
+        id.prefix_ = std::string(raw.substr(0, dot));
+        id.protocol_ = Protocol::Sip;
+        id.version_ = std::move(*version);
+        return id;
+    }
+
+    // Wireless: CP7921G-1.4.6.3, and service releases CP7925G-1.4.1SR1 (issue 12).
     if (raw.substr(0, 2) == "CP" && raw.find('-') != std::string_view::npos) {
         const std::size_t dash = raw.find('-');
         const std::string_view code = raw.substr(2, dash - 2);
@@ -361,26 +407,36 @@ Result<LoadId> LoadId::parse(std::string_view raw) {
         if (family == nullptr || family->style != LoadIdStyle::Wireless)
             return fail_family(raw, code);
         std::string dotted(raw.substr(dash + 1));
-        // "1.4.6.3" -> major 1, minor 4, maintenance 6, build 3
+        // "1.4.6.3" -> major 1, minor 4, maintenance 6, build 3; then SRn and -n blocks.
         std::array<std::uint32_t, 4> parts{};
         Cursor in(dotted);
         std::size_t count = 0;
         while (count < parts.size()) {
             auto n = in.number();
-            if (!n)
-                return malformed(raw, "a wireless load version is dotted numbers, like 1.4.6.3");
+            if (!n || in.at_digit())
+                return malformed(raw, "a wireless load version is dotted numbers, like 1.4.6.3 "
+                                      "or 1.4.1SR1");
             parts[count++] = *n;
-            if (!in.eat('.'))
+            if (in.peek() != '.' || !is_digit(in.peek(1)))
                 break;
+            in.eat('.');
         }
-        if (!in.done() || count < 3)
-            return malformed(raw, "a wireless load version is dotted numbers, like 1.4.6.3");
+        Tail tail;
+        if (count < 3)
+            return malformed(raw, "a wireless load version is dotted numbers, like 1.4.6.3 "
+                                  "or 1.4.1SR1");
+        if (auto problem = read_tail(in, false, tail))
+            return malformed(raw, "in the version '" + dotted + "': " + *problem);
+        std::vector<std::uint32_t> builds;
+        if (count == 4)
+            builds.push_back(parts[3]);
+        builds.insert(builds.end(), tail.builds.begin(), tail.builds.end());
         id.family_ = std::string(family->id);
         id.family_code_ = std::string(code);
         id.prefix_ = std::string(raw.substr(0, dash));
         id.protocol_ = Protocol::Sccp;
-        id.version_ = Version(parts[0], parts[1], parts[2], 0,
-                              count == 4 ? std::vector{parts[3]} : std::vector<std::uint32_t>{});
+        id.version_ = Version(parts[0], parts[1], parts[2], tail.service_release, std::move(builds),
+                              std::move(tail.tag));
         return id;
     }
 
@@ -420,7 +476,8 @@ Result<LoadId> LoadId::parse(std::string_view raw) {
     }
     if (proto_text == "TERM" && family->style != LoadIdStyle::Tnp)
         return malformed(raw, "TERM loads exist only for the Java 79xx families");
-    if (family->style == LoadIdStyle::P0 || family->style == LoadIdStyle::Wireless)
+    if (family->style == LoadIdStyle::P0 || family->style == LoadIdStyle::Wireless ||
+        family->style == LoadIdStyle::CpDotted)
         return fail_family(raw, code);
 
     id.family_ = std::string(family->id);
@@ -455,7 +512,8 @@ Result<LoadId> LoadId::from_file_name(std::string_view file_name) {
 }
 
 std::string LoadId::loads_file_name() const {
-    if (family_ == "7921" || family_ == "7925")
+    if (const FamilyInfo* family = find_family(family_);
+        family != nullptr && family->style == LoadIdStyle::Wireless)
         return raw_ + ".LOADS";
     return raw_ + ".loads";
 }

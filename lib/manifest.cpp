@@ -477,12 +477,20 @@ Result<Identity> settle_identity(Manifest& out) {
                                                "file name",
                                            out.file_name));
     } else {
-        return loads_error("unknown-name",
-                           quoted(out.file_name) +
-                               " is neither a load ID nor a termNN.default.loads file name (" +
-                               by_file.problem + ")",
-                           0)
-            .with_hint("a .loads file is named after its load, e.g. SIP41.9-4-2SR3-1S.loads");
+        // Neither name is one the grammar reads (a family fwplan does not know yet): the
+        // file is still read for what it lists, and the name is a warning on it (issue 12).
+        std::string message = quoted(out.file_name) +
+                              " is neither a load ID nor a termNN.default.loads file name (" +
+                              by_file.problem + ")";
+        if (!signed_name.empty() && signed_name != out.file_name)
+            message += ", and neither is its signed name " + quoted(signed_name);
+        Diagnostic unknown = warning("fwplan.loads.unknown-name",
+                                     message + "; its files are listed, but fwplan cannot tell "
+                                               "which load or family it is",
+                                     out.file_name);
+        unknown.hint = "a .loads file is named after its load, e.g. SIP41.9-4-2SR3-1S.loads";
+        out.warnings.push_back(std::move(unknown));
+        return Identity{};
     }
     if (!signed_name.empty() && signed_name != out.file_name) {
         std::string message = "the file is named " + quoted(out.file_name) + " but was signed as " +
@@ -508,6 +516,8 @@ std::optional<ManifestKind> kind_for(LoadIdStyle style, const std::vector<Line>&
         return ManifestKind::SgnList;
     case LoadIdStyle::Wireless:
         return ManifestKind::Wireless;
+    case LoadIdStyle::CpDotted: // the 3905 lists its one APP image (CP3905...loads)
+        return ManifestKind::SgnList;
     case LoadIdStyle::LowerSip: {
         // 78xx/88xx are INI; no 8961/99xx body was ever seen, so a sectionless one is read
         // as a plain list rather than refused.
@@ -520,8 +530,33 @@ std::optional<ManifestKind> kind_for(LoadIdStyle style, const std::vector<Line>&
     return std::nullopt;
 }
 
-void warn_about_envelope(Manifest& out) {
-    if (out.envelope.kind == EnvelopeKind::None)
+// The body kind of a .loads of no known family, from what the body looks like.
+ManifestKind kind_from_body(const std::vector<Line>& lines) {
+    auto any = [&](auto&& test) { return std::any_of(lines.begin(), lines.end(), test); };
+    if (any([](const Line& l) { return !l.text.empty() && l.text.front() == '['; }))
+        return ManifestKind::Ini78xx;
+    if (any([](const Line& l) { return starts_with(l.text, "#?"); }))
+        return ManifestKind::Wireless;
+    if (any([](const Line& l) { return starts_with(l.text, "# RELEASE load version"); }))
+        return ManifestKind::TnpList;
+    if (any([](const Line& l) { return starts_with(l.text, "LA_VERSION="); }))
+        return ManifestKind::P0ThreeLine;
+    return ManifestKind::SgnList;
+}
+
+// First in the list, as the envelope is the first thing read.
+void warn_about_envelope(Manifest& out, const FamilyInfo* family) {
+    std::vector<Diagnostic> later = std::move(out.warnings);
+    out.warnings.clear();
+    // The 3905's CP3905.<version>.loads is plain text with no envelope as Cisco ships it
+    // (issue 12): that is what it is, not a sign of tampering.
+    if (out.envelope.kind == EnvelopeKind::None && family != nullptr &&
+        family->style == LoadIdStyle::CpDotted)
+        out.warnings.push_back(info("fwplan.loads.plain-text",
+                                    "a plain-text .loads without a signed envelope, as the " +
+                                        std::string(family->name) + " ships it",
+                                    out.file_name));
+    else if (out.envelope.kind == EnvelopeKind::None)
         out.warnings.push_back(warning("fwplan.loads.unsigned",
                                        "the file has no signed envelope; phones that check "
                                        "signatures will refuse it",
@@ -530,6 +565,8 @@ void warn_about_envelope(Manifest& out) {
         out.warnings.push_back(warning("fwplan.loads.no-signed-name",
                                        "the envelope carries no signed name (TLV tag 14)",
                                        out.file_name));
+    out.warnings.insert(out.warnings.end(), std::make_move_iterator(later.begin()),
+                        std::make_move_iterator(later.end()));
 }
 
 void warn_about_duplicates(Manifest& out) {
@@ -548,7 +585,6 @@ Result<Manifest> parse(std::string_view file_name, std::string_view bytes) {
     if (!file)
         return file.error();
     out.envelope = file->header;
-    warn_about_envelope(out);
 
     auto identity = settle_identity(out);
     if (!identity)
@@ -556,16 +592,19 @@ Result<Manifest> parse(std::string_view file_name, std::string_view bytes) {
     out.term_model = identity->term;
     out.is_term_file = identity->term != nullptr;
     out.load = identity->load;
-    const FamilyInfo* family =
-        out.is_term_file ? &family_of(*out.term_model) : find_family(out.load->family());
-    if (family == nullptr)
+    const FamilyInfo* family = out.is_term_file ? &family_of(*out.term_model)
+                               : out.load       ? find_family(out.load->family())
+                                                : nullptr;
+    if (family == nullptr && out.load)
         return loads_error("unknown-family",
                            "no family '" + out.load->family() + "' for " + out.load->str(), 0);
+    warn_about_envelope(out, family);
 
     auto lines = split_lines(file->body, out.envelope.header_length);
     if (!lines)
         return lines.error();
-    const auto kind = kind_for(family->style, *lines);
+    const auto kind =
+        family != nullptr ? kind_for(family->style, *lines) : std::optional(kind_from_body(*lines));
     if (!kind)
         return loads_error("unknown-family", "no .loads layout is known for this family", 0);
     out.kind = *kind;

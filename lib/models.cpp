@@ -43,10 +43,18 @@ std::vector<FamilyInfo> make_families() {
         {"8821", "8821", {"8821"}, S::LowerSip, "cmterm-8821", kNo, kSip, kNo},
         {"7921", "7921G", {"7921G"}, S::Wireless, "cmterm-7921", kSccp, kNo, kNo},
         {"7925", "7925G", {"7925G"}, S::Wireless, "cmterm-7925", kSccp, kNo, kNo},
+        // Cisco ships the 7926's loads apart from the 7925's (CUCM 12.5(1)SU3 ReadMe lists
+        // 7925-sccp and 7926-sccp packages); the 3905 is SIP only (3905 release notes).
+        {"7926", "7926G", {"7926G"}, S::Wireless, "cmterm-7926", kSccp, kNo, kNo},
+        {"3905", "3905", {"3905"}, S::CpDotted, "cmterm-3905", kNo, kSip, kNo},
     };
 }
 
 // Models: term file names from formats.md §4.3 and §7.2, XMLDefault numbers from §6.2.
+// The numbers of the 69xx singles, the wireless phones and the 3905 are Cisco's RisPort
+// model enumeration (developer.cisco.com/site/sxml/documents/api-reference/risport/), the
+// same tkmodel numbering as §6.2: 6901 547, 6911 548, 6945 564, 7921 365, 7925 484,
+// 7926 577, 3905 592.
 std::vector<ModelInfo> make_models() {
     constexpr auto Xml = ConfigStyle::SepXml;
     return {
@@ -71,9 +79,9 @@ std::vector<ModelInfo> make_models() {
         {"6921", "69xx", "Cisco IP Phone 6921", "", 495, Xml},
         {"6941", "69xx", "Cisco IP Phone 6941", "", 496, Xml},
         {"6961", "69xx", "Cisco IP Phone 6961", "", 497, Xml},
-        {"6901", "6901", "Cisco IP Phone 6901", "", 0, Xml},
-        {"6911", "6911", "Cisco IP Phone 6911", "", 0, Xml},
-        {"6945", "6945", "Cisco IP Phone 6945", "", 0, Xml},
+        {"6901", "6901", "Cisco IP Phone 6901", "", 547, Xml},
+        {"6911", "6911", "Cisco IP Phone 6911", "", 548, Xml},
+        {"6945", "6945", "Cisco IP Phone 6945", "", 564, Xml},
         {"8961", "8961", "Cisco IP Phone 8961", "", 540, Xml},
         {"9951", "9951", "Cisco IP Phone 9951", "", 537, Xml},
         {"9971", "9971", "Cisco IP Phone 9971", "", 493, Xml},
@@ -93,8 +101,10 @@ std::vector<ModelInfo> make_models() {
         {"8832", "8832", "Cisco IP Conference Phone 8832", "", 36258, Xml},
         {"8831", "8831", "Cisco Unified IP Conference Phone 8831", "", 659, Xml},
         {"8821", "8821", "Cisco Wireless IP Phone 8821", "", 0, Xml},
-        {"7921", "7921", "Cisco Unified Wireless IP Phone 7921G", "", 0, Xml},
-        {"7925", "7925", "Cisco Unified Wireless IP Phone 7925G", "", 0, Xml},
+        {"7921", "7921", "Cisco Unified Wireless IP Phone 7921G", "", 365, Xml},
+        {"7925", "7925", "Cisco Unified Wireless IP Phone 7925G", "", 484, Xml},
+        {"7926", "7926", "Cisco Unified Wireless IP Phone 7926G", "", 577, Xml},
+        {"3905", "3905", "Cisco Unified SIP Phone 3905", "", 592, Xml},
     };
 }
 

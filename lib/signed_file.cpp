@@ -15,7 +15,6 @@ using detail::be32;
 using detail::byte_at;
 using detail::fits;
 using detail::le32;
-using detail::le64;
 
 // A TLV envelope starts with tag 1 (length 2) and then either major version 1 or tag 2
 // (length 2) right after the version; an LE one starts with its magic. Anything else is a
@@ -29,11 +28,14 @@ constexpr std::string_view kLeMagic("\xCD\x34\x12\xAB", 4);
 constexpr std::size_t kTlvFixedPart = 10; // tag 1 and tag 2, 5 bytes each
 constexpr std::size_t kMaxDepth = 3;      // real headers nest 2 deep (7 > 9 > 10/11)
 
-// The LE header (formats.md §2.3). The size fields are read as u64: the u32 zero after each
-// is taken to be its high half [I], so a non-zero one means an absurd size, not garbage
-// to ignore.
+// The LE header (formats.md §2.3). Every field is a u32: the header size at 4 and the payload
+// size at 0x0C are each followed by a u32 of their own, 0 on 78xx files but 4 at offset 8 on
+// a real 88xx multiplatform .loads (issue 12), so they are never read as one u64 ("header
+// size 17179869528" was 4 << 32 + 0x158).
 constexpr std::size_t kLeHeaderSizeAt = 0x04;
+constexpr std::size_t kLeWord08At = 0x08;
 constexpr std::size_t kLePayloadSizeAt = 0x0C;
+constexpr std::size_t kLeWord10At = 0x10;
 constexpr std::size_t kLeHashAt = 0x14;
 constexpr std::size_t kLeHashSize = 32;
 constexpr std::size_t kLeNameLengthAt = 0x34;
@@ -55,6 +57,8 @@ constexpr std::uint8_t kSignature = 12;
 constexpr std::uint8_t kPadding = 13;
 constexpr std::uint8_t kFileName = 14;
 constexpr std::uint8_t kTimestamp = 15;
+constexpr std::uint8_t kEncryptionInfo = 16;
+constexpr std::uint8_t kEncryptionKeyInfo = 17;
 } // namespace tag
 
 std::string num(std::uint64_t value) {
@@ -102,6 +106,17 @@ bool is_container(std::uint8_t t) {
     return t == tag::kSignerInfo || t == tag::kSignatureInfo || t == tag::kSignatureAlgorithmInfo;
 }
 
+// The encryption block of the 8961/9951/9971 .sebn images (formats.md §1.1, [V] on all four
+// kinds of 8961 image: sboot, skern, kern, dkern): tag 16 declares 72 bytes and tag 17,
+// right after its header, 26; then come children 18 (1 byte), 19 (16), 20 (2), 21 (13),
+// 26 (1) and 27 (20), then 0x0D padding. The children take 71 bytes, so the declared lengths
+// bound nothing: skipping tag 16 by 72 lands inside tag 27 and reads its value as tags. Like
+// the containers, 16 and 17 are walked into; unlike them, the walk goes on at their level
+// and ends exactly at the end of what encloses them (the header length).
+bool is_open_container(std::uint8_t t) {
+    return t == tag::kEncryptionInfo || t == tag::kEncryptionKeyInfo;
+}
+
 // Strings are NUL-terminated in the header; everything from the first NUL on is dropped.
 std::string c_string(std::string_view value) {
     return std::string(value.substr(0, value.find('\0')));
@@ -135,6 +150,12 @@ private:
                 return overrun(t, pos, pos + 3, end, container);
             const std::size_t length = be16(header_, pos + 1);
             const std::size_t value_at = pos + 3;
+            if (is_open_container(t)) {
+                if (t == tag::kEncryptionInfo)
+                    out_.encrypted = true;
+                pos = value_at;
+                continue;
+            }
             if (length > end - value_at)
                 return overrun(t, pos, value_at + length, end, container);
             const std::string_view value = header_.substr(value_at, length);
@@ -344,9 +365,11 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
                             "LE header: the file ends after " + num(prefix.size()) +
                                 " bytes, inside the fixed " + num(kLeNameAt) + "-byte part",
                             prefix.size());
-    const std::uint64_t header_size = le64(prefix, kLeHeaderSizeAt);
-    const std::uint64_t payload_size = le64(prefix, kLePayloadSizeAt);
+    const std::uint32_t header_size = le32(prefix, kLeHeaderSizeAt);
+    const std::uint32_t payload_size = le32(prefix, kLePayloadSizeAt);
     const std::uint32_t name_length = le32(prefix, kLeNameLengthAt);
+    out.le_word_08 = le32(prefix, kLeWord08At);
+    out.le_word_10 = le32(prefix, kLeWord10At);
     if (header_size > file_size)
         return signed_error("bad-header-length",
                             "LE header: header size " + num(header_size) +
@@ -363,17 +386,20 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
                             "LE header: header size " + num(header_size) + " but only " +
                                 num(prefix.size()) + " bytes were read",
                             prefix.size());
-    if (header_size < kLeNameAt + 1)
+    if (header_size < kLeNameAt + 4)
         return signed_error("bad-header-length",
                             "LE header: header size " + num(header_size) +
-                                " is shorter than its fixed part and an empty name (" +
-                                num(kLeNameAt + 1) + " bytes)",
+                                " is shorter than its fixed part and a name (" +
+                                num(kLeNameAt + 4) + " bytes)",
                             kLeHeaderSizeAt);
-    // The name and its NUL must end inside the header.
-    if (!fits(kLeNameAt, std::uint64_t{name_length} + 1, header_size))
+    // The name field is the name padded with NULs to a 4-byte boundary (formats.md §2.3):
+    // `sip78xx.11-0-1-11.loads` (23) has one NUL, `kern78xx.12-8-1-0001-455.sbn` (28) none;
+    // the signature follows. An empty name or one that does not fit is refused.
+    const std::uint64_t name_field = (std::uint64_t{name_length} + 3) / 4 * 4;
+    if (name_length == 0 || !fits(kLeNameAt, name_field, header_size))
         return signed_error("bad-name",
-                            "LE header: a file name of " + num(name_length) +
-                                " bytes (plus NUL) at offset " + num(kLeNameAt) +
+                            "LE header: a file name of " + num(name_length) + " bytes (padded to " +
+                                num(name_field) + ") at offset " + num(kLeNameAt) +
                                 " does not fit in the " + num(header_size) + "-byte header",
                             kLeNameLengthAt);
     if (payload_size != file_size - header_size)
@@ -383,11 +409,14 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
                                 " bytes after the " + num(header_size) + "-byte header",
                             kLePayloadSizeAt);
     const std::size_t name_end = kLeNameAt + name_length;
-    if (byte_at(prefix, name_end) != 0)
-        return signed_error("bad-name", "LE header: the file name is not NUL-terminated", name_end);
-    out.header_length = static_cast<std::uint32_t>(header_size);
+    const std::size_t field_end = kLeNameAt + static_cast<std::size_t>(name_field);
+    for (std::size_t at = name_end; at < field_end; ++at)
+        if (byte_at(prefix, at) != 0)
+            return signed_error("bad-name",
+                                "LE header: the padding after the file name is not NUL bytes", at);
+    out.header_length = header_size;
     out.signed_name = c_string(prefix.substr(kLeNameAt, name_length));
-    out.signature_size = static_cast<std::size_t>(header_size) - (name_end + 1);
+    out.signature_size = header_size - field_end;
     out.body_sha256_hex = detail::to_hex(prefix.substr(kLeHashAt, kLeHashSize));
     out.body_size = payload_size;
     return out;

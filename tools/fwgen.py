@@ -33,6 +33,7 @@ import struct
 import sys
 import tarfile
 import zipfile
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterable, Optional
@@ -162,6 +163,7 @@ class TlvOptions:
     version: tuple[int, int] = (1, 1)
     signer_order: tuple[int, ...] = (4, 5, 6)
     timestamp: Optional[int] = None  # tag 15 (usecallmanager .sgn files have one; firmware not)
+    encrypted: bool = False  # the tag-16 encryption block of 8961/9951/9971 .sebn images
 
 
 def tlv_header(file_name: str, payload: bytes, options: TlvOptions = TlvOptions()) -> bytes:
@@ -177,10 +179,31 @@ def tlv_header(file_name: str, payload: bytes, options: TlvOptions = TlvOptions(
                     + tlv(TAG_FILENAME, file_name.encode("utf-8") + b"\0"))
     if options.timestamp is not None:
         after_length += tlv(TAG_TIMESTAMP, struct.pack(">I", options.timestamp))
+    if options.encrypted:
+        after_length += encryption_block(file_name)
     unpadded = len(before_length) + 5 + len(after_length)
     padding = bytes([PADDING_BYTE]) * (-unpadded % 4)
     length = tlv(TAG_HEADER_LENGTH, struct.pack(">H", unpadded + len(padding)))
     return before_length + length + after_length + padding
+
+
+# The encryption block of the encrypted images (.sebn) of the 8961/9951/9971, after tag 15
+# (formats.md §1.1): tag 16 declares 72 bytes and tag 17, right inside it, 26; then come the
+# children 18 (1 byte), 19 (16), 20 (2), 21 (13), 26 (1) and 27 (20). The declared lengths
+# are what the real files carry, not the bytes that follow (3 + 3 + 71 = 77): a reader must
+# walk into 16 and 17 (like 3, 7 and 9) and end at the header length, never skip 16 by 72.
+ENCRYPTION_BLOCK_DECLARED = (72, 26)
+ENCRYPTION_CHILDREN = ((18, 1), (19, 16), (20, 2), (21, 13), (26, 1), (27, 20))
+
+
+def encryption_block(file_name: str) -> bytes:
+    """Tag 16 and tag 17 (their headers only, with the real declared lengths), then the six
+    children with pseudo-random values derived from the file name."""
+    block = struct.pack(">BH", 16, ENCRYPTION_BLOCK_DECLARED[0])
+    block += struct.pack(">BH", 17, ENCRYPTION_BLOCK_DECLARED[1])
+    for tag, size in ENCRYPTION_CHILDREN:
+        block += tlv(tag, pseudo_random(f"encryption\0{file_name}\0{tag}", size))
+    return block
 
 
 def sign_tlv(file_name: str, payload: bytes, options: TlvOptions = TlvOptions()) -> bytes:
@@ -205,7 +228,7 @@ def tlv_field_offsets(data: bytes) -> dict[int, int]:
             continue
         length = struct.unpack_from(">H", data, pos + 1)[0]
         pos += 3 if tag in (TAG_SIGNER_INFO, TAG_SIGNATURE_INFO,
-                            TAG_SIGNATURE_ALGORITHM_INFO) else 3 + length
+                            TAG_SIGNATURE_ALGORITHM_INFO, 16, 17) else 3 + length
     return offsets
 
 
@@ -216,25 +239,28 @@ def tlv_field_offsets(data: bytes) -> dict[int, int]:
 LE_MAGIC = bytes.fromhex("CD3412AB")
 
 
-def le_header(file_name: str, payload: bytes) -> bytes:
-    """The 78xx header: magic, sizes, SHA-256 of the payload, the name, a 256-byte signature.
+def le_header(file_name: str, payload: bytes, word_08: int = 0) -> bytes:
+    """The 78xx/88xx header: magic, sizes, SHA-256 of the payload, the name, a 256-byte
+    signature.
 
-    The name field (name + NUL) is NUL-padded to a multiple of 4 so that the signature ends
-    exactly at header_size; that reproduces the real 0x150 for `sip78xx.11-0-1-11.loads` and
-    the 0x154/0x158 reported for 14.x `.sbn` files.
+    The header size is a u32 at offset 4 and `word_08` the separate u32 after it (0 on 78xx;
+    4 seen on a real 88xx multiplatform `.loads`, formats.md §2.3). The name field is the
+    name padded with NULs to a 4-byte boundary, so a name whose length is a multiple of 4
+    (`kern78xx.12-8-1-0001-455.sbn`, 28) has no NUL at all; the 256-byte signature ends
+    exactly at header_size. That gives the real 0x150 of `sip78xx.11-0-1-11.loads` (23
+    characters) and 0x154/0x158 for the 25-28 and 29-32 character names of 12.x/14.x.
     """
     name = file_name.encode("utf-8")
-    name_field = name + b"\0"
-    name_field += b"\0" * (-len(name_field) % 4)
+    name_field = name + b"\0" * (-len(name) % 4)
     header_size = 0x38 + len(name_field) + 256
-    fixed = (LE_MAGIC + struct.pack("<IIII", header_size, 0, len(payload), 0)
+    fixed = (LE_MAGIC + struct.pack("<IIII", header_size, word_08, len(payload), 0)
              + hashlib.sha256(payload).digest() + struct.pack("<I", len(name)))
     return fixed + name_field + fake_signature(file_name, payload)
 
 
-def sign_le(file_name: str, payload: bytes) -> bytes:
+def sign_le(file_name: str, payload: bytes, word_08: int = 0) -> bytes:
     """A whole 78xx-signed file: little-endian header, then the payload."""
-    return le_header(file_name, payload) + payload
+    return le_header(file_name, payload, word_08) + payload
 
 
 # ---------------------------------------------------------------------------------------------
@@ -364,12 +390,14 @@ def list_body(names: list[str], newline: str, final_newline: bool) -> bytes:
     return (text + newline if final_newline else text).encode("ascii")
 
 
-def ini_78xx_body(load: str, version: str, platforms: list[list[tuple[str, str, int]]]) -> bytes:
-    """The INI body of a 78xx `.loads` listing each component with its real size."""
+def ini_78xx_body(load: str, version: str, platforms: list[list[tuple[str, str, int]]],
+                  model: str = "78xx") -> bytes:
+    """The INI body of a 78xx `.loads` listing each component with its real size (the same
+    shape is reported for 88xx; `model` names the series in the RELEASE comment)."""
     lines = [
         "#",
         "# (C) 2013 Cisco Systems 5th-Generation IP Phones",
-        f"# RELEASE Model=78xx Version={version}",
+        f"# RELEASE Model={model} Version={version}",
         "# Tue Feb 14 00:00:00 UTC 2017",
         f"# LOADS={load}.loads",
         "#",
@@ -1057,6 +1085,167 @@ def add_hostile(tree: Tree, contents: dict[str, list[File]]) -> None:
              "entry name 'cvm41\\x1bsip.sbn' (ESC control character in the name)")
 
 
+# ---------------------------------------------------------------------------------------------
+# Shapes of real files the first readers got wrong (issue 12)
+# ---------------------------------------------------------------------------------------------
+
+# 88xx multiplatform (MPP) .loads: the u32 after the header size is 4 on a real one
+# (formats.md §2.3); reading both words as one u64 gave "header size 17179869528".
+MPP_88XX_LOAD = "sip88xx.12-0-7MPP0201-66"
+MPP_88XX_WORD_08 = 4
+# A 78xx 12.8(1) image whose name is 28 characters long: no NUL after the name.
+KERN_78XX_12_8 = "kern78xx.12-8-1-0001-455.sbn"
+# A family fwplan has no grammar for (the 6800 series): read anyway, the name is a warning.
+UNKNOWN_FAMILY_LOAD = "sip68xx.11-3-1MSR3-3"
+# The 8961 images of 9.4(1) (VoIP-Domain/voipdomain lists them, formats.md §3.3).
+SEBN_8961 = ["sboot8961.031610R1-9-4-1-9.sebn", "skern8961.022809R2-9-4-1-9.sebn",
+             "kern8961.9-4-1-9.sebn", "dkern8961.100609R2-9-4-1-9.sebn",
+             "rootfs8961.9-4-1-9.sebn"]
+LOAD_8961 = "sip8961.9-4-1-9"
+# Load IDs the first grammar refused (issue 12): wireless service releases, a 6901 with a
+# letter suffix.
+WIRELESS_SR_LOADS = ["CP7925G-1.4.1SR1", "CP7926G-1.4.1SR1"]
+LOAD_6901_LETTER = "SCCP6901.9-2-1-a"
+# 3905: CP3905.<version>.loads is plain text, unsigned, and lists one U-Boot image.
+LOAD_3905 = "CP3905.9-4-1SR4-2"
+UBOOT_MAGIC = 0x27051956
+CIPC_LOADS = "CIPC_Locale.loads"
+CIPC_ZIP = "cipc-locale-de_DE.zip"
+
+
+def uboot_image(name: str, size: int) -> bytes:
+    """A U-Boot legacy image (64-byte big-endian header: magic 0x27051956, header CRC, time,
+    data size, load and entry address 0x26000, data CRC, OS 5 Linux, arch 12 M68K, type 2
+    kernel, compression 1 gzip, 32-byte name), as the 3905's APP image is, with a gzip-
+    looking pseudo-random payload."""
+    data = b"\x1f\x8b\x08\x00" + pseudo_random(f"uboot\0{name}", max(size - 64 - 4, 0))
+    header = struct.pack(">7I4B32s", UBOOT_MAGIC, 0, 0x65360EA9, len(data), 0x26000,
+                         0x26000, zlib.crc32(data), 5, 12, 2, 1, b"")
+    header = header[:4] + struct.pack(">I", zlib.crc32(header)) + header[8:]
+    return header + data
+
+
+def mpp_88xx_files() -> list[File]:
+    """The .loads of an 88xx MPP release: LE envelope with 4 in the word at offset 8 and the
+    platform INI (components listed with sizes; they are not committed)."""
+    version = MPP_88XX_LOAD.split(".", 1)[1]
+    platform = [("kern", f"kern88xx.{version}.sbn", 4193152),
+                ("rootfs", f"rootfs88xx.{version}.sbn", 71827840),
+                ("vc4", f"vc488xx.{version}.sbn", 1425152)]
+    body = ini_78xx_body(MPP_88XX_LOAD, version, [platform], model="88xx")
+    name = f"{MPP_88XX_LOAD}.loads"
+    return [(name, sign_le(name, body, word_08=MPP_88XX_WORD_08))]
+
+
+def unknown_family_loads() -> bytes:
+    version = UNKNOWN_FAMILY_LOAD.split(".", 1)[1]
+    platform = [("kern", f"kern68xx.{version}.sbn", 3276800),
+                ("rootfs", f"rootfs68xx.{version}.sbn", 35651584)]
+    name = f"{UNKNOWN_FAMILY_LOAD}.loads"
+    return sign_le(name, ini_78xx_body(UNKNOWN_FAMILY_LOAD, version, [platform], model="68xx"))
+
+
+def sebn_8961_files() -> list[File]:
+    """The five encrypted images (tag 15 timestamp + the tag-16 block), then the .loads: a
+    TLV-signed LF list of them (no 8961 .loads body was ever seen: [I])."""
+    options = TlvOptions(timestamp=FIXED_TIMESTAMP, encrypted=True)
+    files = [(n, sign_tlv(n, pseudo_random(f"sebn\0{n}", SMALL_PAYLOAD), options))
+             for n in SEBN_8961]
+    name = f"{LOAD_8961}.loads"
+    files.append((name, sign_tlv(name, list_body(SEBN_8961, "\n", final_newline=True))))
+    return files
+
+
+def files_3905() -> list[File]:
+    """cmterm-3905.9-4-1SR4-2.zip: the APP image and the plain-text, unsigned .loads that
+    names it (no envelope at all)."""
+    version = LOAD_3905.split(".", 1)[1]
+    image = f"APP3905.{version}.zz"
+    return [(image, uboot_image(image, 1024)),
+            (f"{LOAD_3905}.loads", f"{image}\r\n".encode("ascii"))]
+
+
+def cipc_locale_files() -> list[File]:
+    """An IP Communicator locale package: CIPC_Locale.loads beside the locale's files. Only
+    the name is known from the field (issue 12); the content here is [I]: a TLV envelope
+    and a short text body naming a locale jar."""
+    jar = "ipc-locale-de_DE.jar"
+    body = f"# Cisco IP Communicator locale de_DE\r\n{jar}\r\n".encode("ascii")
+    return [(jar, pseudo_random(f"cipc\0{jar}", 512)),
+            (CIPC_LOADS, sign_tlv(CIPC_LOADS, body))]
+
+
+def add_real_shapes(tree: Tree, contents: dict[str, list[File]]) -> None:
+    """real-shapes/: one sample of each shape of issue 12, byte for byte like the real file
+    where one was seen (formats.md §1-§3), [I] where only a name or a listing was."""
+    name, data = mpp_88xx_files()[0]
+    tree.add(f"real-shapes/{name}", data,
+             f"88xx MPP .loads: LE envelope, the u32 at offset 8 is {MPP_88XX_WORD_08} (header "
+             "size 0x158 is the u32 at offset 4), INI body")
+    tree.add(f"real-shapes/{KERN_78XX_12_8}",
+             sign_le(KERN_78XX_12_8, firmware_like(f"78xx\0{KERN_78XX_12_8}", SMALL_PAYLOAD)),
+             "78xx image whose 28-character name fills its field: no NUL before the signature "
+             "(header 0x154)")
+    sebn = sebn_8961_files()
+    tree.add("real-shapes/cmterm-8961.9-4-1-9_REL.zip", make_zip(sebn),
+             "8961 9.4(1): sboot, skern, kern, dkern and rootfs .sebn (TLV with tag 15 and the "
+             "tag-16 encryption block: 16 declares 72, 17 declares 26, children 18-27, 0x0D "
+             "padding) and the .loads listing them")
+    for load in WIRELESS_SR_LOADS:
+        loads = f"{load}.LOADS"
+        tree.add(f"real-shapes/{loads}", dict(wireless_files(load))[loads],
+                 f"wireless .LOADS of a service release ({load}); the images it lists are "
+                 "not committed")
+    listed = [f"APP6901SCCP.{LOAD_6901_LETTER.split('.', 1)[1]}.zz.sgn",
+              f"KNL6901SCCP.{LOAD_6901_LETTER.split('.', 1)[1]}.zz.sgn"]
+    loads = f"{LOAD_6901_LETTER}.loads"
+    tree.add(f"real-shapes/{loads}",
+             sign_tlv(loads, list_body(listed, "\r\n", final_newline=False)),
+             "6901 load with a letter suffix (-a): CRLF list of its APP and KNL .zz.sgn")
+    tree.add(f"real-shapes/{UNKNOWN_FAMILY_LOAD}.loads", unknown_family_loads(),
+             "a .loads of a family fwplan has no grammar for (6800 MPP): read anyway, warned")
+    tree.add("real-shapes/cmterm-3905.9-4-1SR4-2.zip", make_zip(files_3905()),
+             "3905 9.4(1)SR4: APP3905 U-Boot image and the plain-text unsigned CP3905 .loads")
+    tree.add(f"real-shapes/{CIPC_ZIP}", make_zip(cipc_locale_files()),
+             "IP Communicator locale package (CIPC_Locale.loads and a jar): not phone firmware")
+    tree.add(f"real-shapes/{CIPC_LOADS}", dict(cipc_locale_files())[CIPC_LOADS],
+             "the CIPC_Locale.loads of that package, on its own")
+    sb2 = file_of(contents, "P0S3-8-12-00", "P0S3-8-12-00.sb2")
+    tree.add("real-shapes/P0S3-8-12-00.bin", sb2,
+             "P0S3-8-12-00.sb2 renamed to .bin: a .bin that carries a signed TLV header")
+
+
+def add_downloads(tree: Tree, contents: dict[str, list[File]]) -> None:
+    """downloads/: a downloads folder as people have one: good zips, one truncated download
+    and one package that is not phone firmware."""
+    good = tnp_by_load("SIP41.9-4-2SR3-1S").package_name()
+    tree.add(f"downloads/{good}", tree.files[f"packages/{good}"], "a good package")
+    cut = tnp_by_load("SCCP75.9-4-2SR4-3S").package_name()
+    whole = tree.files[f"packages/{cut}"]
+    tree.add(f"downloads/{cut}", whole[:len(whole) // 2],
+             f"a truncated download: the first {len(whole) // 2} of {len(whole)} bytes")
+    tree.add(f"downloads/{CIPC_ZIP}", tree.files[f"real-shapes/{CIPC_ZIP}"],
+             "an IP Communicator locale package (not phone firmware)")
+    p0 = next(p for p in P0_FIXTURES if p.load == "P0S3-8-12-00").package_name()
+    tree.add(f"downloads/{p0}", tree.files[f"packages/{p0}"], "a good 7940/7960 package")
+
+
+def add_roots(tree: Tree, contents: dict[str, list[File]]) -> None:
+    """roots/: small TFTP roots for `fwplan check`."""
+    os79xx = file_of(contents, "P0S3-8-12-00", "OS79XX.TXT")
+    tree.add("roots/os79xx-image-missing/OS79XX.TXT", os79xx,
+             "names P003-8-12-00, but neither its .sbn nor its .bin is in the root")
+    tree.add("roots/os79xx-wrong-family/OS79XX.TXT", b"SIP41.9-4-2SR3-1S\r\n",
+             "names a 7941/7961 load: OS79XX.TXT is read by 7940/7960 phones only")
+    for name in ("OS79XX.TXT", "P003-8-12-00.sbn", "P003-8-12-00.bin"):
+        tree.add(f"roots/os79xx-good/{name}", file_of(contents, "P0S3-8-12-00", name),
+                 "as shipped in P0S3-8-12-00.zip")
+    for name, data in files_3905():
+        tree.add(f"roots/3905/{name}", data, "as in cmterm-3905.9-4-1SR4-2.zip")
+    for name, data in cipc_locale_files():
+        tree.add(f"roots/cipc/{name}", data, "as in the IP Communicator locale package")
+
+
 README_HEAD = """\
 # fwplan test data (generated: do not edit)
 
@@ -1077,6 +1266,11 @@ SECTION_TEXT = {
     "broken": "Files the parsers must reject (one planted defect each; the renamed .loads is "
               "parseable but must be reported).",
     "hostile": "Zips the archive reader must refuse without writing anything.",
+    "real-shapes": "One sample of each shape of real Cisco files the first readers got wrong "
+                   "(issue 12; docs/testdata.md lists the source of each).",
+    "downloads": "A downloads folder: good packages, a truncated download and a package that "
+                 "is not phone firmware (read package by package).",
+    "roots": "Small TFTP roots for fwplan check (OS79XX.TXT, a 3905, IP Communicator files).",
 }
 
 
@@ -1100,13 +1294,17 @@ def build_testdata() -> dict[str, bytes]:
     add_loose(tree, contents)
     add_broken(tree, contents)
     add_hostile(tree, contents)
+    add_real_shapes(tree, contents)
+    add_downloads(tree, contents)
+    add_roots(tree, contents)
     files = dict(tree.files)
     files["README.md"] = readme(tree)
     return files
 
 
 # Top-level entries of testdata/ that the generator owns (others may hold hand-made data).
-OWNED = ("packages", "loose", "broken", "hostile", "README.md")
+OWNED = ("packages", "loose", "broken", "hostile", "real-shapes", "downloads", "roots",
+         "README.md")
 
 
 def write_tree(root: Path, files: dict[str, bytes]) -> None:

@@ -45,6 +45,9 @@ CASES = [
     ("inspect-hostile-slip", None, ["inspect", "testdata/hostile/zip-slip.zip"]),
     ("inspect-hostile-bomb", None, ["inspect", "testdata/hostile/bomb-ratio.zip"]),
     ("inspect-missing", None, ["inspect", "no-such-file.zip"]),
+    # the shapes of real files of issue 12, and a downloads folder with a truncated zip.
+    ("inspect-real-shapes", None, ["inspect", "testdata/real-shapes"]),
+    ("inspect-downloads", None, ["inspect", "testdata/downloads"]),
     # plan: the README phone, other families, --firmware, failures.
     ("plan-7941", None, ["plan", "--model", "7941", "--from", "SCCP41.8-3-1S"]),
     ("plan-7941-firmware", None,
@@ -61,6 +64,12 @@ CASES = [
     ("plan-wrong-family", None, ["plan", "--model", "7941", "--from", "SIP42.9-4-2SR3-1S"]),
     ("plan-unknown-model", None, ["plan", "--model", "7999", "--from", "SCCP41.8-3-1S"]),
     ("plan-bad-load", None, ["plan", "--model", "7941", "--from", "SCCP41.8-3"]),
+    ("plan-8841-to-mpp", None,
+     ["plan", "--model", "8841", "--from", "sip88xx.14-2-1-0101-26", "--to",
+      "sip88xx.12-0-7MPP0201-66"]),
+    ("plan-8841-mpp-to-enterprise", None,
+     ["plan", "--model", "8841", "--from", "sip88xx.12-0-7MPP0201-66", "--to",
+      "sip88xx.14-2-1-0101-26"]),
     # stage --dry-run: an empty root, a term-file conflict, a chosen default, a root with files.
     ("stage-dry-empty", "empty_root",
      ["stage", "--dry-run", "--tftp-root", "tftp", f"{P}/cmterm-7941_7961-sccp.8-5-2.zip"]),
@@ -87,6 +96,8 @@ CASES = [
     ("check-configs", "root_with_configs", ["check", "tftp"]),
     ("check-fleet", "root_with_configs", ["check", "tftp", "--fleet", "testdata/fleet/example-fleet.csv"]),
     ("check-loose", None, ["check", L]),
+    ("check-os79xx-missing", None, ["check", "testdata/roots/os79xx-image-missing"]),
+    ("check-3905", None, ["check", "testdata/roots/3905"]),
     # emit: one phone, a 7960, a template, a fleet.
     ("emit-7941", None,
      ["emit", "--mac", "00:80:41:ae:fd:7e", "--model", "7941", "--from", "SCCP41.8-3-1S",

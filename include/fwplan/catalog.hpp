@@ -20,6 +20,7 @@
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string>
@@ -46,9 +47,30 @@ struct KnownLoad {
     LoadId id;           ///< the load ID (identity)
     std::string build;   ///< component build ID (`9-4-2ES26`) where known, else empty
     std::string package; ///< file to download: `cmterm-7941_7961-sip.9-4-2SR3-1.zip`
-    bool final = false;  ///< the family's last load in its protocol (Table B)
+    /// Where the package name was seen as written (a public list, a Cisco document); empty
+    /// when the name is only inferred from the family's pattern. Real names do not always
+    /// follow the pattern (`cmterm-7931-scpp.8-5-2.zip`, `...-sccp.9-4-2-1SR3-1.zip`).
+    std::string package_evidence;
+    bool final = false; ///< the family's last load in its protocol (Table B)
     Confidence confidence = Confidence::Inferred; ///< how sure it is that this ID exists
     std::string evidence;                         ///< where the ID was seen (short text)
+};
+
+/// A genuine package as a public list describes it (a provisioning system's list of the
+/// firmware it installs): its name, size and digests, never its bytes.
+struct KnownPackage {
+    std::string name;                  ///< the file name: `cmterm-7941_7961-sccp.9-4-2SR1-1.zip`
+    std::optional<std::uint64_t> size; ///< bytes, when the list gives them
+    std::string sha1;                  ///< lower-case hex, when the list gives it
+    std::string sha256;                ///< lower-case hex, when the list gives it
+    std::string md5;                   ///< lower-case hex, when the list gives it
+    std::string load;                  ///< the load ID it holds, when known
+    std::string evidence;              ///< the list (and where in it) the record comes from
+
+    /// True when the record has something to compare a file with (a size or a digest).
+    [[nodiscard]] bool comparable() const noexcept {
+        return size.has_value() || !sha1.empty() || !sha256.empty() || !md5.empty();
+    }
 };
 
 /// A load the user has on disk (found in `--firmware` packages): knowledge that comes from
@@ -158,6 +180,13 @@ public:
     [[nodiscard]] const std::vector<KnownLoad>& loads() const noexcept { return loads_; }
     /// Every rule, in catalog order.
     [[nodiscard]] const std::vector<Rule>& rules() const noexcept { return rules_; }
+    /// Every genuine package the catalog describes, by name.
+    [[nodiscard]] const std::vector<KnownPackage>& packages() const noexcept { return packages_; }
+    /// The record of a package file name (exact, case-sensitive), or nullptr.
+    [[nodiscard]] const KnownPackage* find_package(std::string_view name) const noexcept;
+    /// True when the load's package name is only inferred from the family's pattern: no
+    /// `package_evidence` and no package record of that name. False when there is no name.
+    [[nodiscard]] bool package_inferred(const KnownLoad& load) const noexcept;
     /// The loads of a family, oldest first.
     [[nodiscard]] std::vector<const KnownLoad*> loads_of_family(std::string_view family) const;
     /// The rules that cover a family, in catalog order.
@@ -174,6 +203,7 @@ public:
 private:
     std::vector<KnownLoad> loads_;
     std::vector<Rule> rules_;
+    std::vector<KnownPackage> packages_;
 };
 
 } // namespace fwplan

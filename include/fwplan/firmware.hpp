@@ -23,6 +23,7 @@
 #include <fwplan/catalog.hpp>
 #include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
+#include <fwplan/genuine.hpp>
 #include <fwplan/load_id.hpp>
 #include <fwplan/manifest.hpp>
 #include <fwplan/signed_file.hpp>
@@ -41,10 +42,11 @@ enum class FileKind {
     Component,   ///< a file some `.loads` lists (`.sbn`, `.sb2`, `.sgn`, `.sebn`, ...)
     Image,       ///< an unsigned 7940/7960 `.bin` image
     BootPointer, ///< `OS79XX.TXT`: the 7940/7960 old boot path
+    NotFirmware, ///< a file that looks like firmware but is not for a phone (IP Communicator)
     Other,       ///< anything else (release notes, stray files)
 };
 
-/// "loads", "term-file", "component", "image", "os79xx", "other".
+/// "loads", "term-file", "component", "image", "os79xx", "not-firmware", "other".
 [[nodiscard]] std::string_view to_string(FileKind kind) noexcept;
 
 /// A component a `.loads` names that the package has only under another case.
@@ -84,18 +86,32 @@ struct InspectedFile {
     std::optional<LoadId> listed_by;  ///< for components: the load whose `.loads` names it
     std::size_t cnu_entries = 0;      ///< TNP `.sbn`: files in its CNU archive (0 if not read)
     std::string image_name;           ///< 7940/7960 `.bin`/`.sb2`/`OS79XX.TXT`: the image named
+    std::string what;                 ///< NotFirmware: what the file is, in words
     std::vector<Diagnostic> problems; ///< what is wrong with this file
 };
 
 /// Everything fwplan learned from one package.
 struct FirmwarePackage {
-    std::filesystem::path path;            ///< the package as given
-    ArchiveKind kind = ArchiveKind::Zip;   ///< zip, folder, installer, tar or loose file
-    std::vector<InspectedFile> files;      ///< every entry, in the archive's order
-    std::vector<PackageLoad> loads;        ///< sorted by load ID
+    std::filesystem::path path;          ///< the package as given
+    ArchiveKind kind = ArchiveKind::Zip; ///< zip, folder, installer, tar or loose file
+    std::vector<InspectedFile> files;    ///< every entry, in the archive's order
+    std::vector<PackageLoad> loads;      ///< sorted by load ID
+    /// `.loads` files whose name no grammar reads (neither the file name nor the signed name
+    /// is a load ID or a term file name): read for their components, build and kind, with the
+    /// name problem as a warning on the file; never planned with. In archive order.
+    std::vector<PackageLoad> unnamed_loads;
     std::vector<TermFile> term_files;      ///< sorted by name
     std::vector<std::string> unreferenced; ///< components no `.loads` of the package names
     std::vector<Error> errors;             ///< files that could not be read or parsed
+    /// The package could not be opened at all (a truncated download in a folder read
+    /// package by package): `errors` says why, and nothing else is filled in.
+    bool unreadable = false;
+    /// Not phone firmware (an IP Communicator locale package, a CUCM locale installer):
+    /// what it is, in words; empty for firmware. Its files are not read as firmware.
+    std::string not_firmware;
+    /// How the package compares with the genuine package of its name (archives only: zips,
+    /// installers, tars); none for folders and loose files.
+    std::optional<AuthenticityCheck> authenticity;
 
     /// The loads of this package as the planner takes them (`--firmware`).
     [[nodiscard]] std::vector<AvailableLoad> available_loads() const;
@@ -105,6 +121,11 @@ struct FirmwarePackage {
 struct InspectOptions {
     ArchiveLimits limits{};                 ///< bounds on what the archive may expand to
     std::uint64_t max_cnu_bytes = 8u << 20; ///< read `.sbn` CNU tables only up to this size
+    /// The genuine-package records to compare archives with; null: `Catalog::builtin()`.
+    const Catalog* catalog = nullptr;
+    /// Compare the archive with the genuine-package records (it reads the whole file for its
+    /// digest). Staging, which reads the package once to extract it, leaves this off.
+    bool check_authenticity = true;
 };
 
 /// Opens and classifies a package. Fails only when the package cannot be opened at all
@@ -119,11 +140,13 @@ struct InspectOptions {
 [[nodiscard]] FirmwarePackage inspect_archive(const Archive& archive,
                                               const InspectOptions& options = {});
 
-/// A path as people give it: a package or loose file is inspected as such; a folder's
-/// zips, installers and tars (searched recursively, links not followed) are packages of
-/// their own, as in a downloads folder, and when the folder itself holds `.loads` files (a
-/// TFTP root, an unpacked zip) its other files form one more package. Fails on the first
-/// package that cannot be opened, naming it.
+/// A path as people give it: a package or loose file is inspected as such (and fails when it
+/// cannot be opened); a folder's zips, installers and tars (searched recursively, links not
+/// followed) are packages of their own, as in a downloads folder, and when the folder itself
+/// holds `.loads` files (a TFTP root, an unpacked zip) its other files form one more package.
+/// A folder is read package by package: one that cannot be opened (a truncated download) is
+/// returned `unreadable`, with its error in `errors`, and the others are read as usual.
+/// Fails only when the folder itself cannot be listed.
 [[nodiscard]] Result<std::vector<FirmwarePackage>> inspect_path(const std::filesystem::path& path,
                                                                 const InspectOptions& options = {});
 

@@ -37,9 +37,10 @@ namespace fwplan::json {
 
 /// A plan: `model`, `family`, `from`, `to`, `from_assumed`, `steps[]` (each with `number`,
 /// `from`, `load`, `protocol`, `version`, `package`, `available`, `available_in`, `files`,
-/// `files_from_manifest`, `missing`, `protocol_change`, `downgrade`, `rules[]` with `id`,
-/// `title`, `confidence`, `role`, `detail`, `sources`, and `fallbacks[]`), `notes`,
-/// `missing_packages`.
+/// `files_from_manifest`, `missing`, `package_inferred` (the package name is only the
+/// family's pattern), `protocol_change`, `downgrade`, `conversion` (enterprise ↔ MPP),
+/// `rules[]` with `id`, `title`, `confidence`, `role`, `detail`, `sources`, and
+/// `fallbacks[]`), `notes`, `missing_packages`.
 [[nodiscard]] std::string plan(const Plan& plan, int indent = 2);
 
 /// A failed plan: the request (`model`, `from`, `to`) and `error` with `code`, `message`,
@@ -49,9 +50,13 @@ namespace fwplan::json {
 
 /// `fwplan inspect`: `files[]`, one per file of every package, with `path`, `package`,
 /// `entry`, `kind`, `size`, `envelope`, `signed_name`, `load`, `protocol`, `family`,
-/// `models[]`, `version`, `build`, `components[]`, `missing[]`, `case_mismatches[]`,
-/// `term_for`, `term_model`, `problems[]`; `packages[]` with `path`, `kind`, `loads[]`,
-/// `term_files[]`, `unreferenced[]`; `errors[]` for what could not be read.
+/// `models[]`, `version`, `manifest_kind`, `build`, `components[]`, `missing[]`,
+/// `case_mismatches[]`, `term_for`, `term_model`, `encrypted` (encrypted images),
+/// `le_word_08` (LE envelopes), `what` (files that are not firmware), `problems[]`;
+/// `packages[]` with `path`, `kind`, `readable`, `not_firmware`, `authenticity` (`status`
+/// genuine|altered|name-only|unknown, `evidence`, `compared[]`, `detail`; null for folders
+/// and loose files), `loads[]`, `term_files[]`, `unreferenced[]`; `errors[]` for what could
+/// not be read.
 [[nodiscard]] std::string inspect(const std::vector<FirmwarePackage>& packages,
                                   const std::vector<Error>& failures, int indent = 2);
 
@@ -59,8 +64,10 @@ namespace fwplan::json {
 [[nodiscard]] std::string error(const Error& error, int indent = 2);
 
 /// The catalog of the given families: `families[]` (as `models`), `loads[]` (`id`, `family`,
-/// `protocol`, `version`, `build`, `package`, `final`, `confidence`, `evidence`) and `rules[]`
-/// (`id`, `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
+/// `protocol`, `version`, `build`, `package`, `package_evidence`, `package_inferred`,
+/// `final`, `confidence`, `evidence`), `packages[]` (genuine packages of those families:
+/// `name`, `load`, `size`, `sha1`, `sha256`, `md5`, `evidence`) and `rules[]` (`id`,
+/// `title`, `families`, `confidence`, `sources`, `text`, `effects[]`).
 [[nodiscard]] std::string catalog(const Catalog& catalog,
                                   const std::vector<const FamilyInfo*>& families, int indent = 2);
 

@@ -52,7 +52,8 @@ public:
     [[nodiscard]] std::uint32_t service_release() const noexcept { return service_release_; }
     /// Numeric blocks after the release (the rebuild `-1` of `SR3-1`, or `0101-26` of 78xx).
     [[nodiscard]] const std::vector<std::uint32_t>& builds() const noexcept { return builds_; }
-    /// An opaque marker that only breaks ties: `DEV`, `MN`, `MPP`, `MPP0501`, `T023`.
+    /// An opaque marker that only breaks ties: `DEV`, `MN`, `MPP`, `MPP0501`, `T023`, `-a`;
+    /// `MSR` marks a multiplatform service release (`service_release` holds its number).
     [[nodiscard]] const std::string& tag() const noexcept { return tag_; }
 
     /// The release as people say it, without rebuild blocks: `9.4(2)SR3`, `8.12(0)`.
@@ -82,12 +83,15 @@ private:
 ///   `SIP41.9-4-2-1S`, `SCCP41.8-0-1-0DEV`, `TERM41.7-0-3-0S` (family 11, 31, 41, 42, 45, 70, 75);
 /// - 7940/7960: `P00308010200`, `P0030801SR02`, `P0030702T023`, `P0030301` (SCCP),
 ///   `P0S3-08-11-00`, `P0S3-8-12-00`, `P0S30203` (SIP), `P0M3-07-5-00` (MGCP);
-/// - 69xx, 6901, 6911, 6945, 894x, 8941_8945: `SIP69xx.9-4-1-3SR3`, `SCCP6901.9-3-1-SR1-3`,
+/// - 69xx, 6901, 6911, 6945, 894x, 8941_8945: `SIP69xx.9-4-1-3SR3`, `SIP69xx.9-4-1-3`,
+///   `SCCP6901.9-3-1-SR1-3`, `SCCP6911.9-2-1-a` (a letter suffix, kept as the tag `-a`),
 ///   `SCCP894x.9-4-2SR1-2`, `SCCP8941_8945.9-4-1-9`;
 /// - 8961/9951/9971, 78xx/88xx and their siblings (lower-case `sip`): `sip9971.9-4-2SR4-1`,
-///   `sip78xx.14-2-1-0101-26`, `sip88xx.12-0-1MN-113`, `sip78xx.11-2-3MPP-398`, `sip8845_65...`,
-///   `sip8832...`, `sip8831...`, `sip8821...`;
-/// - 7921/7925 wireless: `CP7921G-1.4.6.3`.
+///   `sip8961.9-4-2SR4-1`, `sip78xx.14-2-1-0101-26`, `sip88xx.12-0-1MN-113`,
+///   `sip78xx.11-2-3MPP-398`, `sip88xx.11-3-1MSR3-3` (an MPP service release: tag `MSR`),
+///   `sip8845_65...`, `sip8832...`, `sip8831...`, `sip8821...`;
+/// - 7921/7925/7926 wireless: `CP7921G-1.4.6.3`, `CP7921G-1.4.3.4`, `CP7925G-1.4.1SR1`;
+/// - 3905: `CP3905.9-4-1SR4-2`.
 class LoadId {
 public:
     /// Parses a load ID. Unknown families and malformed versions are errors that say what

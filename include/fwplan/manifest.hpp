@@ -82,7 +82,8 @@ struct Manifest {
     std::string file_name;
     SignedHeader envelope; ///< the signed envelope around the body
     /// The load this manifest is; from the signed name (tag 14) when it names a load, else
-    /// from `file_name`. Empty for term files.
+    /// from `file_name`. Empty for term files, and for a `.loads` whose names no grammar
+    /// reads (a `fwplan.loads.unknown-name` warning then says so).
     std::optional<LoadId> load;
     bool is_term_file = false;             ///< a `termNN.default.loads`
     const ModelInfo* term_model = nullptr; ///< for term files: the model that asks for it
@@ -112,12 +113,15 @@ inline constexpr std::size_t kMaxManifestLines = 1000;
 /// The identity comes from the signed name (TLV tag 14, LE name) with `.loads` stripped:
 /// a load ID (`LoadId::from_file_name`) or a term file (`model_for_term_file`, exact case).
 /// If the signed name is neither (or absent), `file_name` is used instead, with a warning;
-/// if neither name is one, that is an error (`fwplan.loads.unknown-name`). When the signed
+/// if neither name is one, the file is still read (its kind then follows from the body's
+/// shape) and `load` stays empty, with the warning `fwplan.loads.unknown-name`. When the signed
 /// name differs from `file_name` (compared exactly: TFTP is case-sensitive) a warning names
 /// both, and says plainly when `file_name` is itself a different load or term file (the
 /// file was renamed; a phone will reject it). The family of the load (its `LoadIdStyle`)
 /// decides the body kind; 8961/99xx/78xx/88xx bodies are read as INI when they have
-/// sections and as a plain list otherwise. Errors carry the base name as `file`.
+/// sections and as a plain list otherwise. A 3905 `.loads` is plain text without an
+/// envelope, as shipped: that is an info (`fwplan.loads.plain-text`), not the
+/// `fwplan.loads.unsigned` warning. Errors carry the base name as `file`.
 ///
 /// **Example**
 ///

@@ -31,7 +31,8 @@ enum class LoadIdStyle {
     P0,       ///< 7940/7960: `P0S3-8-12-00`, `P00308010200`
     Plain,    ///< 69xx/894x: `SIP69xx.9-4-1-3SR3`, no trailing `S`
     LowerSip, ///< 99xx/8961/78xx/88xx: `sip9971.9-4-2SR4-1`
-    Wireless, ///< 7921/7925: `CP7921G-1.4.6.3`
+    Wireless, ///< 7921/7925/7926: `CP7921G-1.4.6.3`, `CP7925G-1.4.1SR1`
+    CpDotted, ///< 3905: `CP3905.9-4-1SR4-2` (CP, the model, a dot, a dashed version)
 };
 
 /// Which configuration files a model reads from TFTP.

@@ -80,12 +80,18 @@ struct Fallback {
 
 /// One firmware change: the phone is told to load `load`.
 struct PlanStep {
-    unsigned number = 0;              ///< 1-based
-    LoadId from;                      ///< what the phone runs before this step
-    LoadId load;                      ///< what it is told to load
-    bool protocol_change = false;     ///< SCCP ↔ SIP in this step
-    bool downgrade = false;           ///< the load is older than `from`
-    std::string package;              ///< what to put on the TFTP server (to download, or yours)
+    unsigned number = 0;          ///< 1-based
+    LoadId from;                  ///< what the phone runs before this step
+    LoadId load;                  ///< what it is told to load
+    bool protocol_change = false; ///< SCCP ↔ SIP in this step
+    bool downgrade = false;       ///< the load is older than `from` (on the same line)
+    /// The step moves between firmware lines (78xx/88xx enterprise ↔ multiplatform, MPP):
+    /// a conversion with its own rules (MPP-01), never an ordinary version step.
+    bool conversion = false;
+    std::string package; ///< what to put on the TFTP server (to download, or yours)
+    /// The package name is only inferred from the family's pattern (no public list or Cisco
+    /// document spells it): check it before downloading. False for packages you have.
+    bool package_inferred = false;
     bool available = false;           ///< the user has it (`--firmware`)
     std::string available_in;         ///< where, when available
     std::vector<std::string> files;   ///< files the phone will fetch (.loads then components)

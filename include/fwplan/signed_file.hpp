@@ -5,8 +5,12 @@
 /// Almost every file a phone downloads (`.loads`, `.sbn`, `.sb2`, `.sgn`, `.LOADS`) starts
 /// with a signature header and then carries its payload, the *body*. Two envelopes exist:
 /// - the big-endian **TLV** header of the TNP era (tag, u16 length, value; containers 3, 7
-///   and 9 nest further TLVs; tag 13 is a one-byte padding with no length), and
-/// - the little-endian **78xx** header (`CD 34 12 AB`, sizes, SHA-256 of the body, name).
+///   and 9 nest further TLVs; tag 13 is a one-byte padding with no length; the encrypted
+///   `.sebn` images of the 8961/9951/9971 add an encryption block, tags 16 and 17, whose
+///   declared lengths do not bound what follows: it is walked into up to the header length),
+///   and
+/// - the little-endian **78xx/88xx** header (`CD 34 12 AB`, u32 sizes, SHA-256 of the body,
+///   the name padded to 4 bytes, a signature).
 ///
 /// fwplan reads these headers to learn what a file claims to be (its *signed name*, which a
 /// phone compares with the name it asked for) and where the body starts. It does not check
@@ -83,6 +87,14 @@ struct SignedHeader {
     /// caller that streams a big body can check it; empty for other envelopes.
     std::string body_sha256_hex;
     bool body_hash_checked = false; ///< LE only: the body's SHA-256 was verified
+    /// LE only: the u32 after `header_size` (offset 8), a field of its own: 0 on 78xx, 4 on
+    /// a real 88xx multiplatform `.loads` (formats.md §2.3). Its meaning is unknown.
+    std::uint32_t le_word_08 = 0;
+    /// LE only: the u32 after `payload_size` (offset 0x10); 0 in every sample.
+    std::uint32_t le_word_10 = 0;
+    /// TLV only: the header carries the encryption block (tag 16) of an encrypted image
+    /// (`.sebn` of the 8961/9951/9971); the body is then ciphertext.
+    bool encrypted = false;
 };
 
 /// A whole signed file: its header and a view of the body inside the caller's bytes

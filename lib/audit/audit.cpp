@@ -3,6 +3,7 @@
 
 #include "detail/digest.hpp"
 #include "detail/entry_name.hpp"
+#include "detail/not_firmware.hpp"
 #include "detail/text.hpp"
 #include "detail/unicode.hpp"
 #include "tftp/root_fs.hpp"
@@ -303,6 +304,11 @@ private:
         for (const std::string& name : flat_names()) {
             if (!ends_with_ignoring_case(name, ".loads"))
                 continue;
+            if (const std::string_view what = detail::not_firmware_file(name); !what.empty()) {
+                add("not-firmware", Severity::Info, name,
+                    "is " + std::string(what) + ": no phone asks for it");
+                continue;
+            }
             std::string why;
             auto bytes = read_text(name, kMaxManifestBody + kSignedHeaderPrefix, why);
             ++report_.loads;
@@ -403,8 +409,61 @@ private:
                 read_sip_cnf(name, std::nullopt);
             } else if (auto sip_mac = mac_in(name, "SIP", ".cnf")) {
                 read_sip_cnf(name, *sip_mac);
+            } else if (name == "OS79XX.TXT") {
+                read_os79xx(name);
             }
         }
+    }
+
+    // OS79XX.TXT (formats.md §2.2, §7.3): on the old boot path a 7940/7960 asks for it first
+    // and then for the image it names (`P003-8-12-00 \r\n` in the SIP 8.12 zip: the
+    // universal application loader, fetched as .sbn, or .bin on unsigned loads). What it
+    // names must be in the root and be a 7940/7960 image: P003, P0S3 or P0M3 and a version
+    // (Cisco's 7960/7940 Firmware Upgrade Matrix: the phone compares those four characters
+    // with its protocol), like SIPDefault.cnf's image_version.
+    void read_os79xx(const std::string& name) {
+        auto text = config_text(name);
+        if (!text)
+            return;
+        std::string_view value = detail::trim(*text);
+        value = value.substr(0, value.find_first_of(" \t\r\n"));
+        if (value.empty()) {
+            add("config-unknown-load", Severity::Error, name,
+                "names no image: a 7940/7960 on the old boot path has nothing to load");
+            return;
+        }
+        const std::string image(value);
+        const bool p0_image = image.size() > 4 && image[0] == 'P' && image[1] == '0' &&
+                              (image[2] == '0' || image[2] == 'S' || image[2] == 'M') &&
+                              image[3] == '3';
+        if (!p0_image) {
+            auto id = LoadId::parse(image);
+            if (id && id->family() != "7940_7960")
+                add("config-wrong-model", Severity::Error, name,
+                    "names " + id->str() + ", a load of the " +
+                        std::string(find_family(id->family()) ? find_family(id->family())->name
+                                                              : std::string_view(id->family())) +
+                        " family, but only 7940/7960 phones read OS79XX.TXT: they cannot run it");
+            else
+                add("config-unknown-load", Severity::Error, name,
+                    "names '" + image +
+                        "', which is not a 7940/7960 image (P003, P0S3 or P0M3 and a version)");
+            return;
+        }
+        bool found = false;
+        for (const char* ext : {".sbn", ".bin", ".loads"})
+            if (present(image + ext)) {
+                listed_.insert(image + ext); // asked for: not an orphan
+                found = true;
+            }
+        if (found)
+            return;
+        std::string message = "names " + image + ", but neither " + image + ".sbn nor " + image +
+                              ".bin is in the root";
+        if (auto other = other_case(image + ".sbn"))
+            message += " (only " + *other + ", in another case: TFTP is case-sensitive)";
+        add("config-unknown-load", Severity::Error, name,
+            message + ": a 7940/7960 on the old boot path cannot load it");
     }
 
     std::optional<std::string> config_text(const std::string& name) {
@@ -872,21 +931,40 @@ private:
     std::vector<FirmwarePackage> firmware_;
 };
 
-// The packages meant for the root (`--firmware`), read before the root is: one that cannot
-// be read fails the audit at once, before any work is done.
-Result<std::vector<FirmwarePackage>> load_firmware(const std::vector<fs::path>& paths) {
+// The packages meant for the root (`--firmware`), read before the root is: a path that
+// cannot be read at all fails the audit at once, before any work is done. A folder is read
+// package by package: one of its packages that cannot be opened (a truncated download) is a
+// finding, and the others are still compared with the root (issue 12).
+struct Firmware {
+    std::vector<FirmwarePackage> packages;
+    std::vector<Diagnostic> findings;
+};
+
+Result<Firmware> load_firmware(const std::vector<fs::path>& paths) {
     InspectOptions inspect;
     inspect.max_cnu_bytes = 0;
-    std::vector<FirmwarePackage> firmware;
+    Firmware out;
     for (const fs::path& path : paths) {
         auto found = inspect_path(path, inspect);
         if (!found)
             return found.error();
-        for (FirmwarePackage& p : *found)
-            firmware.push_back(std::move(p));
+        for (FirmwarePackage& p : *found) {
+            if (p.unreadable) {
+                for (const Error& error : p.errors)
+                    out.findings.push_back(Diagnostic{"fwplan.check.firmware-unreadable",
+                                                      Severity::Error,
+                                                      "cannot be read, so it was left out of the "
+                                                      "comparison: " +
+                                                          error.message,
+                                                      p.path.string(),
+                                                      {}});
+                continue;
+            }
+            out.packages.push_back(std::move(p));
+        }
     }
-    resolve_term_files(firmware);
-    return firmware;
+    resolve_term_files(out.packages);
+    return out;
 }
 
 } // namespace
@@ -911,7 +989,16 @@ Result<CheckReport> check_root(const fs::path& root, const CheckOptions& options
     auto archive = Archive::open(root, options.limits, UnsafeEntryPolicy::Report);
     if (!archive)
         return archive.error();
-    return Auditor(root, options, *archive, root_fd->get(), std::move(*firmware)).run();
+    CheckReport report =
+        Auditor(root, options, *archive, root_fd->get(), std::move(firmware->packages)).run();
+    report.findings.insert(report.findings.begin(), firmware->findings.begin(),
+                           firmware->findings.end());
+    std::stable_sort(report.findings.begin(), report.findings.end(),
+                     [](const Diagnostic& a, const Diagnostic& b) {
+                         return std::tie(a.severity, a.where, a.code) <
+                                std::tie(b.severity, b.where, b.code);
+                     });
+    return report;
 }
 
 } // namespace fwplan

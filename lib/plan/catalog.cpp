@@ -38,7 +38,8 @@ class Reader {
 public:
     Reader(std::string_view xml, std::string_view origin) : xml_(xml), origin_(origin) {}
 
-    Result<void> read(std::vector<KnownLoad>& loads, std::vector<Rule>& rules);
+    Result<void> read(std::vector<KnownLoad>& loads, std::vector<Rule>& rules,
+                      std::vector<KnownPackage>& packages);
 
 private:
     Error fail(const pugi::xml_node& node, std::string message) const {
@@ -58,6 +59,7 @@ private:
 
     Result<void> read_group(const pugi::xml_node& node);
     Result<void> read_family(const pugi::xml_node& node, std::vector<KnownLoad>& loads);
+    Result<KnownPackage> read_package(const pugi::xml_node& node);
     Result<Rule> read_rule(const pugi::xml_node& node);
     Result<RuleEffect> read_effect(const pugi::xml_node& node, const Rule& rule);
     Result<std::vector<std::string>> expand_families(const pugi::xml_node& node,
@@ -110,8 +112,8 @@ Result<void> Reader::read_family(const pugi::xml_node& node, std::vector<KnownLo
         if (std::string_view(child.name()) != "load")
             return fail(child, "unexpected <" + std::string(child.name()) + "> in a <family>");
         for (const pugi::xml_attribute& attr : child.attributes()) {
-            static const std::set<std::string_view> known = {"id",    "build",      "package",
-                                                             "final", "confidence", "evidence"};
+            static const std::set<std::string_view> known = {
+                "id", "build", "package", "package-evidence", "final", "confidence", "evidence"};
             if (!known.contains(attr.name()))
                 return fail(child,
                             "unknown attribute '" + std::string(attr.name()) + "' on <load>");
@@ -126,6 +128,9 @@ Result<void> Reader::read_family(const pugi::xml_node& node, std::vector<KnownLo
         load.id = *id;
         load.build = child.attribute("build").value();
         load.package = child.attribute("package").value();
+        load.package_evidence = child.attribute("package-evidence").value();
+        if (!load.package_evidence.empty() && load.package.empty())
+            return fail(child, "load " + id->str() + " has package-evidence but no package");
         load.final = child.attribute("final").as_bool(false);
         load.evidence = child.attribute("evidence").value();
         if (auto c = parse_confidence(child.attribute("confidence").as_string("INFERRED")); c)
@@ -135,6 +140,57 @@ Result<void> Reader::read_family(const pugi::xml_node& node, std::vector<KnownLo
         loads.push_back(std::move(load));
     }
     return {};
+}
+
+// <package name="..." size="..." sha1="..." sha256="..." md5="..." load="..." evidence="..."/>
+// A genuine package of a public list; digests are hex of the right length, stored lower-case.
+Result<KnownPackage> Reader::read_package(const pugi::xml_node& node) {
+    static const std::set<std::string_view> known = {"name", "size", "sha1",    "sha256",
+                                                     "md5",  "load", "evidence"};
+    for (const pugi::xml_attribute& attr : node.attributes())
+        if (!known.contains(attr.name()))
+            return fail(node, "unknown attribute '" + std::string(attr.name()) + "' on <package>");
+    KnownPackage package;
+    package.name = node.attribute("name").value();
+    if (package.name.empty() || package.name.find('/') != std::string::npos ||
+        package.name.find('\\') != std::string::npos)
+        return fail(node, "a <package> needs a file name (no folders) in name");
+    if (const pugi::xml_attribute size = node.attribute("size")) {
+        const std::string text = size.value();
+        if (text.empty() || text.size() > 15 ||
+            !std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; }))
+            return fail(node, "package " + package.name +
+                                  ": size must be a number of bytes, not '" + text + "'");
+        package.size = std::stoull(text);
+    }
+    struct Digest {
+        const char* attribute;
+        std::size_t hex_digits;
+        std::string* target;
+    };
+    for (const Digest& d :
+         {Digest{"sha1", 40, &package.sha1}, Digest{"sha256", 64, &package.sha256},
+          Digest{"md5", 32, &package.md5}}) {
+        const std::string text = detail::ascii_lower(node.attribute(d.attribute).value());
+        if (text.empty())
+            continue;
+        if (text.size() != d.hex_digits || !std::all_of(text.begin(), text.end(), [](char c) {
+                return std::isxdigit(static_cast<unsigned char>(c)) != 0;
+            }))
+            return fail(node, "package " + package.name + ": " + d.attribute + " must be " +
+                                  std::to_string(d.hex_digits) + " hex digits, not '" + text + "'");
+        *d.target = text;
+    }
+    if (const char* load = node.attribute("load").value(); *load != '\0') {
+        auto id = LoadId::parse(load);
+        if (!id)
+            return fail(node, "package " + package.name + ": " + id.error().message);
+        package.load = id->str();
+    }
+    package.evidence = node.attribute("evidence").value();
+    if (package.evidence.empty())
+        return fail(node, "package " + package.name + " needs evidence (the public list it is in)");
+    return package;
 }
 
 Result<std::optional<Version>> Reader::version_attr(const pugi::xml_node& node, const char* name) {
@@ -311,7 +367,8 @@ Result<Rule> Reader::read_rule(const pugi::xml_node& node) {
     return rule;
 }
 
-Result<void> Reader::read(std::vector<KnownLoad>& loads, std::vector<Rule>& rules) {
+Result<void> Reader::read(std::vector<KnownLoad>& loads, std::vector<Rule>& rules,
+                          std::vector<KnownPackage>& packages) {
     pugi::xml_document doc;
     const pugi::xml_parse_result parsed = doc.load_buffer(xml_.data(), xml_.size());
     if (!parsed) {
@@ -345,6 +402,11 @@ Result<void> Reader::read(std::vector<KnownLoad>& loads, std::vector<Rule>& rule
             if (!rule)
                 return rule.error();
             rules.push_back(std::move(*rule));
+        } else if (name == "package") {
+            auto package = read_package(child);
+            if (!package)
+                return package.error();
+            packages.push_back(std::move(*package));
         } else {
             return fail(child, "unexpected <" + std::string(name) + "> in <catalog>");
         }
@@ -416,12 +478,14 @@ const Catalog& Catalog::builtin() {
 Result<Catalog> Catalog::parse(std::string_view xml, std::string_view origin) {
     std::vector<KnownLoad> loads;
     std::vector<Rule> rules;
+    std::vector<KnownPackage> packages;
     Reader reader(xml, origin);
-    if (auto r = reader.read(loads, rules); !r)
+    if (auto r = reader.read(loads, rules, packages); !r)
         return r.error();
     Catalog result;
     result.loads_ = std::move(loads);
     result.rules_ = std::move(rules);
+    result.packages_ = std::move(packages);
     // Within one document an ID appears once; a repeated one is a mistake worth saying.
     std::set<std::string> seen;
     for (const KnownLoad& load : result.loads_)
@@ -433,6 +497,13 @@ Result<Catalog> Catalog::parse(std::string_view xml, std::string_view origin) {
         if (!seen.insert(rule.id).second)
             return bad_input("catalog.duplicate", "rule " + rule.id + " is defined twice")
                 .in_file(std::string(origin));
+    seen.clear();
+    for (const KnownPackage& package : result.packages_)
+        if (!seen.insert(package.name).second)
+            return bad_input("catalog.duplicate", "package " + package.name + " is listed twice")
+                .in_file(std::string(origin));
+    std::stable_sort(result.packages_.begin(), result.packages_.end(),
+                     [](const KnownPackage& a, const KnownPackage& b) { return a.name < b.name; });
     std::stable_sort(result.loads_.begin(), result.loads_.end(),
                      [](const KnownLoad& a, const KnownLoad& b) { return a.id < b.id; });
     return result;
@@ -457,6 +528,16 @@ void Catalog::merge(const Catalog& other) {
         else
             rules_.push_back(rule);
     }
+    for (const KnownPackage& package : other.packages_) {
+        auto same = std::find_if(packages_.begin(), packages_.end(),
+                                 [&](const KnownPackage& p) { return p.name == package.name; });
+        if (same != packages_.end())
+            *same = package;
+        else
+            packages_.push_back(package);
+    }
+    std::stable_sort(packages_.begin(), packages_.end(),
+                     [](const KnownPackage& a, const KnownPackage& b) { return a.name < b.name; });
 }
 
 bool Catalog::remove_rule(std::string_view id) {
@@ -499,6 +580,18 @@ const KnownLoad* Catalog::find_load(std::string_view id) const noexcept {
         if (load.id.str() == id)
             return &load;
     return nullptr;
+}
+
+const KnownPackage* Catalog::find_package(std::string_view name) const noexcept {
+    for (const KnownPackage& package : packages_)
+        if (package.name == name)
+            return &package;
+    return nullptr;
+}
+
+bool Catalog::package_inferred(const KnownLoad& load) const noexcept {
+    return !load.package.empty() && load.package_evidence.empty() &&
+           find_package(load.package) == nullptr;
 }
 
 const Rule* Catalog::find_rule(std::string_view id) const noexcept {

@@ -35,9 +35,7 @@ std::size_t confidence_rank(Confidence c) {
     return 3;
 }
 
-bool is_downgrade(const LoadId& from, const LoadId& to) {
-    return to.version() < from.version();
-}
+using detail::is_downgrade;
 
 // The cost of one step of a chain. One step costs far more than any penalty, so the fewest
 // steps always win; the penalties only choose among chains of the same length, the way an
@@ -366,9 +364,7 @@ std::size_t Planner::Impl::choose_start(const Setup& setup, const PlanRequest& r
                                                  "planned by its version, " +
                                                  plan.from.version().release() + "."));
     for (const EffectRef& ref : graph.effects())
-        if (ref.effect->kind == EffectKind::Floor &&
-            detail::phone_matches(ref.effect->when, setup.phone) &&
-            plan.from.version() < *ref.effect->version)
+        if (detail::floor_applies(*ref.effect, plan.from, setup.phone))
             plan.notes.push_back(warning("fwplan.plan.below-floor",
                                          "The " + plan.model + " should not be able to run " +
                                              plan.from.str() + ": " + ref.rule->id + " says " +
@@ -386,9 +382,14 @@ Result<std::vector<std::size_t>> Planner::Impl::find_chain(const Setup& setup, s
     // detour through MGCP, whatever the rules fail to forbid).
     const Protocol from_protocol = vertices[start].id.protocol();
     const Protocol goal_protocol = vertices[setup.goal].id.protocol();
+    // Nor through a third firmware line, and a conversion (enterprise <-> MPP) happens once.
+    const std::string_view from_line = detail::firmware_line(vertices[start].id);
+    const std::string_view goal_line = detail::firmware_line(vertices[setup.goal].id);
     auto usable = [&](std::size_t v) {
-        return vertices[v].id.protocol() == from_protocol ||
-               vertices[v].id.protocol() == goal_protocol;
+        const std::string_view line = detail::firmware_line(vertices[v].id);
+        return (vertices[v].id.protocol() == from_protocol ||
+                vertices[v].id.protocol() == goal_protocol) &&
+               (line == from_line || line == goal_line);
     };
     const StepCost cost(graph, setup.goal);
     std::vector<std::size_t> path = graph.shortest_path(start, setup.goal, cost, usable);
@@ -398,6 +399,8 @@ Result<std::vector<std::size_t>> Planner::Impl::find_chain(const Setup& setup, s
     std::string why = blocked.empty() ? std::string("no chain of allowed steps joins them")
                                       : "the direct step is forbidden by " + rule_list(blocked) +
                                             " and no chain of known loads goes around it";
+    if (!blocked.empty() && rule_list(blocked) == blocked.front().rule->id)
+        why += " (" + blocked.front().rule->id + ": " + blocked.front().rule->title + ")";
     return plan_error("no-path",
                       "no safe chain from " + plan.from.str() + " to " + setup.target.str() +
                           " for the " + plan.model + ": " + why,
@@ -437,9 +440,12 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
     step.load = to.id;
     step.protocol_change = step.from.protocol() != step.load.protocol();
     step.downgrade = is_downgrade(step.from, step.load);
+    step.conversion = detail::is_conversion(step.from, step.load);
 
-    if (to.known != nullptr)
+    if (to.known != nullptr) {
         step.package = to.known->package;
+        step.package_inferred = to.available == nullptr && catalog.package_inferred(*to.known);
+    }
     if (to.available != nullptr) {
         step.available = true;
         step.available_in = to.available->package;
@@ -477,9 +483,9 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
             const RuleEffect& e = *ref.effect;
             if (e.kind != EffectKind::Floor || !e.when.hw_min)
                 continue;
-            StepCondition models_only = e.when;
-            models_only.hw_min.reset();
-            if (detail::phone_matches(models_only, graph.phone()) && to.id.version() < *e.version)
+            RuleEffect models_only = e;
+            models_only.when.hw_min.reset();
+            if (detail::floor_applies(models_only, to.id, graph.phone()))
                 add_citation(step.rules,
                              cite(ref, RuleCitation::kFloor,
                                   "If the phone's hardware revision (label underneath) is " +

@@ -25,8 +25,26 @@ bool version_in(const Version& v, const std::optional<Version>& min,
 
 } // namespace
 
+// MPP loads carry MPP in their version (12-0-7MPP0201-66) or an MPP service release, MSR
+// (11-3-1MSR3-3); Cisco's conversion guide calls the rest "Enterprise firmware"
+// (cisco.com ... unified-ip-phone-7800-series/guide-c07-742786.html).
 std::string_view firmware_line(const LoadId& id) {
-    return id.version().tag().rfind("MPP", 0) == 0 ? "MPP" : "enterprise";
+    const std::string& tag = id.version().tag();
+    return tag.rfind("MPP", 0) == 0 || tag == "MSR" ? "MPP" : "enterprise";
+}
+
+bool is_conversion(const LoadId& from, const LoadId& to) {
+    return firmware_line(from) != firmware_line(to);
+}
+
+bool is_downgrade(const LoadId& from, const LoadId& to) {
+    return !is_conversion(from, to) && to.version() < from.version();
+}
+
+bool floor_applies(const RuleEffect& floor, const LoadId& load, const PhoneContext& phone) {
+    return floor.kind == EffectKind::Floor && phone_matches(floor.when, phone) &&
+           (floor.when.to_line.empty() || firmware_line(load) == floor.when.to_line) &&
+           load.version() < *floor.version;
 }
 
 bool phone_matches(const StepCondition& when, const PhoneContext& phone) {
@@ -52,7 +70,7 @@ bool step_matches(const StepCondition& when, const LoadId& from, const LoadId& t
         return false;
     if (when.protocol_change && (from.protocol() != to.protocol()) != *when.protocol_change)
         return false;
-    if (when.downgrade && (to.version() < from.version()) != *when.downgrade)
+    if (when.downgrade && (is_conversion(from, to) || is_downgrade(from, to) != *when.downgrade))
         return false;
     if (!when.from_line.empty() && firmware_line(from) != when.from_line)
         return false;
@@ -86,8 +104,7 @@ VersionGraph::VersionGraph(const Catalog& catalog, const std::vector<AvailableLo
     for (auto& [id, vertex] : merged) {
         const EffectRef* floor = nullptr;
         for (const EffectRef& ref : effects_)
-            if (ref.effect->kind == EffectKind::Floor && phone_matches(ref.effect->when, phone_) &&
-                id.version() < *ref.effect->version)
+            if (floor_applies(*ref.effect, id, phone_))
                 floor = &ref;
         if (floor != nullptr && !(keep && *keep == id)) {
             below_floor_.emplace_back(id, *floor);

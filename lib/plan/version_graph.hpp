@@ -41,6 +41,16 @@ struct GraphVertex {
 [[nodiscard]] bool phone_matches(const StepCondition& when, const PhoneContext& phone);
 /// "MPP" for multiplatform (3PCC) loads, "enterprise" otherwise.
 [[nodiscard]] std::string_view firmware_line(const LoadId& id);
+/// True when the step moves between firmware lines (enterprise ↔ MPP): a conversion.
+[[nodiscard]] bool is_conversion(const LoadId& from, const LoadId& to);
+/// True when `to` is older than `from` on the same firmware line. The versions of two lines
+/// do not compare (MPP 12.0(7) is no downgrade from enterprise 14.2(1)), so a conversion is
+/// never a downgrade, and `downgrade` conditions never match one.
+[[nodiscard]] bool is_downgrade(const LoadId& from, const LoadId& to);
+/// Whether a floor effect removes `load` on this phone: the phone matches, the load is of
+/// the floor's line (`to-line`, when given) and below its version.
+[[nodiscard]] bool floor_applies(const RuleEffect& floor, const LoadId& load,
+                                 const PhoneContext& phone);
 
 class VersionGraph {
 public:

@@ -172,7 +172,7 @@ class Inspect(CliTest):
                              ("tlv-runs-past-header.loads", "past the header length"),
                              ("78xx-sha256-mismatch.loads", "SHA-256"),
                              ("cnu-table-past-end.sbn", "CNU archive"),
-                             ("garbage.loads", "not a load ID")):
+                             ("garbage.loads", "binary data")):
             with self.subTest(name=name):
                 run = fwplan("inspect", TESTDATA / "broken" / name)
                 self.assertExit(run, 3)

@@ -3,8 +3,12 @@
 // tar. The first input byte picks the kind and the policy; the rest becomes the file. No
 // input may crash, over-read, leak, or yield an entry that breaks the promises of
 // archive.hpp: safe names (nothing hidden: that is left out), sorted order, limits, and
-// reads that deliver exactly the declared size (with the recorded CRC).
+// reads that deliver exactly the declared size (with the recorded CRC). Then
+// inspect_package classifies what was opened (manifests, signed images, renamed .sb2 as
+// .bin, files that are not firmware, .loads of unknown families), and its answer must hang
+// together (firmware.hpp).
 #include <fwplan/archive.hpp>
+#include <fwplan/firmware.hpp>
 
 #include <array>
 #include <cstddef>
@@ -120,5 +124,26 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
             check(text->size() == entry.size);
     }
     check(total <= limits.max_total_size);
+
+    // Classification, with an empty catalog (no genuine-package records, so nothing is hashed).
+    static const fwplan::Catalog no_packages;
+    fwplan::InspectOptions inspect;
+    inspect.limits = limits;
+    inspect.max_cnu_bytes = 64u << 10;
+    inspect.catalog = &no_packages;
+    auto package = fwplan::inspect_package(path, inspect);
+    if (!package)
+        return 0;
+    check(package->files.size() == entries.size());
+    for (const fwplan::PackageLoad& load : package->loads)
+        check(load.manifest.load.has_value());
+    for (const fwplan::PackageLoad& load : package->unnamed_loads)
+        check(!load.manifest.load && !load.manifest.is_term_file &&
+              !load.manifest.warnings.empty());
+    for (const fwplan::TermFile& term : package->term_files)
+        check(term.manifest.term_model != nullptr);
+    for (const fwplan::InspectedFile& file : package->files)
+        check(file.kind != fwplan::FileKind::NotFirmware || !file.what.empty());
+    check(!package->authenticity || package->authenticity->status == fwplan::Authenticity::Unknown);
     return 0;
 }

@@ -18,6 +18,13 @@ OUT = os.path.join(HERE, "corpus", "archive")
 STAMP = (2020, 1, 1, 0, 0, 0)
 LOADS = b"#\r\n# synthetic SIP41.9-4-2SR3-1S\r\napps41.9-4-2ES26.sbn\r\n"
 COP_HEADER = bytes([0x01, 0x00, 0x02, 0x01, 0x01, 0x02, 0x00, 0x02, 0x00, 0x0C, 0x0D, 0x0D])
+# A minimal TLV header (tags 1, 2, 14 and padding) signing a file as `name`.
+def tlv_signed(name, body):
+    field = bytes([14]) + (len(name) + 1).to_bytes(2, "big") + name.encode() + b"\0"
+    length = 10 + len(field)
+    pad = -length % 4
+    return (bytes([1, 0, 2, 1, 1, 2, 0, 2]) + (length + pad).to_bytes(2, "big") + field
+            + b"\x0d" * pad + body)
 
 
 def zip_bytes(items, zip64=False):
@@ -136,6 +143,20 @@ def main():
             ("x" * 120 + "/long-name.loads", LOADS, tarfile.REGTYPE, ""),
         ]),
     }
+    # What inspect_package classifies (issue 12): a renamed .sb2 as .bin, an IP Communicator
+    # locale, a .loads of an unknown family, a 3905's plain-text .loads.
+    seeds["zip-real-shapes"] = b"\x00" + zip_bytes([
+        ("P0S3-8-12-00.bin", tlv_signed("P0S3-8-12-00.sb2", b"\0" * 32 + b"P0S3-8-12-00\0"),
+         False, None),
+        ("sip68xx.11-3-1MSR3-3.loads", tlv_signed("sip68xx.11-3-1MSR3-3.loads",
+                                                  b"kern68xx.sbn\n"), False, None),
+        ("CP3905.9-4-1SR4-2.loads", b"APP3905.9-4-1SR4-2.zz\r\n", False, None),
+        ("APP3905.9-4-1SR4-2.zz", b"\x27\x05\x19\x56" + bytes(60), False, None),
+    ])
+    seeds["zip-cipc"] = b"\x00" + zip_bytes([
+        ("CIPC_Locale.loads", tlv_signed("CIPC_Locale.loads", b"ipc.jar\r\n"), True, None),
+        ("ipc.jar", b"PK", False, None),
+    ])
     for name, data in sorted(seeds.items()):
         with open(os.path.join(OUT, name), "wb") as out:
             out.write(data)

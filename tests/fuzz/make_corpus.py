@@ -22,7 +22,7 @@ def tlv(tag, value):
 
 
 def tlv_header(name, minor=1, order465=False, timestamp=None, signature=256, modulus=2,
-               extra=b"", align=4):
+               extra=b"", align=4, after_name=b""):
     """A TLV header laid out as formats.md §1.2 (tag 14 = name, 0x0D padding)."""
     signer, serial, issuer = tlv(4, SIGNER + b"\0"), tlv(5, SERIAL), tlv(6, ISSUER + b"\0")
     fields = tlv(3, signer + issuer + serial if order465 else signer + serial + issuer)
@@ -32,6 +32,7 @@ def tlv_header(name, minor=1, order465=False, timestamp=None, signature=256, mod
         fields += tlv(15, struct.pack(">I", timestamp))
     if name is not None:
         fields += tlv(14, name.encode() + b"\0")
+    fields += after_name
     fields += b"\x0d" * ((align - (10 + len(fields)) % align) % align)
     return tlv(1, bytes([1, minor])) + tlv(2, struct.pack(">H", 10 + len(fields))) + fields
 
@@ -40,14 +41,26 @@ def signed(name, body, **options):
     return tlv_header(name, **options) + body
 
 
-def le_file(name, body, good_hash=True):
-    """The 78xx little-endian envelope of formats.md §2.3."""
+def le_file(name, body, good_hash=True, word_08=0):
+    """The 78xx/88xx little-endian envelope of formats.md §2.3: u32 words, the name padded
+    with NULs to 4 bytes (none when its length is a multiple of 4)."""
     name_bytes = name.encode()
-    header_size = 0x38 + len(name_bytes) + 1 + 256
+    field = name_bytes + b"\0" * (-len(name_bytes) % 4)
+    header_size = 0x38 + len(field) + 256
     digest = hashlib.sha256(body if good_hash else b"other").digest()
-    header = b"\xcd\x34\x12\xab" + struct.pack("<IIII", header_size, 0, len(body), 0) + digest
-    header += struct.pack("<I", len(name_bytes)) + name_bytes + b"\0" + b"\x5a" * 256
+    header = (b"\xcd\x34\x12\xab" + struct.pack("<IIII", header_size, word_08, len(body), 0)
+              + digest)
+    header += struct.pack("<I", len(name_bytes)) + field + b"\x5a" * 256
     return header + body
+
+
+def encryption_block():
+    """The .sebn encryption block (formats.md §1.1): tag 16 declaring 72, tag 17 declaring
+    26, then children 18, 19, 20, 21, 26, 27 of 1, 16, 2, 13, 1 and 20 bytes."""
+    block = bytes([16]) + struct.pack(">H", 72) + bytes([17]) + struct.pack(">H", 26)
+    for tag, size in ((18, 1), (19, 16), (20, 2), (21, 13), (26, 1), (27, 20)):
+        block += tlv(tag, bytes([tag]) * size)
+    return block
 
 
 def cnu(entries):
@@ -116,6 +129,12 @@ def signed_file_seeds():
         b"P003-8-12-00 \r\n",
         b"\x06\x00\x00\xea" + b"\0" * 28 + b"P003-8-12-00" + b"\0" * 20,
         signed("SIP41.8-5-4S.loads", body)[:300],
+        # issue 12: 88xx MPP (4 after the header size), a 28-character name without NUL, and
+        # an encrypted 8961 image with its tag-16 block.
+        le_file("sip88xx.12-0-7MPP0201-66.loads", ini_body("12-0-7MPP0201-66"), word_08=4),
+        le_file("kern78xx.12-8-1-0001-455.sbn", b"\x7fELF" + b"\0" * 28),
+        signed("kern8961.9-4-1-9.sebn", b"\x8a" * 64, timestamp=1487030400,
+               after_name=encryption_block()),
     ]
 
 
@@ -138,6 +157,13 @@ def manifest_seeds():
         bytes([l8961]) + signed("sip8961.9-4-1-9.loads", ini_body("9-4-1-9")),
         bytes([unknown]) + signed("SCCP894x.9-4-2SR1-2.loads", b"".join(
             b"SCCP894x.9-4-2SR1-2.bin%d.sgn\n" % i for i in range(1, 10))),
+        # issue 12: names the grammar cannot read are read by their body's shape; the 3905's
+        # plain text; a wireless service release; an MPP .loads of an unknown family.
+        bytes([unknown]) + signed("not-a-load.loads", ini_body("11-0-1-11")),
+        bytes([unknown]) + tnp_body("41", "sip", "9-4-2ES26"),
+        bytes([8]) + b"APP3905.9-4-1SR4-2.zz\r\n",
+        bytes([9]) + signed("CP7926G-1.4.1SR1.LOADS", WIRELESS),
+        bytes([10]) + le_file("sip68xx.11-3-1MSR3-3.loads", ini_body("11-3-1MSR3-3")),
     ]
 
 

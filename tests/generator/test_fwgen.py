@@ -40,6 +40,9 @@ def setUpModule():
 # --- small independent readers ---------------------------------------------------------------
 
 CONTAINERS = (3, 7, 9)
+# The encryption block of .sebn images: entered like containers, but their declared lengths
+# (72 and 26) do not bound the children that follow (formats.md §1.1).
+OPEN_CONTAINERS = (16, 17)
 
 
 def tlv_fields(data):
@@ -55,7 +58,7 @@ def tlv_fields(data):
             pos += 1
             continue
         (length,) = struct.unpack_from(">H", data, pos + 1)
-        if tag in CONTAINERS:
+        if tag in CONTAINERS or tag in OPEN_CONTAINERS:
             fields.append((pos, tag, length))
             pos += 3
         else:
@@ -93,15 +96,17 @@ def cnu_read(archive):
 
 
 def le_read(data):
-    """Fields of the 78xx little-endian header."""
+    """Fields of the 78xx little-endian header: u32 words, the name NUL-padded to 4 bytes."""
     magic = data[:4]
-    header_size, zero1, payload_size, zero2 = struct.unpack_from("<4I", data, 4)
+    header_size, word_08, payload_size, word_10 = struct.unpack_from("<4I", data, 4)
     digest = data[0x14:0x34]
     (name_length,) = struct.unpack_from("<I", data, 0x34)
     name = data[0x38:0x38 + name_length].decode()
-    return dict(magic=magic, header_size=header_size, zeros=(zero1, zero2),
+    field_end = 0x38 + (name_length + 3) // 4 * 4
+    return dict(magic=magic, header_size=header_size, zeros=(word_08, word_10),
                 payload_size=payload_size, digest=digest, name=name,
-                nul=data[0x38 + name_length], payload=data[header_size:])
+                padding=data[0x38 + name_length:field_end],
+                signature=data[field_end:header_size], payload=data[header_size:])
 
 
 def zip_files(data):
@@ -143,10 +148,16 @@ class Calibration(unittest.TestCase):
         self.assertEqual(len(files["term41.default.loads"]), 642)
 
     def test_78xx_header_sizes(self):
-        # 0x150 measured on sip78xx.11-0-1-11.loads; 0x154/0x158 reported for 14.x .sbn.
+        # 0x150 measured on sip78xx.11-0-1-11.loads; 0x154/0x158 reported for 14.x .sbn; the
+        # name is padded with NULs to 4 bytes, none when its length is a multiple of 4
+        # (kern78xx.12-8-1-0001-455.sbn, 28 characters, issue 12).
         self.assertEqual(len(fwgen.le_header("sip78xx.11-0-1-11.loads", b"x" * 972)), 0x150)
         self.assertEqual(len(fwgen.le_header("kern78xx.14-2-1-0101-26.sbn", b"")), 0x154)
-        self.assertEqual(len(fwgen.le_header("sboot78xx.14-2-1-0101-26.sbn", b"")), 0x158)
+        self.assertEqual(len(fwgen.le_header("sboot78xx.14-2-1-0101-26.sbn", b"")), 0x154)
+        self.assertEqual(len(fwgen.le_header("rootfs78xx.14-2-1-0101-26.sbn", b"")), 0x158)
+        kern = fwgen.le_header("kern78xx.12-8-1-0001-455.sbn", b"")
+        self.assertEqual(len(kern), 0x154)
+        self.assertEqual(kern[0x38 + 28:], fwgen.fake_signature("kern78xx.12-8-1-0001-455.sbn", b""))
 
     def test_sip41_8_5_4_body_layout(self):
         body = tlv_body(TREE["loose/SIP41.8-5-4S.loads"]).decode()
@@ -302,7 +313,9 @@ class Family78xx(unittest.TestCase):
                 self.assertEqual(header["zeros"], (0, 0))
                 self.assertEqual(header["payload_size"], len(data) - header["header_size"])
                 self.assertEqual(header["digest"], hashlib.sha256(header["payload"]).digest())
-                self.assertEqual((header["name"], header["nul"]), (name, 0))
+                self.assertEqual(header["name"], name)
+                self.assertEqual(header["padding"], bytes(-len(name) % 4))
+                self.assertEqual(len(header["signature"]), 256)
                 self.assertEqual(header["header_size"] % 4, 0)
         ini = le_read(files["sip78xx.14-2-1-0101-26.loads"])["payload"].decode()
         self.assertIn("[CISCO-ID]\nversion = 14-2-1-0101-26\n", ini)
@@ -630,3 +643,86 @@ class TreeAndDeterminism(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main()
+
+
+class RealShapes(unittest.TestCase):
+    """The samples of issue 12 carry exactly the shape each reader fix is about."""
+
+    def test_88xx_mpp_loads_has_4_in_the_word_after_the_header_size(self):
+        data = TREE["real-shapes/sip88xx.12-0-7MPP0201-66.loads"]
+        header = le_read(data)
+        self.assertEqual(header["zeros"], (4, 0))
+        self.assertEqual(header["header_size"], 0x158)
+        # Read as one u64, the two words give the size the first reader refused.
+        self.assertEqual(struct.unpack_from("<Q", data, 4)[0], 17179869528)
+        self.assertEqual(header["digest"], hashlib.sha256(header["payload"]).digest())
+        self.assertIn(b"[PLATFORM_1]\nkern=kern88xx.12-0-7MPP0201-66.sbn size=", header["payload"])
+
+    def test_kern78xx_12_8_name_has_no_nul(self):
+        header = le_read(TREE["real-shapes/kern78xx.12-8-1-0001-455.sbn"])
+        self.assertEqual(len(header["name"]), 28)
+        self.assertEqual(header["padding"], b"")
+        self.assertEqual(header["header_size"], 0x154)
+
+    def test_8961_sebn_carry_the_encryption_block(self):
+        files = dict(zip_files(TREE["real-shapes/cmterm-8961.9-4-1-9_REL.zip"]))
+        self.assertEqual(sorted(files), sorted(fwgen.SEBN_8961 + ["sip8961.9-4-1-9.loads"]))
+        for name in fwgen.SEBN_8961:
+            with self.subTest(name=name):
+                header_length, fields = tlv_fields(files[name])
+                tags = [t for _, t, _ in fields]
+                self.assertEqual(tags[tags.index(14):], [14, 15, 16, 17, 18, 19, 20, 21, 26, 27]
+                                 + [13] * tags.count(13))
+                declared = {t: v for _, t, v in fields if t in OPEN_CONTAINERS}
+                self.assertEqual(declared, {16: 72, 17: 26})
+                sizes = {t: len(v) for _, t, v in fields if t in (18, 19, 20, 21, 26, 27)}
+                self.assertEqual(sizes, {18: 1, 19: 16, 20: 2, 21: 13, 26: 1, 27: 20})
+                at16 = next(p for p, t, _ in fields if t == 16)
+                # Skipping tag 16 by its declared length lands short of the block's end.
+                end27 = next(p for p, t, _ in fields if t == 27) + 3 + 20
+                self.assertLess(at16 + 3 + 72, end27)
+                self.assertEqual(header_length % 4, 0)
+        body = tlv_body(files["sip8961.9-4-1-9.loads"]).decode()
+        self.assertEqual(body.split("\n")[:-1], fwgen.SEBN_8961)
+
+    def test_3905_loads_is_plain_text_naming_a_uboot_image(self):
+        files = dict(zip_files(TREE["real-shapes/cmterm-3905.9-4-1SR4-2.zip"]))
+        self.assertEqual(files["CP3905.9-4-1SR4-2.loads"], b"APP3905.9-4-1SR4-2.zz\r\n")
+        image = files["APP3905.9-4-1SR4-2.zz"]
+        magic, hcrc, _, size = struct.unpack_from(">4I", image, 0)
+        self.assertEqual(magic, 0x27051956)
+        self.assertEqual(size, len(image) - 64)
+        self.assertEqual(hcrc, zlib.crc32(image[:4] + bytes(4) + image[8:64]))
+        self.assertEqual(image[28:32], bytes([5, 12, 2, 1]))  # Linux, M68K, kernel, gzip
+
+    def test_renamed_sb2_is_byte_identical(self):
+        self.assertEqual(TREE["real-shapes/P0S3-8-12-00.bin"],
+                         package("P0S3-8-12-00.zip")["P0S3-8-12-00/P0S3-8-12-00.sb2"])
+        self.assertEqual(tlv_value(TREE["real-shapes/P0S3-8-12-00.bin"], 14),
+                         b"P0S3-8-12-00.sb2\0")
+
+    def test_load_id_samples_name_themselves(self):
+        for name in ("CP7925G-1.4.1SR1.LOADS", "CP7926G-1.4.1SR1.LOADS",
+                     "SCCP6901.9-2-1-a.loads"):
+            with self.subTest(name=name):
+                self.assertEqual(tlv_value(TREE[f"real-shapes/{name}"], 14),
+                                 name.encode() + b"\0")
+        body = tlv_body(TREE["real-shapes/SCCP6901.9-2-1-a.loads"])
+        self.assertEqual(body, b"APP6901SCCP.9-2-1-a.zz.sgn\r\nKNL6901SCCP.9-2-1-a.zz.sgn")
+
+    def test_downloads_folder_has_one_truncated_zip(self):
+        names = sorted(p for p in TREE if p.startswith("downloads/"))
+        self.assertEqual(len(names), 4)
+        for path in names:
+            with self.subTest(path=path):
+                if "7975" in path:
+                    with self.assertRaises(zipfile.BadZipFile):
+                        zip_files(TREE[path])
+                else:
+                    zip_files(TREE[path])
+
+    def test_roots(self):
+        self.assertEqual(TREE["roots/os79xx-image-missing/OS79XX.TXT"], b"P003-8-12-00 \r\n")
+        self.assertNotIn("roots/os79xx-image-missing/P003-8-12-00.sbn", TREE)
+        self.assertIn("roots/os79xx-good/P003-8-12-00.sbn", TREE)
+        self.assertTrue(TREE["roots/os79xx-wrong-family/OS79XX.TXT"].startswith(b"SIP41."))

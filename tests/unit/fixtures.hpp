@@ -60,6 +60,7 @@ struct TlvOptions {
     std::size_t signature_size = 256;
     std::optional<std::uint32_t> timestamp;
     std::string extra;       ///< raw bytes inserted before tag 14 (unknown tags, ...)
+    std::string after_name;  ///< raw bytes after tag 14 and 15 (the .sebn encryption block)
     std::size_t align = 4;   ///< pad with 0x0D to a multiple of this
     std::size_t padding = 0; ///< if non-zero, exactly this many 0x0D bytes instead
 };
@@ -80,6 +81,7 @@ inline std::string tlv_fields(const TlvOptions& o) {
         out += tlv(15, be32(*o.timestamp));
     if (o.with_name)
         out += tlv(14, cstr(o.signed_name));
+    out += o.after_name;
     std::size_t pad = o.padding;
     if (pad == 0) {
         const std::size_t unpadded = 10 + out.size();
@@ -116,15 +118,33 @@ inline std::array<unsigned char, 32> sha256(std::string_view data) {
     return digest;
 }
 
-/// A 78xx little-endian envelope around `body` (formats.md §2.3), with a 256-byte fake
-/// signature; `good_hash` false stores the hash of something else.
-inline std::string le_file(std::string_view name, std::string_view body, bool good_hash = true) {
-    const std::uint32_t header_size = static_cast<std::uint32_t>(0x38 + name.size() + 1 + 256);
+/// The encryption block of a 8961/9951/9971 `.sebn` (formats.md §1.1): tag 16 declaring 72
+/// bytes, tag 17 declaring 26, then children 18 (1), 19 (16), 20 (2), 21 (13), 26 (1), 27
+/// (20), which take 71 bytes: the declared lengths bound nothing.
+inline std::string encryption_block() {
+    std::string out = std::string(1, '\x10') + be16(72) + std::string(1, '\x11') + be16(26);
+    const std::pair<std::uint8_t, std::size_t> children[] = {{18, 1},  {19, 16}, {20, 2},
+                                                             {21, 13}, {26, 1},  {27, 20}};
+    for (const auto& [tag, size] : children)
+        out += tlv(tag, std::string(size, static_cast<char>(0x40 + tag)));
+    return out;
+}
+
+/// A 78xx/88xx little-endian envelope around `body` (formats.md §2.3): u32 fields, the name
+/// NUL-padded to a 4-byte boundary (no NUL when its length is a multiple of 4) and a 256-byte
+/// fake signature; `good_hash` false stores the hash of something else, `word_08` is the
+/// u32 after the header size (4 on a real 88xx multiplatform .loads).
+inline std::string le_file(std::string_view name, std::string_view body, bool good_hash = true,
+                           std::uint32_t word_08 = 0) {
+    const std::size_t field = (name.size() + 3) / 4 * 4;
+    const std::uint32_t header_size = static_cast<std::uint32_t>(0x38 + field + 256);
     std::string out("\xCD\x34\x12\xAB", 4);
-    out += le32(header_size) + le32(0) + le32(static_cast<std::uint32_t>(body.size())) + le32(0);
+    out +=
+        le32(header_size) + le32(word_08) + le32(static_cast<std::uint32_t>(body.size())) + le32(0);
     const auto digest = sha256(good_hash ? body : std::string_view("something else"));
     out.append(reinterpret_cast<const char*>(digest.data()), digest.size());
-    out += le32(static_cast<std::uint32_t>(name.size())) + std::string(name) + '\0';
+    out += le32(static_cast<std::uint32_t>(name.size())) + std::string(name) +
+           std::string(field - name.size(), '\0');
     out += std::string(256, '\x5A');
     return out + std::string(body);
 }

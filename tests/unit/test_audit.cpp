@@ -233,3 +233,62 @@ TEST_CASE("names that are one name in NFC and NFD are reported as twins (issue 1
     REQUIRE(twins != nullptr);
     CHECK(twins->message.find("Unicode form") != std::string::npos);
 }
+
+TEST_CASE("audit: OS79XX.TXT names an image the root must have, of the 7940/7960") {
+    const fs::path roots = kTestdata / "roots";
+    const CheckReport missing = check_ok(roots / "os79xx-image-missing");
+    INFO(codes(missing));
+    const Diagnostic* unknown = find(missing, "config-unknown-load", "OS79XX.TXT");
+    REQUIRE(unknown != nullptr);
+    CHECK(unknown->severity == Severity::Error);
+    CHECK(unknown->message.find("P003-8-12-00") != std::string::npos);
+    CHECK(missing.configs == 1);
+
+    const CheckReport wrong = check_ok(roots / "os79xx-wrong-family");
+    INFO(codes(wrong));
+    const Diagnostic* family = find(wrong, "config-wrong-model", "OS79XX.TXT");
+    REQUIRE(family != nullptr);
+    CHECK(family->message.find("7941/7961") != std::string::npos);
+
+    const CheckReport good = check_ok(roots / "os79xx-good");
+    INFO(codes(good));
+    CHECK_FALSE(good.has_errors());
+    CHECK(find(good, "orphan-component", "P003-8-12-00.sbn") == nullptr); // OS79XX.TXT asks for it
+
+    // In another case only: TFTP is case-sensitive.
+    Scratch s;
+    write_file(s.dir / "OS79XX.TXT", "P003-8-12-00 \r\n");
+    write_file(s.dir / "p003-8-12-00.sbn", "x");
+    const CheckReport other_case = check_ok(s.dir);
+    const Diagnostic* cased = find(other_case, "config-unknown-load", "OS79XX.TXT");
+    REQUIRE(cased != nullptr);
+    CHECK(cased->message.find("in another case") != std::string::npos);
+}
+
+TEST_CASE("audit: a 3905 root and IP Communicator files raise no errors") {
+    const CheckReport r3905 = check_ok(kTestdata / "roots/3905");
+    INFO(codes(r3905));
+    CHECK(r3905.findings.empty());
+    CHECK(r3905.loads == 1);
+    const CheckReport cipc = check_ok(kTestdata / "roots/cipc");
+    INFO(codes(cipc));
+    CHECK_FALSE(cipc.has_errors());
+    const Diagnostic* note = find(cipc, "not-firmware", "CIPC_Locale.loads");
+    REQUIRE(note != nullptr);
+    CHECK(note->severity == Severity::Info);
+}
+
+TEST_CASE("audit: a --firmware folder is read package by package") {
+    Scratch s;
+    unpack_flat(kSip942, s.dir);
+    CheckOptions options;
+    options.firmware = {kTestdata / "downloads"};
+    const CheckReport r = check_ok(s.dir, options);
+    INFO(codes(r));
+    const Diagnostic* bad = find(r, "firmware-unreadable");
+    REQUIRE(bad != nullptr);
+    CHECK(bad->severity == Severity::Error);
+    CHECK(bad->where.find("cmterm-7975-sccp.9-4-2SR4-3.zip") != std::string::npos);
+    // The good package beside it was still compared with the root.
+    CHECK(find(r, "firmware-not-staged", "P0S3-8-12-00.zip") != nullptr);
+}

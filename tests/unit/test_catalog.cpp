@@ -16,6 +16,8 @@ TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
         "J-12", "J-13", "J-14", "J-15", "S-01", "S-02",   "S-03", "S-04", "S-05", "S-06", "S-07",
         "S-08", "S-09", "S-10", "S-11", "S-12", "H-01",   "H-02", "H-03", "H-04", "H-05", "H-06",
         "H-07", "M-01", "M-02", "M-03", "M-04", "MPP-01", "N-01", "N-02", "N-03", "C-01", "C-02"};
+    // Beyond Table A: the MPP conversion rules of Cisco's 7800/8800 conversion guide (issue 12).
+    const std::set<std::string> beyond_table_a = {"MPP-02", "H-08"};
     std::set<std::string> have;
     for (const Rule& rule : kb.rules()) {
         CAPTURE(rule.id);
@@ -27,7 +29,9 @@ TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
         if (rule.confidence != Confidence::Inferred)
             CHECK_FALSE(rule.sources.empty());
     }
-    CHECK(have == table_a);
+    std::set<std::string> want = table_a;
+    want.insert(beyond_table_a.begin(), beyond_table_a.end());
+    CHECK(have == want);
     CHECK(kb.find_rule("J-01")->confidence == Confidence::Cisco);
     CHECK(kb.find_rule("J-04")->confidence == Confidence::Community);
     CHECK(kb.find_rule("M-04")->confidence == Confidence::Conflict);
@@ -135,4 +139,101 @@ TEST_CASE("hardware revisions and confidences parse") {
     CHECK_FALSE(HardwareRevision::parse("rev A").ok());
     CHECK(parse_confidence("community").value() == Confidence::Community);
     CHECK(to_string(Confidence::Conflict) == "CONFLICT");
+}
+
+TEST_CASE("genuine packages of public lists: names, sizes and digests with their source") {
+    const Catalog& kb = Catalog::builtin();
+    const KnownPackage* sccp41 = kb.find_package("cmterm-7941_7961-sccp.9-4-2SR1-1.zip");
+    REQUIRE(sccp41 != nullptr);
+    CHECK(sccp41->size == 5317438U);
+    CHECK(sccp41->sha1 == "f7b4d827092f94af1945c8219d52591aeb3dccfc");
+    CHECK(sccp41->load == "SCCP41.9-4-2SR1-1S");
+    CHECK(sccp41->evidence.find("wazo-provd-plugins") != std::string::npos);
+    // Real names that do not follow the family's pattern (issue 12).
+    CHECK(kb.find_load("SCCP45.9-4-2SR3-1S")->package == "cmterm-7945_7965-sccp.9-4-2-1SR3-1.zip");
+    CHECK(kb.find_load("SCCP31.8-5-2S")->package == "cmterm-7931-scpp.8-5-2.zip");
+    CHECK(kb.find_load("SIP8941_8945.9-3-1-18")->package == "cmterm-8941_8945-sip.9-3-1-18.zip");
+    CHECK(kb.find_load("sip78xx.11-3-1MSR3-3")->package == "cmterm-78xx.11-3-1MSR3-3_REL.zip");
+    CHECK_FALSE(kb.package_inferred(*kb.find_load("SCCP45.9-4-2SR3-1S"))); // a record has it
+    CHECK_FALSE(kb.package_inferred(*kb.find_load("SCCP31.8-5-2S")));      // package-evidence
+    CHECK(kb.package_inferred(*kb.find_load("SCCP41.8-3-1S")));            // the pattern only
+    // Every record names a load the knowledge base has, and every digest has its length.
+    for (const KnownPackage& p : kb.packages()) {
+        CAPTURE(p.name);
+        CHECK(p.comparable());
+        CHECK_FALSE(p.evidence.empty());
+        CHECK(kb.find_load(p.load) != nullptr);
+        CHECK((p.sha1.empty() || p.sha1.size() == 40));
+    }
+}
+
+TEST_CASE("package records and package-evidence are checked like the rest") {
+    auto parsed = Catalog::parse(R"(<catalog format="1">
+  <family id="41">
+    <load id="SIP41.8-5-4S" package="cmterm-x.zip" package-evidence="seen in our lab"/>
+  </family>
+  <package name="cmterm-x.zip" size="12" SHA256="ABababababababababababababababababababababababababababababababab" load="SIP41.8-5-4S" evidence="our list"/>
+</catalog>)",
+                                 "site.xml");
+    REQUIRE_FALSE(parsed.ok()); // attribute names are case-sensitive: SHA256 is unknown
+    CHECK(parsed.error().message.find("unknown attribute 'SHA256'") != std::string::npos);
+
+    auto good = Catalog::parse(R"(<catalog format="1">
+  <family id="41">
+    <load id="SIP41.8-5-4S" package="cmterm-x.zip" package-evidence="seen in our lab"/>
+  </family>
+  <package name="cmterm-x.zip" size="12" sha256="ABababababababababababababababababababababababababababababababab" load="SIP41.8-5-4S" evidence="our list"/>
+</catalog>)",
+                               "site.xml");
+    REQUIRE(good.ok());
+    REQUIRE(good->find_package("cmterm-x.zip") != nullptr);
+    CHECK(good->find_package("cmterm-x.zip")->sha256.substr(0, 4) == "abab");
+    CHECK(good->find_load("SIP41.8-5-4S")->package_evidence == "seen in our lab");
+
+    for (const char* bad : {
+             R"(<package name="a.zip" size="x" evidence="e"/>)",
+             R"(<package name="a.zip" sha1="123" evidence="e"/>)",
+             R"(<package name="a.zip" md5="zz" evidence="e"/>)",
+             R"(<package name="dir/a.zip" evidence="e"/>)",
+             R"(<package name="a.zip" size="1"/>)",
+             R"(<package name="a.zip" load="SIP41.9" evidence="e"/>)",
+             R"(<family id="41"><load id="SIP41.8-5-4S" package-evidence="e"/></family>)",
+         }) {
+        CAPTURE(bad);
+        auto result =
+            Catalog::parse(std::string(R"(<catalog format="1">)") + bad + "</catalog>", "site.xml");
+        REQUIRE_FALSE(result.ok());
+        CHECK(result.error().file == "site.xml");
+        CHECK(result.error().message.find("line 1") != std::string::npos);
+    }
+    auto twice = Catalog::parse(
+        R"(<catalog format="1"><package name="a.zip" size="1" evidence="e"/><package name="a.zip" size="2" evidence="e"/></catalog>)",
+        "site.xml");
+    REQUIRE_FALSE(twice.ok());
+    CHECK(twice.error().message.find("listed twice") != std::string::npos);
+
+    Catalog merged = Catalog::builtin();
+    merged.merge(*good);
+    CHECK(merged.find_package("cmterm-x.zip") != nullptr);
+    CHECK(merged.find_package("cmterm-7941_7961-sccp.9-4-2SR1-1.zip") != nullptr);
+}
+
+TEST_CASE("the loads found in real files are known, each with its evidence (issue 12)") {
+    const Catalog& kb = Catalog::builtin();
+    for (const char* id :
+         {"SIP11.8-5-3S", "SCCP11.8-3-3SR2S", "SIP42.8-4-2S", "SIP69xx.9-4-1-3",
+          "sip9971.9-4-1SR1-2", "sip9971.9-4-2SR4-1", "sip8961.9-4-1-9", "sip8961.9-4-2SR4-1",
+          "sip78xx.12-8-1-0001-455", "sip88xx.12-8-1-0001-455", "CP3905.9-4-1SR2-2",
+          "CP3905.9-4-1SR3", "CP3905.9-4-1SR4-2", "CP7925G-1.4.1SR1", "CP7926G-1.4.1SR1",
+          "SCCP6901.9-2-1-a", "SCCP6911.9-2-1-a", "sip88xx.12-0-7MPP0201-66",
+          "sip78xx.11-3-1MSR3-3"}) {
+        CAPTURE(id);
+        const KnownLoad* load = kb.find_load(std::string_view(id));
+        REQUIRE(load != nullptr);
+        CHECK_FALSE(load->evidence.empty());
+        CHECK_FALSE(load->package.empty());
+    }
+    // The 3905's final load is the default target of a plan for a 3905.
+    REQUIRE(kb.final_load("3905", Protocol::Sip) != nullptr);
+    CHECK(kb.final_load("3905", Protocol::Sip)->id.str() == "CP3905.9-4-1SR4-2");
 }

@@ -1,5 +1,6 @@
 // load_id.hpp: every load ID of formats.md §5.1 parses, round-trips and orders as §5.2 says.
 #include <fwplan/load_id.hpp>
+#include <fwplan/models.hpp>
 
 #include <doctest/doctest.h>
 
@@ -233,4 +234,80 @@ TEST_CASE("protocols") {
     CHECK(fwplan::parse_protocol("Skinny").value() == Protocol::Sccp);
     CHECK(fwplan::to_string(Protocol::Mgcp) == "MGCP");
     CHECK_FALSE(fwplan::parse_protocol("h323").ok());
+}
+
+TEST_CASE("load IDs of real files the first grammar refused (issue 12)") {
+    struct Case {
+        const char* raw;
+        const char* family;
+        Protocol protocol;
+        const char* version;
+        const char* release;
+    };
+    const std::vector<Case> cases = {
+        // wireless service releases, and a four-part wireless version
+        {"CP7925G-1.4.1SR1", "7925", Protocol::Sccp, "1.4(1)SR1", "1.4(1)SR1"},
+        {"CP7926G-1.4.1SR1", "7926", Protocol::Sccp, "1.4(1)SR1", "1.4(1)SR1"},
+        {"CP7921G-1.4.3.4", "7921", Protocol::Sccp, "1.4(3)-4", "1.4(3)"},
+        // 69xx singles with a letter suffix
+        {"SCCP6911.9-2-1-a", "6911", Protocol::Sccp, "9.2(1)-a", "9.2(1)"},
+        {"SCCP6901.9-2-1-a", "6901", Protocol::Sccp, "9.2(1)-a", "9.2(1)"},
+        // 69xx with and without a service release
+        {"SIP69xx.9-4-1-3", "69xx", Protocol::Sip, "9.4(1)-3", "9.4(1)"},
+        {"SIP69xx.9-4-1-3SR2", "69xx", Protocol::Sip, "9.4(1)SR2-3", "9.4(1)SR2"},
+        // 8961, the 3905, MPP service releases
+        {"sip8961.9-4-2SR4-1", "8961", Protocol::Sip, "9.4(2)SR4-1", "9.4(2)SR4"},
+        {"CP3905.9-4-1SR4-2", "3905", Protocol::Sip, "9.4(1)SR4-2", "9.4(1)SR4"},
+        {"CP3905.9-4-1SR3", "3905", Protocol::Sip, "9.4(1)SR3", "9.4(1)SR3"},
+        {"sip88xx.11-3-1MSR3-3", "88xx", Protocol::Sip, "11.3(1)MSR3-3", "11.3(1)MSR3"},
+        {"sip78xx.12-8-1-0001-455", "78xx", Protocol::Sip, "12.8(1)-1-455", "12.8(1)"},
+    };
+    for (const Case& c : cases) {
+        CAPTURE(c.raw);
+        const LoadId load = id(c.raw);
+        CHECK(load.str() == c.raw);
+        CHECK(load.family() == c.family);
+        CHECK(load.protocol() == c.protocol);
+        CHECK(load.version().to_string() == c.version);
+        CHECK(load.version().release() == c.release);
+        CHECK(id(load.str()) == load);
+        // The human form parses back to the same version.
+        CHECK(ver(load.version().to_string()) == load.version());
+        // The family and its models are known.
+        const fwplan::FamilyInfo* family = fwplan::find_family(load.family());
+        REQUIRE(family != nullptr);
+        CHECK_FALSE(fwplan::models_in_family(family->id).empty());
+    }
+    CHECK(id("CP7925G-1.4.1SR1").loads_file_name() == "CP7925G-1.4.1SR1.LOADS");
+    CHECK(id("CP7926G-1.4.1SR1").loads_file_name() == "CP7926G-1.4.1SR1.LOADS");
+    CHECK(id("CP3905.9-4-1SR4-2").loads_file_name() == "CP3905.9-4-1SR4-2.loads");
+    CHECK(id("sip88xx.11-3-1MSR3-3").version().service_release() == 3);
+    // MSR0 keeps its tag when written out (found by fuzz_load_id: "11.3(1)MSR0-3").
+    CHECK(ver("11.3(1)MSR0-3").to_string() == "11.3(1)MSR0-3");
+    CHECK(ver(ver("11.3(1)MSR0-3").to_string()) == ver("11.3(1)MSR0-3"));
+}
+
+TEST_CASE("the new grammars order sensibly within their families") {
+    const std::vector<std::vector<std::string>> ascending = {
+        {"CP7925G-1.4.1", "CP7925G-1.4.1SR1", "CP7925G-1.4.3.4", "CP7925G-1.4.8SR1-5"},
+        {"SCCP6911.9-2-1", "SCCP6911.9-2-1-a", "SCCP6911.9-2-1-1", "SCCP6911.9-3-1-SR2-3"},
+        {"SIP69xx.9-4-1-3", "SIP69xx.9-4-1-3SR2", "SIP69xx.9-4-1-3SR3"},
+        {"CP3905.9-4-1SR2-2", "CP3905.9-4-1SR3", "CP3905.9-4-1SR4-2"},
+        {"sip8961.9-4-1-9", "sip8961.9-4-2SR4-1"},
+        {"sip88xx.11-3-1MSR3-3", "sip88xx.12-0-1MPP0001-245", "sip88xx.12-0-7MPP0201-66"},
+    };
+    for (const auto& family : ascending)
+        for (std::size_t i = 0; i + 1 < family.size(); ++i) {
+            CAPTURE(family[i]);
+            CHECK(id(family[i]) < id(family[i + 1]));
+        }
+}
+
+TEST_CASE("the new grammars still refuse what is not a load") {
+    for (const char* raw :
+         {"CP3905.9-4", "CP9999.9-4-1", "CP7925G-1.4.1SRx", "CP7925G-1.4.1-SR", "SCCP6911.9-2-1-ab",
+          "sip88xx.11-3-1MSR", "CP7925G-1.4.1SR1SR2", "CP7925G-1.4.6.3.1"}) {
+        CAPTURE(raw);
+        CHECK_FALSE(LoadId::parse(raw).ok());
+    }
 }

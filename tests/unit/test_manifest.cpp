@@ -399,16 +399,87 @@ TEST_CASE("a file listed twice is a warning") {
     CHECK(has_warning(m, "'jar41sip.x.sbn' is listed more than once"));
 }
 
-TEST_CASE("names that are neither a load nor a term file are refused") {
+TEST_CASE("names that are neither a load nor a term file are read anyway, with a warning") {
+    // Issue 12: a .loads of a family fwplan does not know yet is read for what it lists;
+    // the name is a warning on that file, not a failure.
     const std::string body = fixtures::tnp_body("41", "sip", "8-5-4TH1-6");
-    check_error(parse_manifest("foo.loads", fixtures::signed_as("foo.loads", body)),
-                "fwplan.loads.unknown-name", 0U, "neither a load ID nor a termNN.default.loads",
-                "foo.loads");
-    check_error(parse_manifest("TERM41.default.loads", body), "fwplan.loads.unknown-name", 0U,
-                "'TERM41.default.loads'", "TERM41.default.loads");
-    auto result = parse_manifest("readme.txt", body);
-    REQUIRE_FALSE(result.ok());
-    CHECK_FALSE(result.error().hint.empty());
+    const Manifest foo = manifest("foo.loads", fixtures::signed_as("foo.loads", body));
+    CHECK_FALSE(foo.load.has_value());
+    CHECK_FALSE(foo.is_term_file);
+    CHECK(foo.kind == ManifestKind::TnpList); // from the body's shape
+    CHECK(foo.build_id == "8-5-4TH1-6");
+    CHECK(names(foo) == kSip41_854);
+    REQUIRE_FALSE(foo.warnings.empty());
+    const Diagnostic& w = foo.warnings.back();
+    CHECK(w.code == "fwplan.loads.unknown-name");
+    CHECK(w.severity == fwplan::Severity::Warning);
+    CHECK(w.message.find("neither a load ID nor a termNN.default.loads") != std::string::npos);
+    CHECK(w.where == "foo.loads");
+    CHECK_FALSE(w.hint.empty());
+
+    const Manifest term = manifest("TERM41.default.loads", body);
+    CHECK_FALSE(term.load.has_value());
+    CHECK(has_warning(term, "'TERM41.default.loads'"));
+    CHECK(has_warning(term, "no signed envelope"));
+
+    // Both names unknown: the message says so.
+    const Manifest both = manifest("x.loads", fixtures::signed_as("y.loads", body));
+    CHECK(has_warning(both, "and neither is its signed name 'y.loads'"));
+}
+
+TEST_CASE("an unknown family's body kind follows from its shape") {
+    const std::string ini =
+        fixtures::le_file("sip68xx.11-3-1MSR3-3.loads", fixtures::ini_78xx_body("11-3-1MSR3-3"));
+    const Manifest m = manifest("sip68xx.11-3-1MSR3-3.loads", ini);
+    CHECK(m.kind == ManifestKind::Ini78xx);
+    CHECK(m.build_id == "11-3-1MSR3-3");
+    CHECK(m.components.size() == 4);
+    CHECK(m.envelope.signed_name == "sip68xx.11-3-1MSR3-3.loads");
+    const std::string wireless =
+        "#? HW_REV 0-4.*\n\nTNUX-9.SBN 10 E247E40D9CF20472C6C397E6E427A517\n";
+    CHECK(manifest("CP9999G-1.loads", fixtures::signed_as("CP9999G-1.loads", wireless)).kind ==
+          ManifestKind::Wireless);
+    CHECK(manifest("x.loads", fixtures::signed_as("x.loads", "a.sbn\nb.sbn\n")).kind ==
+          ManifestKind::SgnList);
+    CHECK(
+        manifest("y.loads", fixtures::signed_as("y.loads", "P.sbn\nP.sb2\nLA_VERSION=1\n")).kind ==
+        ManifestKind::P0ThreeLine);
+    // A body that is not text is still refused.
+    const std::string binary = fixtures::signed_as("z.loads", std::string("\x01\x02", 2));
+    check_error(parse_manifest("z.loads", binary), "fwplan.loads.not-text", binary.size() - 2,
+                "binary data", "z.loads");
+}
+
+TEST_CASE("the 3905's plain-text .loads is what it is, not an unsigned warning") {
+    const Manifest m = manifest("CP3905.9-4-1SR4-2.loads", "APP3905.9-4-1SR4-2.zz\r\n");
+    REQUIRE(m.load);
+    CHECK(m.load->family() == "3905");
+    CHECK(m.kind == ManifestKind::SgnList);
+    CHECK(names(m) == std::vector<std::string>{"APP3905.9-4-1SR4-2.zz"});
+    REQUIRE(m.warnings.size() == 1);
+    CHECK(m.warnings[0].code == "fwplan.loads.plain-text");
+    CHECK(m.warnings[0].severity == fwplan::Severity::Info);
+    // Other families' unsigned .loads are still a warning.
+    const Manifest other = manifest("SIP69xx.9-4-1-3.loads", "SIP69xx.9-4-1-3.zz.sgn");
+    REQUIRE_FALSE(other.warnings.empty());
+    CHECK(other.warnings[0].code == "fwplan.loads.unsigned");
+    CHECK(other.warnings[0].severity == fwplan::Severity::Warning);
+}
+
+TEST_CASE("wireless service releases and 6901 letter loads read as their families") {
+    const std::string wireless =
+        "#? HW_REV 0-4.*\n\nTNUX-1.4.1SR1.SBN 10 E247E40D9CF20472C6C397E6E427A517\n";
+    const Manifest w =
+        manifest("CP7926G-1.4.1SR1.LOADS", fixtures::signed_as("CP7926G-1.4.1SR1.LOADS", wireless));
+    CHECK(w.kind == ManifestKind::Wireless);
+    CHECK(w.load->family() == "7926");
+    const Manifest l =
+        manifest("SCCP6901.9-2-1-a.loads",
+                 fixtures::signed_as("SCCP6901.9-2-1-a.loads",
+                                     "APP6901SCCP.9-2-1-a.zz.sgn\r\nKNL6901SCCP.9-2-1-a.zz.sgn"));
+    CHECK(l.kind == ManifestKind::SgnList);
+    CHECK(l.load->family() == "6901");
+    CHECK(l.components.size() == 2);
 }
 
 TEST_CASE("garbage bodies are refused with the offset of the problem") {

@@ -40,14 +40,52 @@ TEST_CASE("unknown models are an error with similar suggestions") {
 
 TEST_CASE("XMLDefault numbers of formats.md §6.2") {
     const std::vector<std::pair<std::string, unsigned>> numbers = {
-        {"7940", 8},       {"7960", 7},     {"7941", 115},   {"7941G-GE", 309}, {"7961", 30018},
-        {"7961G-GE", 308}, {"7942", 434},   {"7962", 404},   {"7945", 435},     {"7965", 436},
-        {"7970", 30006},   {"7971", 119},   {"7975", 437},   {"7911", 307},     {"7906", 369},
-        {"7931", 348},     {"8941", 586},   {"8945", 585},   {"6921", 495},     {"6941", 496},
-        {"6961", 497},     {"8961", 540},   {"9951", 537},   {"9971", 493},     {"7821", 621},
-        {"7841", 622},     {"7861", 623},   {"8831", 659},   {"8841", 683},     {"8851", 684},
-        {"8861", 685},     {"7811", 36213}, {"8811", 36217}, {"8845", 36224},   {"8865", 36225},
-        {"7832", 36247},   {"8832", 36258},
+        {"7940", 8},
+        {"7960", 7},
+        {"7941", 115},
+        {"7941G-GE", 309},
+        {"7961", 30018},
+        {"7961G-GE", 308},
+        {"7942", 434},
+        {"7962", 404},
+        {"7945", 435},
+        {"7965", 436},
+        {"7970", 30006},
+        {"7971", 119},
+        {"7975", 437},
+        {"7911", 307},
+        {"7906", 369},
+        {"7931", 348},
+        {"8941", 586},
+        {"8945", 585},
+        {"6921", 495},
+        {"6941", 496},
+        {"6961", 497},
+        {"8961", 540},
+        {"9951", 537},
+        {"9971", 493},
+        {"7821", 621},
+        {"7841", 622},
+        {"7861", 623},
+        {"8831", 659},
+        {"8841", 683},
+        {"8851", 684},
+        {"8861", 685},
+        {"7811", 36213},
+        {"8811", 36217},
+        {"8845", 36224},
+        {"8865", 36225},
+        {"7832", 36247},
+        {"8832", 36258},
+        // Cisco's RisPort model enumeration (the same numbering): the 69xx singles, the
+        // wireless phones and the 3905 (issue 12).
+        {"6901", 547},
+        {"6911", 548},
+        {"6945", 564},
+        {"7921", 365},
+        {"7925", 484},
+        {"7926", 577},
+        {"3905", 592},
     };
     for (const auto& entry : numbers) {
         CAPTURE(entry.first);
@@ -76,6 +114,17 @@ TEST_CASE("families, siblings and term files") {
     CHECK(family_of(model("7941")).package_stem == "cmterm-7941_7961");
     CHECK(family_of(model("7906")).package_stem == "cmterm-7911_7906");
     CHECK(find_family_by_load_code("8941_8945")->id == "894x");
+}
+
+TEST_CASE("the 3905 and the 7926 are known models (issue 12)") {
+    CHECK(model("CP-3905").family == "3905");
+    CHECK(model("Cisco 3905").display_name == "Cisco Unified SIP Phone 3905");
+    CHECK(offers(family_of(model("3905")), Protocol::Sip));
+    CHECK_FALSE(offers(family_of(model("3905")), Protocol::Sccp));
+    CHECK(family_of(model("3905")).style == LoadIdStyle::CpDotted);
+    CHECK(model("7926G").family == "7926");
+    CHECK(family_of(model("7926")).style == LoadIdStyle::Wireless);
+    CHECK(find_family_by_load_code("7926G")->id == "7926");
 }
 
 TEST_CASE("protocols offered and config files read") {

@@ -47,6 +47,11 @@ bool cites(const PlanStep& step, const std::string& rule, std::string_view role 
     });
 }
 
+bool detail_line_is_enterprise(const LoadId& load) {
+    const std::string& tag = load.version().tag();
+    return tag.rfind("MPP", 0) != 0 && tag != "MSR";
+}
+
 Catalog without(std::initializer_list<const char*> rules) {
     Catalog catalog = Catalog::builtin();
     for (const char* rule : rules)
@@ -339,4 +344,89 @@ TEST_CASE("direct_step says whether one step does it, and if not via what and wh
     CHECK(direct->forbidding.empty());
 
     CHECK_FALSE(planner.direct_step("7941", id("SIP42.8-5-4S"), id("SIP41.9-4-2SR3-1S")).ok());
+}
+
+TEST_CASE("enterprise to MPP is a conversion with its own rules, not a version step (issue 12)") {
+    Planner planner(Catalog::builtin());
+    // 8841 on enterprise 14.2(1) told to run MPP 12.0(7): one step, marked a conversion, with
+    // MPP-01's caution; no downgrade although 12.0 < 14.2 (the lines do not compare).
+    const Plan to_mpp =
+        plan_ok(planner, request("8841", "sip88xx.14-2-1-0101-26", "sip88xx.12-0-7MPP0201-66"));
+    REQUIRE(to_mpp.steps.size() == 1);
+    const PlanStep& step = to_mpp.steps[0];
+    CHECK(step.conversion);
+    CHECK_FALSE(step.downgrade);
+    CHECK(cites(step, "MPP-01", RuleCitation::kCaution));
+    CHECK_FALSE(cites(step, "H-07")); // the enterprise-to-enterprise allow does not back it
+    CHECK_FALSE(cites(step, "H-05")); // nor do the enterprise downgrade cautions apply
+
+    // From enterprise below 12.5(1) the phone is first upgraded on its own line.
+    const Plan via =
+        plan_ok(planner, request("7841", "sip78xx.11-0-1-11", "sip78xx.12-0-7MPP0201-66"));
+    REQUIRE(via.steps.size() == 2);
+    CHECK_FALSE(via.steps[0].conversion);
+    CHECK(detail_line_is_enterprise(via.steps[0].load));
+    CHECK(via.steps[1].conversion);
+    CHECK(cites(via.steps[0], "MPP-01", RuleCitation::kForbidsDirect));
+
+    // Without MPP-01 the old answer comes back: one ordinary-looking step from 11.0(1).
+    Planner lax(without({"MPP-01"}));
+    const Plan direct =
+        plan_ok(lax, request("7841", "sip78xx.11-0-1-11", "sip78xx.12-0-7MPP0201-66"));
+    CHECK(direct.steps.size() == 1);
+}
+
+TEST_CASE("MPP to enterprise is refused with the reason (MPP-02)") {
+    Planner planner(Catalog::builtin());
+    auto refused =
+        planner.plan(request("8841", "sip88xx.12-0-7MPP0201-66", "sip88xx.14-2-1-0101-26"));
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().kind == ErrorKind::NotPossible);
+    CHECK(refused.error().message.find("MPP-02") != std::string::npos);
+    CHECK(refused.error().message.find("licensed conversion") != std::string::npos);
+    // Ordinary steps within the MPP line are still planned.
+    const Plan mpp =
+        plan_ok(planner, request("8841", "sip88xx.11-3-1MSR3-3", "sip88xx.12-0-7MPP0201-66"));
+    REQUIRE(mpp.steps.size() == 1);
+    CHECK_FALSE(mpp.steps[0].conversion);
+    // Before MPP-02 the planner called it an ordinary version step.
+    Planner old(without({"MPP-02"}));
+    const Plan back =
+        plan_ok(old, request("8841", "sip88xx.12-0-7MPP0201-66", "sip88xx.14-2-1-0101-26"));
+    REQUIRE(back.steps.size() == 1);
+    CHECK(back.steps[0].conversion); // at least it now says what it is
+}
+
+TEST_CASE("floors apply to their firmware line (H-02 enterprise, H-08 MPP)") {
+    Planner planner(Catalog::builtin());
+    PlanRequest r = request("8841", "sip88xx.12-0-7MPP0201-66", "sip88xx.11-3-1MSR3-3");
+    r.hw_rev = HardwareRevision::parse("V15").value();
+    // MPP 11.3(1) is below H-08's 11.3(3) for V15 boards, not below H-02's enterprise 12.6.
+    auto refused = planner.plan(r);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().message.find("H-08") != std::string::npos);
+    // The MPP 12.0(7) load itself is not removed by H-02's 12.6 (another line).
+    r.to = id("sip88xx.12-0-7MPP0201-66");
+    r.from = id("sip88xx.11-3-1MSR3-3");
+    r.hw_rev = HardwareRevision::parse("V08").value();
+    CHECK(planner.plan(r).ok());
+}
+
+TEST_CASE("package names only inferred from the family's pattern are marked") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-3-1S"));
+    REQUIRE(plan.steps.size() == 2);
+    // cmterm-7941_7961-sccp.8-5-2.zip has no evidence; the SR3 SIP zip has (whizzy.org).
+    CHECK(plan.steps[0].package == "cmterm-7941_7961-sccp.8-5-2.zip");
+    CHECK(plan.steps[0].package_inferred);
+    CHECK(plan.steps[1].package == "cmterm-7941_7961-sip.9-4-2SR3-1.zip");
+    CHECK_FALSE(plan.steps[1].package_inferred);
+    // Real names that do not follow the pattern are used as they are.
+    const Plan p7931 = plan_ok(planner, request("7931", "SCCP31.8-3-1S", "SCCP31.9-4-2SR2-2S"));
+    const auto bridge = std::find_if(p7931.steps.begin(), p7931.steps.end(), [](const PlanStep& s) {
+        return s.load.str() == "SCCP31.8-5-2S";
+    });
+    REQUIRE(bridge != p7931.steps.end());
+    CHECK(bridge->package == "cmterm-7931-scpp.8-5-2.zip");
+    CHECK_FALSE(bridge->package_inferred);
 }

@@ -7,6 +7,7 @@
 #include <fwplan/fleet.hpp>
 #include <fwplan/json.hpp>
 
+#include <algorithm>
 #include <filesystem>
 #include <map>
 #include <ostream>
@@ -187,9 +188,10 @@ int run_emit(const EmitOptions& options, Console& console) {
     auto catalog = load_catalog(console.globals);
     if (!catalog)
         return fail(catalog.error());
-    auto available = find_available_loads(options.plan.firmware);
+    auto available = find_firmware(options.plan.firmware);
     if (!available)
         return fail(available.error());
+    const int firmware_exit = report_unreadable(*available, console);
     auto emit = emit_options(options);
     if (!emit)
         return fail(emit.error());
@@ -199,7 +201,7 @@ int run_emit(const EmitOptions& options, Console& console) {
     for (const Diagnostic& warning : inventory->warnings)
         console.warn(warning.where + ": " + warning.message + " [" + warning.code + "]");
 
-    Planner planner(*catalog, std::move(*available));
+    Planner planner(*catalog, std::move(available->loads));
     auto report = emit_configs(planner, *inventory, *emit);
     if (!report)
         return fail(report.error());
@@ -244,10 +246,12 @@ int run_emit(const EmitOptions& options, Console& console) {
                 (report->rows == 1 ? " row" : " rows") + " of " + options.fleet +
                 " failed; the files of the other phones were written");
         summary.kind = ErrorKind::NotPossible;
-        return console.fail(summary.with_hint("fix the rows listed above and run the same "
-                                              "command again; files already written stay"));
+        return std::max(firmware_exit,
+                        console.fail(summary.with_hint("fix the rows listed above and run the "
+                                                       "same command again; files already "
+                                                       "written stay")));
     }
-    return 0;
+    return firmware_exit;
 }
 
 } // namespace fwplan::cli

@@ -1,4 +1,5 @@
 #include "commands.hpp"
+#include "common.hpp"
 
 #include <fwplan/firmware.hpp>
 #include <fwplan/json.hpp>
@@ -24,34 +25,78 @@ std::string family_text(const LoadId& id) {
     return std::string(find_family(id.family())->name) + " (" + join(models) + ")";
 }
 
+void print_manifest(const PackageLoad& load, bool loose, Console& c) {
+    std::ostream& out = c.out();
+    out << "            build " << load.manifest.build_id;
+    if (load.manifest.hardware_comp)
+        out << ", #HARDWARE_COMP_1 " << *load.manifest.hardware_comp;
+    out << ", " << load.manifest.components.size() << " components:\n";
+    for (const ManifestComponent& component : load.manifest.components)
+        out << "              " << component.name << '\n';
+    if (!loose) {
+        for (const std::string& missing : load.missing)
+            out << "            " << c.red("missing: " + missing) << '\n';
+        for (const CaseMismatch& m : load.case_mismatches)
+            out << "            "
+                << c.red("case mismatch: the .loads asks for " + m.listed + ", the package has " +
+                         m.present + " (TFTP is case-sensitive)")
+                << '\n';
+    }
+    for (const Diagnostic& warning : load.manifest.warnings)
+        out << "            "
+            << (warning.severity == Severity::Info ? c.dim(warning.message)
+                                                   : c.yellow("warning: " + warning.message))
+            << '\n';
+}
+
+void print_authenticity(const AuthenticityCheck& check, Console& c) {
+    std::ostream& out = c.out();
+    switch (check.status) {
+    case Authenticity::Genuine:
+        out << "  " << c.green("genuine: " + check.detail) << "  " << c.dim(check.evidence) << '\n';
+        break;
+    case Authenticity::Altered:
+        out << "  " << c.red("NOT the genuine package: " + check.detail) << '\n'
+            << "            " << c.dim("genuine record: " + check.evidence) << '\n';
+        break;
+    case Authenticity::NameOnly:
+        out << "  " << c.dim("a genuine package name (" + check.evidence + "); " + check.detail)
+            << '\n';
+        break;
+    case Authenticity::Unknown:
+        break;
+    }
+}
+
 void print_package(const FirmwarePackage& package, Console& c) {
     std::ostream& out = c.out();
     const bool loose = package.kind == ArchiveKind::LooseFile;
+    if (package.unreadable) {
+        out << c.bold(package.path.string()) << "  " << c.red("(cannot be read)") << '\n';
+        for (const Error& error : package.errors)
+            out << "  " << c.red(error.message) << '\n';
+        return;
+    }
     out << c.bold(package.path.string()) << "  (" << to_string(package.kind);
     if (!loose)
         out << ", " << package.files.size() << " files";
     out << ")\n";
+    if (package.authenticity)
+        print_authenticity(*package.authenticity, c);
+    if (!package.not_firmware.empty()) {
+        out << "  " << c.yellow("not phone firmware: " + package.not_firmware) << '\n';
+        return;
+    }
     for (const PackageLoad& load : package.loads) {
         const LoadId& id = *load.manifest.load;
         out << "  load      " << c.bold(id.str()) << "  " << to_string(id.protocol()) << ' '
             << id.version().release() << "  for " << family_text(id) << '\n';
-        out << "            build " << load.manifest.build_id;
-        if (load.manifest.hardware_comp)
-            out << ", #HARDWARE_COMP_1 " << *load.manifest.hardware_comp;
-        out << ", " << load.manifest.components.size() << " components:\n";
-        for (const ManifestComponent& component : load.manifest.components)
-            out << "              " << component.name << '\n';
-        if (!loose) {
-            for (const std::string& missing : load.missing)
-                out << "            " << c.red("missing: " + missing) << '\n';
-            for (const CaseMismatch& m : load.case_mismatches)
-                out << "            "
-                    << c.red("case mismatch: the .loads asks for " + m.listed +
-                             ", the package has " + m.present + " (TFTP is case-sensitive)")
-                    << '\n';
-        }
-        for (const Diagnostic& warning : load.manifest.warnings)
-            out << "            " << c.yellow("warning: " + warning.message) << '\n';
+        print_manifest(load, loose, c);
+    }
+    for (const PackageLoad& load : package.unnamed_loads) {
+        out << "  .loads    " << c.bold(load.entry) << "  (" << to_string(load.manifest.kind)
+            << ", no load fwplan can name)\n";
+        print_manifest(load, loose, c);
     }
     for (const TermFile& term : package.term_files) {
         out << "  term file " << term.entry;
@@ -67,7 +112,7 @@ void print_package(const FirmwarePackage& package, Console& c) {
         if (file.kind == FileKind::Loads || file.kind == FileKind::TermFile)
             continue;
         if (!loose && file.problems.empty() && file.kind != FileKind::BootPointer &&
-            file.kind != FileKind::Image)
+            file.kind != FileKind::Image && file.kind != FileKind::NotFirmware)
             continue; // components of a package are listed under their load
         out << "  " << to_string(file.kind) << "  " << file.entry;
         if (!file.envelope.signed_name.empty())
@@ -76,6 +121,10 @@ void print_package(const FirmwarePackage& package, Console& c) {
             out << ", CNU archive of " << file.cnu_entries << " files";
         if (!file.image_name.empty())
             out << ", image " << file.image_name;
+        if (file.envelope.encrypted)
+            out << ", encrypted";
+        if (!file.what.empty())
+            out << ": " << file.what;
         if (file.listed_by)
             out << ", listed by " << file.listed_by->str();
         out << '\n';
@@ -91,8 +140,13 @@ void print_package(const FirmwarePackage& package, Console& c) {
 int run_inspect(const InspectOptions& options, Console& console) {
     std::vector<FirmwarePackage> packages;
     std::vector<Error> failures;
+    auto catalog = load_catalog(console.globals);
+    if (!catalog)
+        return console.fail_also_as_json(catalog.error());
+    fwplan::InspectOptions inspect;
+    inspect.catalog = &*catalog;
     for (const std::string& path : options.paths) {
-        auto found = inspect_path(path);
+        auto found = inspect_path(path, inspect);
         if (found)
             packages.insert(packages.end(), std::make_move_iterator(found->begin()),
                             std::make_move_iterator(found->end()));

@@ -37,8 +37,15 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
             << to_string(step.protocol());
     if (step.downgrade)
         out << ", a downgrade";
+    if (step.conversion)
+        out << ", converts "
+            << (step.from.version().tag() == "MSR" || step.from.version().tag().rfind("MPP", 0) == 0
+                    ? "MPP firmware to enterprise"
+                    : "enterprise firmware to MPP");
     out << ")\n";
     out << "  package   " << (step.package.empty() ? std::string("(unknown)") : step.package);
+    if (step.package_inferred)
+        out << c.dim("  (name inferred from the family's pattern)");
     if (step.available)
         out << "  " << c.green("you have it: " + step.available_in);
     else
@@ -105,8 +112,14 @@ void print_plan(const Plan& plan, Console& c) {
     print_rules(plan, c);
     if (!plan.missing_packages.empty()) {
         out << '\n' << c.bold("To download") << " (from Cisco, with your own account):\n";
-        for (const std::string& package : plan.missing_packages)
-            out << "  " << package << '\n';
+        for (const std::string& package : plan.missing_packages) {
+            const bool inferred =
+                std::any_of(plan.steps.begin(), plan.steps.end(), [&](const PlanStep& step) {
+                    return step.package == package && step.package_inferred;
+                });
+            out << "  " << package
+                << (inferred ? c.dim("  (name inferred from the family's pattern)") : "") << '\n';
+        }
     }
     if (!plan.notes.empty()) {
         out << '\n' << c.bold("Notes") << '\n';
@@ -129,10 +142,11 @@ int run_plan(const PlanOptions& options, Console& console) {
     console.info("knowledge: " + std::to_string(catalog->loads().size()) + " loads and " +
                  std::to_string(catalog->rules().size()) + " rules (built-in" +
                  (console.globals.catalogs.empty() ? std::string(")") : " + --catalog files)"));
-    auto available = find_available_loads(options.firmware);
+    auto available = find_firmware(options.firmware);
     if (!available)
         return fail(available.error());
-    for (const AvailableLoad& load : *available)
+    const int firmware_exit = report_unreadable(*available, console);
+    for (const AvailableLoad& load : available->loads)
         console.info("found " + load.id.str() + " in " + load.package +
                      (load.missing.empty() ? "" : " (incomplete)"));
 
@@ -155,15 +169,15 @@ int run_plan(const PlanOptions& options, Console& console) {
         request.hw_rev = *hw;
     }
 
-    Planner planner(*catalog, std::move(*available));
+    Planner planner(*catalog, std::move(available->loads));
     Result<Plan> plan = planner.plan(request);
     if (!plan)
-        return fail(plan.error());
+        return std::max(fail(plan.error()), firmware_exit);
     if (console.globals.json)
         console.out() << json::plan(*plan);
     else
         print_plan(*plan, console);
-    return 0;
+    return firmware_exit;
 }
 
 } // namespace fwplan::cli

@@ -2,6 +2,8 @@
 
 #include <fwplan/firmware.hpp>
 
+#include <algorithm>
+
 namespace fwplan::cli {
 
 Result<Catalog> load_catalog(const Globals& globals) {
@@ -12,18 +14,34 @@ Result<Catalog> load_catalog(const Globals& globals) {
     return catalog;
 }
 
-Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths) {
+Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths) {
     std::vector<FirmwarePackage> packages;
+    FoundFirmware out;
     for (const std::string& path : paths) {
         auto found = inspect_path(path);
         if (!found)
             return found.error().in_file(path).with_hint(
-                "--firmware takes firmware zips, .cop.sgn files, folders or .loads files; "
-                "move the file named above out of the way or give the packages one by one");
-        packages.insert(packages.end(), std::make_move_iterator(found->begin()),
-                        std::make_move_iterator(found->end()));
+                "--firmware takes firmware zips, .cop.sgn files, folders or .loads files");
+        for (FirmwarePackage& package : *found) {
+            if (package.unreadable) {
+                for (const Error& error : package.errors)
+                    out.unreadable.push_back(error.with_hint(
+                        "the other packages were read; download this one again or move it "
+                        "out of the folder"));
+                continue;
+            }
+            packages.push_back(std::move(package));
+        }
     }
-    return available_loads(packages);
+    out.loads = available_loads(packages);
+    return out;
+}
+
+int report_unreadable(const FoundFirmware& found, Console& console) {
+    int exit_code = 0;
+    for (const Error& error : found.unreadable)
+        exit_code = std::max(exit_code, console.fail(error));
+    return exit_code;
 }
 
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option) {

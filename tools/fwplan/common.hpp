@@ -16,8 +16,21 @@ namespace fwplan::cli {
 /// The built-in knowledge base plus every --catalog file.
 Result<Catalog> load_catalog(const Globals& globals);
 
-/// The loads found in --firmware paths (zips, folders, .loads files).
-Result<std::vector<AvailableLoad>> find_available_loads(const std::vector<std::string>& paths);
+/// What --firmware paths hold: the loads found, and the packages of a folder that could not
+/// be opened (a truncated download), which do not stop the others from being read.
+struct FoundFirmware {
+    std::vector<AvailableLoad> loads;
+    std::vector<Error> unreadable;
+};
+
+/// The loads found in --firmware paths (zips, folders, .loads files). A path that cannot be
+/// read at all is an error; a package inside a folder that cannot be is in `unreadable`.
+Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths);
+
+/// Prints each unreadable package as an error (stderr) and returns the exit code they call
+/// for, 0 when there is none: the command goes on with the rest, and its exit code still
+/// says that something was bad.
+int report_unreadable(const FoundFirmware& found, Console& console);
 
 /// Parses an optional load-ID option ("" = not given).
 Result<std::optional<LoadId>> optional_load_id(const std::string& text, std::string_view option);
