@@ -86,6 +86,26 @@ class Printing(CliTest):
         self.assertNotIn("\u202e", run.err)
         self.assertIn("\\x1b]0;owned\\x07\\u202Egpj.zip", run.err)
 
+    def test_paths_on_standard_output_are_printed_escaped(self):
+        # The summaries of stage, inspect, check and emit repeat the paths they were given.
+        evil = "\x1b]0;owned\x07\u202e"
+        package = self.tmp / f"p{evil}.zip"
+        package.write_bytes(SIP.read_bytes())
+        root = self.tmp / f"root{evil}"
+        root.mkdir()
+        runs = {
+            "stage": fwplan("stage", "--tftp-root", root, package),
+            "inspect": fwplan("inspect", package),
+            "check": fwplan("check", root),
+            "emit": fwplan("emit", *PHONE, "--out", self.tmp / f"out{evil}"),
+        }
+        for command, run in runs.items():
+            with self.subTest(command=command):
+                self.assertExit(run, 0)
+                self.assertNotIn("\x1b", run.out)
+                self.assertNotIn("\u202e", run.out)
+                self.assertIn("\\x1b]0;owned\\x07\\u202E", run.out)
+
     def test_an_entry_name_over_255_bytes_is_refused_at_inspection_in_a_short_line(self):
         package = self.tmp / "long.zip"
         with zipfile.ZipFile(SIP) as src, zipfile.ZipFile(package, "w") as out:

@@ -42,8 +42,9 @@ int run_check(const CheckOptions& options, Console& console) {
         console.out() << json::check(*report);
     } else {
         std::ostream& out = console.out();
-        out << console.bold("Checked " + report->root.string()) << ": " << report->files
-            << " files, " << report->loads << " .loads, " << report->configs << " configs\n";
+        out << console.bold("Checked " + terminal_safe(report->root.string())) << ": "
+            << report->files << " files, " << report->loads << " .loads, " << report->configs
+            << " configs\n";
         for (Severity severity : {Severity::Error, Severity::Warning, Severity::Info}) {
             const std::size_t n = report->count(severity);
             if (n == 0)
