@@ -619,9 +619,10 @@ TEST_CASE("a CSV with lone CR line ends (Excel for the Mac) reads like any other
 }
 
 TEST_CASE("many failing rows: the first are listed, the rest counted (issue 14.15)") {
-    // 200,000 rows keep the test quick under the sanitizers; the CLI test reads a million.
+    // 20,000 rows are 200 times the listed ones and keep the test quick under the
+    // sanitizers (200,000 took 137 s there); the CLI test reads a million, memory measured.
     std::string csv = "mac,model,load\n";
-    constexpr std::size_t kRows = 200'000;
+    constexpr std::size_t kRows = 20'000;
     csv.reserve(kRows * 34);
     for (std::size_t i = 0; i < kRows; ++i)
         csv += "00:80:41:ae:fd:7e,9999,SCCP41.8-3-1S\n"; // an unknown model on every row
@@ -638,9 +639,9 @@ TEST_CASE("many failing rows: the first are listed, the rest counted (issue 14.1
     CHECK(report.failed_count() == kRows);
     const std::string text = plan_text(report);
     CHECK(text.size() < 64 * 1024);
-    CHECK(text.find("and 199900 more rows failed") != std::string::npos);
+    CHECK(text.find("and 19900 more rows failed") != std::string::npos);
     const std::string json = plan_json(report);
     CHECK(json.size() < 128 * 1024);
-    CHECK(json.find("\"failed_rows\": 200000") != std::string::npos);
-    CHECK(json.find("\"failed_not_listed\": 199900") != std::string::npos);
+    CHECK(json.find("\"failed_rows\": 20000") != std::string::npos);
+    CHECK(json.find("\"failed_not_listed\": 19900") != std::string::npos);
 }
