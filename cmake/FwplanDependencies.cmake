@@ -12,6 +12,10 @@ find_package(LibArchive 3 REQUIRED)
 find_package(ZLIB 1.2 REQUIRED)
 find_package(nlohmann_json 3.10 REQUIRED)
 find_package(Threads REQUIRED)
+# fwplan rollout: its state is an SQLite database (WAL), and --confirm http asks phones over
+# HTTP with libcurl.
+find_package(SQLite3 3.34 REQUIRED)
+find_package(CURL 7.74 REQUIRED)
 if(FWPLAN_BUILD_CLI)
     find_package(CLI11 2 REQUIRED)
 endif()

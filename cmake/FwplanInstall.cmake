@@ -26,6 +26,22 @@ if(TARGET fwplan_exe)
         DESTINATION "${CMAKE_INSTALL_DATADIR}/bash-completion/completions" COMPONENT fwplan_Runtime)
     install(FILES "${docs}/_fwplan" DESTINATION "${CMAKE_INSTALL_DATADIR}/zsh/vendor-completions"
         COMPONENT fwplan_Runtime)
+    install(FILES "${docs}/fwplan.fish"
+        DESTINATION "${CMAKE_INSTALL_DATADIR}/fish/vendor_completions.d" COMPONENT fwplan_Runtime)
+endif()
+
+# What a user reads and starts from (the man page's FILES): the guide and the other pages,
+# the example templates and dial plan, the example fleet CSV.
+if(TARGET fwplan_exe)
+    install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/docs/guide.md"
+            "${PROJECT_SOURCE_DIR}/docs/emit.md" "${PROJECT_SOURCE_DIR}/docs/staging.md"
+            "${PROJECT_SOURCE_DIR}/docs/findings.md" "${PROJECT_SOURCE_DIR}/docs/phone-files.md"
+            "${PROJECT_SOURCE_DIR}/docs/catalog-format.md"
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT fwplan_Runtime)
+    install(DIRECTORY "${PROJECT_SOURCE_DIR}/testdata/templates/"
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/templates" COMPONENT fwplan_Runtime)
+    install(FILES "${PROJECT_SOURCE_DIR}/testdata/fleet/example-fleet.csv"
+        DESTINATION "${CMAKE_INSTALL_DOCDIR}/fleet" COMPONENT fwplan_Runtime)
 endif()
 
 # How to use the C API from Python, Go and PHP.

@@ -341,6 +341,10 @@ struct WriteBatch::Impl {
         if (!s.exists) {
             if (auto ok = place_new(dir_fd, s.temp, s.name, result.path); !ok)
                 return ok.error();
+        } else if (!policy.keep_backup) {
+            if (::renameat(dir_fd, s.temp.c_str(), dir_fd, s.name.c_str()) != 0)
+                return file_error("file.rename", result.path, "cannot move the new file into place",
+                                  errno);
         } else {
             bool moved = false;
             auto backup = keep_backup(dir_fd, s.name, folder.path, moved);

@@ -54,7 +54,7 @@ Result<std::string> read_prefix(const Archive& archive, const ArchiveEntry& entr
     return bytes;
 }
 
-// 7940/7960 images carry their name as ASCII at offset 0x20 of the image (formats.md §2.2).
+// 7940/7960 images carry their name as ASCII at offset 0x20 of the image (docs/phone-files.md §2.2).
 std::string image_name_at_0x20(std::string_view image) {
     if (image.size() < 0x21)
         return {};

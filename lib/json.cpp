@@ -1,4 +1,5 @@
 #include "detail/json_error.hpp"
+#include "detail/json_writer.hpp"
 #include "detail/text.hpp"
 
 #include <fwplan/json.hpp>
@@ -7,6 +8,8 @@
 
 #include <algorithm>
 #include <cstdint>
+#include <cstdio>
+#include <ctime>
 
 namespace fwplan::json {
 
@@ -87,6 +90,7 @@ ordered_json to_json(const RuleCitation& c) {
     return {{"id", c.id},
             {"title", c.title},
             {"confidence", std::string(to_string(c.confidence))},
+            {"rule_confidence", std::string(to_string(c.rule_confidence))},
             {"role", c.role},
             {"detail", c.detail},
             {"sources", c.sources}};
@@ -178,6 +182,8 @@ ordered_json to_json(const RuleEffect& e) {
         out["text"] = e.text;
     if (e.confidence)
         out["confidence"] = std::string(to_string(*e.confidence));
+    if (!e.overrules.empty())
+        out["overrules"] = e.overrules;
     return out;
 }
 
@@ -393,6 +399,35 @@ std::string catalog(const Catalog& c, const std::vector<const FamilyInfo*>& fami
                                 {"packages", packages},
                                 {"rules", rules}},
                    indent);
+}
+
+std::string time_zones(int indent) {
+    ordered_json zones = ordered_json::array();
+    for (const CiscoTimeZone& zone : cisco_time_zones()) {
+        ordered_json iana = ordered_json::array();
+        std::string_view list = zone.iana;
+        while (!list.empty()) {
+            const std::size_t space = list.find(' ');
+            iana.push_back(std::string(list.substr(0, space)));
+            list = space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+        }
+        ordered_json legacy = nullptr;
+        ordered_json legacy_daylight = nullptr;
+        if (!zone.legacy.empty()) {
+            legacy = std::string(zone.legacy);
+            legacy_daylight = zone.legacy_daylight == LegacyDaylight::Europe ? "europe"
+                              : zone.legacy_daylight == LegacyDaylight::NorthAmerica
+                                  ? "north-america"
+                                  : "none";
+        }
+        zones.push_back({{"name", std::string(zone.name)},
+                         {"utc_offset_minutes", zone.utc_offset_minutes},
+                         {"daylight", zone.daylight},
+                         {"iana", iana},
+                         {"legacy", legacy},
+                         {"legacy_daylight", legacy_daylight}});
+    }
+    return text_of(ordered_json{{"time_zones", zones}}, indent);
 }
 
 Result<std::string> step_files(const StepFiles& step, int indent) {
@@ -664,6 +699,154 @@ std::string check(const CheckReport& r, int indent) {
                         {"findings", findings}}
                .dump(indent) +
            "\n";
+}
+
+std::string log_time_text(std::int64_t time_us) {
+    if (time_us == 0)
+        return {};
+    const std::time_t seconds = static_cast<std::time_t>(time_us / 1'000'000);
+    std::tm utc{};
+    ::gmtime_r(&seconds, &utc);
+    char stamp[32];
+    std::strftime(stamp, sizeof stamp, "%Y-%m-%dT%H:%M:%S", &utc);
+    char millis[8];
+    std::snprintf(millis, sizeof millis, ".%03d",
+                  static_cast<int>((time_us % 1'000'000 + 1'000'000) % 1'000'000 / 1000));
+    return std::string(stamp) + millis + "Z";
+}
+
+namespace {
+
+ordered_json event_json(const rollout::Event& e) {
+    return ordered_json{{"event", "transition"},
+                        {"time", log_time_text(e.time_us)},
+                        {"time_us", e.time_us},
+                        {"mac", e.mac.to_string()},
+                        {"model", e.model},
+                        {"ip", e.ip},
+                        {"from", std::string(rollout::to_string(e.from))},
+                        {"to", std::string(rollout::to_string(e.to))},
+                        {"step_from", e.step_from},
+                        {"step", e.step},
+                        {"steps", e.steps},
+                        {"load", e.load},
+                        {"reason", e.reason},
+                        {"origin", e.origin}};
+}
+
+} // namespace
+
+std::string rollout_event(const rollout::Event& event) {
+    return event_json(event).dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+}
+
+std::string rollout_status(const rollout::Status& s, int indent) {
+    // Written straight into the text: 10,000 phones as a JSON tree first would cost more than
+    // reading them (the goal is a status of 10,000 phones in well under 0.2 s).
+    using detail::JsonObjectWriter;
+    const auto count = [](auto n) { return static_cast<std::int64_t>(n); };
+    std::string out;
+    out.reserve(256 + s.phones.size() * 512);
+    JsonObjectWriter doc(out, 0, indent);
+    doc.field("tftp_root", s.tftp_root.string());
+    doc.field("state", s.state.string());
+    doc.field("aborted", s.aborted);
+    doc.field("log_time", log_time_text(s.log_time_us));
+    doc.key("counts");
+    {
+        JsonObjectWriter counts(out, 1, indent);
+        for (const auto& [state, n] : s.counts)
+            counts.field(rollout::to_string(state), count(n));
+        counts.close();
+    }
+    const std::string inner(static_cast<std::size_t>(2 * indent), ' ');
+    const std::string outer(static_cast<std::size_t>(indent), ' ');
+    doc.key("phones");
+    out += "[";
+    for (std::size_t i = 0; i < s.phones.size(); ++i) {
+        const rollout::PhoneRow& p = s.phones[i];
+        out += i == 0 ? "\n" : ",\n";
+        out += inner;
+        JsonObjectWriter phone(out, 2, indent);
+        phone.field("mac", p.mac.to_string());
+        phone.field("model", p.model);
+        phone.field("ip", p.ip);
+        phone.field("step", count(p.step));
+        phone.field("steps", count(p.steps));
+        phone.field("load", p.load);
+        phone.field("target", p.target);
+        phone.field("state", rollout::to_string(p.state));
+        phone.field("since", log_time_text(p.since_us));
+        phone.field("since_us", p.since_us);
+        phone.field("reason", p.reason);
+        phone.field("next_action", p.next_action);
+        phone.field("held", p.held);
+        phone.close();
+    }
+    out += s.phones.empty() ? "]" : "\n" + outer + "]";
+    if (!s.timeline.empty()) {
+        doc.key("timeline");
+        out += "[";
+        for (std::size_t i = 0; i < s.timeline.size(); ++i) {
+            const rollout::Event& e = s.timeline[i];
+            out += i == 0 ? "\n" : ",\n";
+            out += inner;
+            JsonObjectWriter item(out, 2, indent);
+            item.field("time", log_time_text(e.time_us));
+            item.field("time_us", e.time_us);
+            item.field("from", rollout::to_string(e.from));
+            item.field("to", rollout::to_string(e.to));
+            item.field("step_from", count(e.step_from));
+            item.field("step", count(e.step));
+            item.field("reason", e.reason);
+            item.field("origin", e.origin);
+            item.close();
+        }
+        out += "\n" + outer + "]";
+    }
+    doc.close();
+    out += "\n";
+    return out;
+}
+
+std::string rollout_start(const rollout::StartReport& r, int indent) {
+    ordered_json phones = ordered_json::array();
+    for (const rollout::StartedPhone& p : r.phones) {
+        ordered_json loads = ordered_json::array();
+        for (const LoadId& load : p.loads)
+            loads.push_back(load.str());
+        phones.push_back({{"mac", p.mac.to_string()},
+                          {"model", p.model},
+                          {"from", p.from.str()},
+                          {"to", p.to.str()},
+                          {"loads", std::move(loads)},
+                          {"queued", p.queued}});
+    }
+    ordered_json failed = ordered_json::array();
+    for (const RowError& row : r.failed) {
+        ordered_json item{{"line", row.line}, {"mac", row.mac}, {"model", row.model}};
+        item.update(detail::error_json(row.error));
+        failed.push_back(std::move(item));
+    }
+    ordered_json missing = ordered_json::array();
+    for (const rollout::MissingFirmware& m : r.missing)
+        missing.push_back({{"load", m.load.str()},
+                           {"package", m.package},
+                           {"files", m.files},
+                           {"phones", m.phones}});
+    ordered_json notes = ordered_json::array();
+    for (const Diagnostic& n : r.notes)
+        notes.push_back({{"code", n.code}, {"message", n.message}, {"where", n.where}});
+    const ordered_json written = ordered_json::parse(stage(r.written, -1));
+    ordered_json out{{"state", r.state.string()},
+                     {"started", r.started()},
+                     {"phones", std::move(phones)},
+                     {"failed", std::move(failed)},
+                     {"missing", std::move(missing)},
+                     {"conflicts", written.value("conflicts", ordered_json::array())},
+                     {"written", written},
+                     {"notes", std::move(notes)}};
+    return text_of(out, indent);
 }
 
 } // namespace fwplan::json

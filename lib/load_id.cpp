@@ -18,7 +18,9 @@ bool is_digit(char c) {
 }
 
 Error malformed(std::string_view raw, std::string what) {
-    return bad_input("load-id.malformed", "'" + std::string(raw) + "' is not a load ID: " + what);
+    return bad_input("load-id.malformed", "'" + std::string(raw) + "' is not a load ID: " + what)
+        .with_hint("copy the load ID as the phone shows it (Settings > Status > Firmware "
+                   "Versions, e.g. SCCP41.8-3-1S) or as 'fwplan catalog --model MODEL' lists it");
 }
 
 // A left-to-right reader over the version part of an ID. Every failure names the
@@ -198,7 +200,7 @@ Result<Version> parse_dashed(std::string_view raw, std::string_view text, bool a
 }
 
 // Loads whose names do not follow their own convention; the version is taken from the
-// release they are documented as (formats.md §5.1, upgrade-rules.md Table B).
+// release they are documented as (docs/phone-files.md §5.1; the final loads of the knowledge base).
 struct Irregular {
     std::string_view id;
     Protocol protocol;

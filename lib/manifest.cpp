@@ -648,6 +648,10 @@ std::string_view to_string(ManifestKind kind) noexcept {
 }
 
 Result<Manifest> parse_manifest(std::string_view file_name, std::string_view bytes) {
+    if (bytes.empty()) // a download that never got its bytes: say so, not "lists no files"
+        return bad_input("loads.empty", "the file is empty (0 bytes)")
+            .with_hint("it was not downloaded or copied completely: fetch the package again")
+            .in_file(std::string(base_name(file_name)));
     auto manifest = parse(file_name, bytes);
     if (!manifest)
         return manifest.error().in_file(std::string(base_name(file_name)));

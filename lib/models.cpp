@@ -14,7 +14,7 @@ constexpr bool kSccp = true;
 constexpr bool kSip = true;
 constexpr bool kNo = false;
 
-// Families and their load-ID codes: formats.md §4.1, §4.2 and §5.1.
+// Families and their load-ID codes: docs/phone-files.md §4.1, §4.2 and §5.1.
 std::vector<FamilyInfo> make_families() {
     using S = LoadIdStyle;
     return {
@@ -50,7 +50,7 @@ std::vector<FamilyInfo> make_families() {
     };
 }
 
-// Models: term file names from formats.md §4.3 and §7.2, XMLDefault numbers from §6.2.
+// Models: term file names from docs/phone-files.md §4.3 and §7.2, XMLDefault numbers from §6.2.
 // The numbers of the 69xx singles, the wireless phones and the 3905 are Cisco's RisPort
 // model enumeration (developer.cisco.com/site/sxml/documents/api-reference/risport/), the
 // same tkmodel numbering as §6.2: 6901 547, 6911 548, 6945 564, 7921 365, 7925 484,

@@ -28,7 +28,7 @@ constexpr std::string_view kLeMagic("\xCD\x34\x12\xAB", 4);
 constexpr std::size_t kTlvFixedPart = 10; // tag 1 and tag 2, 5 bytes each
 constexpr std::size_t kMaxDepth = 3;      // real headers nest 2 deep (7 > 9 > 10/11)
 
-// The LE header (formats.md §2.3). Every field is a u32: the header size at 4 and the payload
+// The LE header (docs/phone-files.md §2.3). Every field is a u32: the header size at 4 and the payload
 // size at 0x0C are each followed by a u32 of their own, 0 on 78xx files but 4 at offset 8 on
 // a real 88xx multiplatform .loads (issue 12), so they are never read as one u64 ("header
 // size 17179869528" was 4 << 32 + 0x158).
@@ -70,8 +70,15 @@ Error located(Error error, std::uint64_t offset) {
     return error;
 }
 
+// Every envelope error means a damaged, cut-off or foreign file: say what to do about it.
 Error signed_error(std::string code, std::string message, std::uint64_t offset) {
-    return located(bad_input("signed." + std::move(code), std::move(message)), offset);
+    const bool cut_off = code == "truncated" || code == "bad-header-length";
+    return located(bad_input("signed." + std::move(code), std::move(message)), offset)
+        .with_hint(cut_off ? "the file is shorter than its header says: it was cut off while "
+                             "downloading or copying; fetch the package again"
+                           : "the file is damaged or not a Cisco firmware file: fetch the "
+                             "package again from Cisco, and never edit or re-pack firmware "
+                             "files");
 }
 
 std::string tag_label(std::uint8_t t) {
@@ -106,7 +113,7 @@ bool is_container(std::uint8_t t) {
     return t == tag::kSignerInfo || t == tag::kSignatureInfo || t == tag::kSignatureAlgorithmInfo;
 }
 
-// The encryption block of the 8961/9951/9971 .sebn images (formats.md §1.1, [V] on all four
+// The encryption block of the 8961/9951/9971 .sebn images (docs/phone-files.md §1.1, [V] on all four
 // kinds of 8961 image: sboot, skern, kern, dkern): tag 16 declares 72 bytes and tag 17,
 // right after its header, 26; then come children 18 (1 byte), 19 (16), 20 (2), 21 (13),
 // 26 (1) and 27 (20), then 0x0D padding. The children take 71 bytes, so the declared lengths
@@ -392,7 +399,7 @@ Result<SignedHeader> parse_le(std::string_view prefix, std::uint64_t file_size) 
                                 " is shorter than its fixed part and a name (" +
                                 num(kLeNameAt + 4) + " bytes)",
                             kLeHeaderSizeAt);
-    // The name field is the name padded with NULs to a 4-byte boundary (formats.md §2.3):
+    // The name field is the name padded with NULs to a 4-byte boundary (docs/phone-files.md §2.3):
     // `sip78xx.11-0-1-11.loads` (23) has one NUL, `kern78xx.12-8-1-0001-455.sbn` (28) none;
     // the signature follows. An empty name or one that does not fit is refused.
     const std::uint64_t name_field = (std::uint64_t{name_length} + 3) / 4 * 4;
@@ -441,7 +448,8 @@ Result<SignedHeader> parse_header(std::string_view prefix, std::uint64_t file_si
 
 Error cnu_error(std::string code, std::string message, std::uint64_t offset) {
     return located(bad_input("cnu." + std::move(code), "CNU archive: " + std::move(message)),
-                   offset);
+                   offset)
+        .with_hint("the component is damaged or cut off: fetch the package again from Cisco");
 }
 
 constexpr std::string_view kCnuMagic = "CNU_File_Archive_3.0";

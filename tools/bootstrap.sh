@@ -24,10 +24,10 @@ root=$(pwd)
 packages=(
     cmake ninja-build g++ pkg-config python3 git
     libzip-dev libpugixml-dev libboost-graph-dev libfmt-dev libcli11-dev nlohmann-json3-dev
-    libarchive-dev libssl-dev zlib1g-dev
+    libarchive-dev libssl-dev zlib1g-dev libsqlite3-dev libcurl4-openssl-dev
     doctest-dev libbenchmark-dev
     clang libclang-rt-14-dev clang-format
-    tftpd-hpa curl zip unzip zsh doxygen
+    tftpd-hpa rsyslog dnsmasq-base curl zip unzip zsh doxygen
 )
 
 say() { printf 'bootstrap: %s\n' "$*" >&2; }

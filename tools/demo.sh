@@ -5,6 +5,7 @@
 # Everything it writes goes to a scratch folder that is removed at the end (set KEEP=1 to keep it).
 set -euo pipefail
 cd "$(dirname "$0")/.."
+source_dir=$PWD
 fwplan=$(realpath "${1:-build/ci/tools/fwplan/fwplan}")
 packages=$(realpath testdata/packages)
 work=$(mktemp -d "${TMPDIR:-/tmp}/fwplan-demo.XXXXXX")
@@ -50,6 +51,14 @@ say "5. Step 1's config is in place. What would break a phone?"
 step check tftp
 "$fwplan" check tftp
 
-say "Next: point the phone at this TFTP server and restart it; when it runs SCCP41.8-5-2S,
-copy configs/step-2-*/SEP008041AEFD7E.cnf.xml into the root and restart it again.
-docs/guide.md tells the whole story."
+say "6. The walk itself: fwplan rollout puts each step's config in place, follows what the
+phones ask the TFTP server for in its log, and resets them when a step is done."
+if [ "$(id -u)" = 0 ] && command -v in.tftpd >/dev/null && command -v rsyslogd >/dev/null; then
+    python3 "$source_dir/tests/e2e/demo_rollout.py" "$fwplan" "$packages" "$work/walk"
+else
+    say "(skipped: it runs tftpd-hpa and rsyslogd on 127.0.0.1 and simulated phones on 127.0.0.N,
+which needs root and the Debian packages tftpd-hpa and rsyslog; tools/bootstrap.sh demo as root
+has both.)"
+fi
+
+say "On a real network: docs/guide.md tells the whole story, docs/rollout.md the walk's."

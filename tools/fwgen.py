@@ -3,7 +3,7 @@
 
 fwplan must never ship Cisco files, yet its parsers have to be tested on bytes laid out
 exactly like the real ones. This program writes such bytes from scratch, following the
-domain notes on the real byte layouts (formats.md; the § numbers below are its sections)
+domain notes on the real byte layouts (docs/phone-files.md; the § numbers below are its sections)
 and nothing else: the signatures are pseudo-random, the component payloads are
 pseudo-random or low-entropy filler, the names and sizes are the documented shapes.
 docs/testdata.md explains the generator and the choices the sources leave open.
@@ -105,7 +105,7 @@ def fake_signature(file_name: str, payload: bytes, size: int = 256) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# The big-endian TLV signed envelope (formats.md §1)
+# The big-endian TLV signed envelope (docs/phone-files.md §1)
 # ---------------------------------------------------------------------------------------------
 
 TAG_VERSION = 1
@@ -124,7 +124,7 @@ TAG_PADDING = 13
 TAG_FILENAME = 14
 TAG_TIMESTAMP = 15
 
-# The literal placeholders every Cisco firmware file carries (formats.md §1.2).
+# The literal placeholders every Cisco firmware file carries (docs/phone-files.md §1.2).
 SIGNER_NAME = b"CN=someSigner;OU=someOrgUnit;O=someOrg\0"
 SERIAL_NUMBER = bytes.fromhex("1234567890ABCDEF")
 ISSUER_NAME = b"CN=someCA;OU=someOrgUnit;O=someOrg\0"
@@ -169,7 +169,7 @@ class TlvOptions:
 def tlv_header(file_name: str, payload: bytes, options: TlvOptions = TlvOptions()) -> bytes:
     """The signed header for `payload` published as `file_name`, padded to a multiple of 4.
 
-    Layout of formats.md §1.2: 1 version, 2 header length, 3 signer info, 7 signature info,
+    Layout of docs/phone-files.md §1.2: 1 version, 2 header length, 3 signer info, 7 signature info,
     12 signature, 14 file name + NUL, [15 timestamp], then 0x0D bytes until the length is a
     multiple of 4 (none when it already is, as sgnfile does). Tag 2 holds the padded length.
     """
@@ -188,7 +188,7 @@ def tlv_header(file_name: str, payload: bytes, options: TlvOptions = TlvOptions(
 
 
 # The encryption block of the encrypted images (.sebn) of the 8961/9951/9971, after tag 15
-# (formats.md §1.1): tag 16 declares 72 bytes and tag 17, right inside it, 26; then come the
+# (docs/phone-files.md §1.1): tag 16 declares 72 bytes and tag 17, right inside it, 26; then come the
 # children 18 (1 byte), 19 (16), 20 (2), 21 (13), 26 (1) and 27 (20). The declared lengths
 # are what the real files carry, not the bytes that follow (3 + 3 + 71 = 77): a reader must
 # walk into 16 and 17 (like 3, 7 and 9) and end at the header length, never skip 16 by 72.
@@ -233,7 +233,7 @@ def tlv_field_offsets(data: bytes) -> dict[int, int]:
 
 
 # ---------------------------------------------------------------------------------------------
-# The little-endian 78xx envelope (formats.md §2.3)
+# The little-endian 78xx envelope (docs/phone-files.md §2.3)
 # ---------------------------------------------------------------------------------------------
 
 LE_MAGIC = bytes.fromhex("CD3412AB")
@@ -244,7 +244,7 @@ def le_header(file_name: str, payload: bytes, word_08: int = 0) -> bytes:
     signature.
 
     The header size is a u32 at offset 4 and `word_08` the separate u32 after it (0 on 78xx;
-    4 seen on a real 88xx multiplatform `.loads`, formats.md §2.3). The name field is the
+    4 seen on a real 88xx multiplatform `.loads`, docs/phone-files.md §2.3). The name field is the
     name padded with NULs to a 4-byte boundary, so a name whose length is a multiple of 4
     (`kern78xx.12-8-1-0001-455.sbn`, 28) has no NUL at all; the 256-byte signature ends
     exactly at header_size. That gives the real 0x150 of `sip78xx.11-0-1-11.loads` (23
@@ -264,7 +264,7 @@ def sign_le(file_name: str, payload: bytes, word_08: int = 0) -> bytes:
 
 
 # ---------------------------------------------------------------------------------------------
-# CNU_File_Archive_3.0 (formats.md §3.1)
+# CNU_File_Archive_3.0 (docs/phone-files.md §3.1)
 # ---------------------------------------------------------------------------------------------
 
 CNU_MAGIC = b"CNU_File_Archive_3.0"
@@ -354,7 +354,7 @@ def tnp_component(file_name: str, grow_to: int = 0, options: TlvOptions = TlvOpt
 
 
 # ---------------------------------------------------------------------------------------------
-# .loads bodies (formats.md §2)
+# .loads bodies (docs/phone-files.md §2)
 # ---------------------------------------------------------------------------------------------
 
 CRLF = "\r\n"
@@ -890,7 +890,7 @@ def add_loose(tree: Tree, contents: dict[str, list[File]]) -> None:
     TLV variants (version 1.0/1.2, signer order 4,6,5, tag-15 timestamp)."""
     picks = [
         ("SIP41.8-5-4S", "SIP41.8-5-4S.loads",
-         "calibration: 650 bytes, header 404 (formats.md §1.2)"),
+         "calibration: 650 bytes, header 404 (docs/phone-files.md §1.2)"),
         ("SIP41.8-5-4S", "term41.default.loads",
          "term file of the same package: 654 bytes, header 408"),
         ("SIP41.8-5-4S", "apps41.8-5-4TH1-6.sbn",
@@ -1090,14 +1090,14 @@ def add_hostile(tree: Tree, contents: dict[str, list[File]]) -> None:
 # ---------------------------------------------------------------------------------------------
 
 # 88xx multiplatform (MPP) .loads: the u32 after the header size is 4 on a real one
-# (formats.md §2.3); reading both words as one u64 gave "header size 17179869528".
+# (docs/phone-files.md §2.3); reading both words as one u64 gave "header size 17179869528".
 MPP_88XX_LOAD = "sip88xx.12-0-7MPP0201-66"
 MPP_88XX_WORD_08 = 4
 # A 78xx 12.8(1) image whose name is 28 characters long: no NUL after the name.
 KERN_78XX_12_8 = "kern78xx.12-8-1-0001-455.sbn"
 # A family fwplan has no grammar for (the 6800 series): read anyway, the name is a warning.
 UNKNOWN_FAMILY_LOAD = "sip68xx.11-3-1MSR3-3"
-# The 8961 images of 9.4(1) (VoIP-Domain/voipdomain lists them, formats.md §3.3).
+# The 8961 images of 9.4(1) (VoIP-Domain/voipdomain lists them, docs/phone-files.md §3.3).
 SEBN_8961 = ["sboot8961.031610R1-9-4-1-9.sebn", "skern8961.022809R2-9-4-1-9.sebn",
              "kern8961.9-4-1-9.sebn", "dkern8961.100609R2-9-4-1-9.sebn",
              "rootfs8961.9-4-1-9.sebn"]
@@ -1177,7 +1177,7 @@ def cipc_locale_files() -> list[File]:
 
 def add_real_shapes(tree: Tree, contents: dict[str, list[File]]) -> None:
     """real-shapes/: one sample of each shape of issue 12, byte for byte like the real file
-    where one was seen (formats.md §1-§3), [I] where only a name or a listing was."""
+    where one was seen (docs/phone-files.md §1-§3), [I] where only a name or a listing was."""
     name, data = mpp_88xx_files()[0]
     tree.add(f"real-shapes/{name}", data,
              f"88xx MPP .loads: LE envelope, the u32 at offset 8 is {MPP_88XX_WORD_08} (header "
@@ -1250,7 +1250,7 @@ README_HEAD = """\
 # fwplan test data (generated: do not edit)
 
 Everything below is **synthetic**: written by `tools/fwgen.py`, following the byte layouts of
-formats.md, with pseudo-random signatures and payloads. None of it comes from Cisco, and
+docs/phone-files.md, with pseudo-random signatures and payloads. None of it comes from Cisco, and
 no file here may ever be replaced by a real Cisco file.
 
 Regenerate with `python3 tools/fwgen.py testdata testdata`; the test
@@ -1261,7 +1261,7 @@ Names and IDs are the ones fwplan's knowledge base refers to; keep them in step.
 """
 
 SECTION_TEXT = {
-    "packages": "Firmware packages as downloaded (zips named like the real ones, formats.md §4).",
+    "packages": "Firmware packages as downloaded (zips named like the real ones, docs/phone-files.md §4).",
     "loose": "Single files, byte-identical to the same names inside packages/, plus TLV variants.",
     "broken": "Files the parsers must reject (one planted defect each; the renamed .loads is "
               "parseable but must be reported).",

@@ -109,7 +109,7 @@ CASES = [
     ("emit-7960", None,
      ["emit", "--mac", "00:19:e8:f4:12:34", "--model", "7960", "--from", "P0S3-05-3-00",
       "--sip-server", "10.0.0.1", "--line-name", "627", "--password-file", "line620.pw",
-      "--dialplan", "--out", "out-7960"]),
+      "--out", "out-7960"]),
     ("emit-template", None,
      ["emit", "--mac", "00:80:41:ae:fd:7e", "--model", "7941", "--from", "SCCP41.8-3-1S",
       "--template", "testdata/templates/7941-sip-fritzbox.cnf.xml", "--out", "out-template"]),

@@ -2,7 +2,7 @@
 /// @file catalog.hpp
 /// What fwplan knows about the firmware world: the known loads of every family (with the
 /// package to download and whether it is the family's final load) and every upgrade rule
-/// of upgrade-rules.md Table A, each with its confidence and its sources.
+/// of Cisco's notes and users' reports, each with its confidence and its sources.
 ///
 /// The knowledge is data (XML, documented in docs/catalog-format.md). The built-in knowledge
 /// base is compiled into the library, so fwplan works with no files installed; users add
@@ -29,7 +29,7 @@
 
 namespace fwplan {
 
-/// How sure the knowledge is (upgrade-rules.md "Confidence levels").
+/// How sure the knowledge is (docs/catalog-format.md).
 enum class Confidence {
     Cisco,     ///< stated in a Cisco document
     Community, ///< reported by users (forum, blog, GitHub)
@@ -136,6 +136,10 @@ struct RuleEffect {
     std::string on;                       ///< Fallback: the symptom, e.g. "AUTH FAIL"
     std::string text;                     ///< Caution/Fallback: what to tell the user
     std::optional<Confidence> confidence; ///< overrides the rule's confidence for this effect
+    /// Allow: the rules whose `forbid` this report contradicts on the steps it matches. A plan
+    /// asked to trust COMMUNITY reports (`PlanRequest::allow_community`) takes such a step
+    /// when the allow is COMMUNITY; otherwise the forbid wins.
+    std::vector<std::string> overrules;
 };
 
 /// One rule of Table A.

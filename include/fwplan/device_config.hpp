@@ -2,14 +2,14 @@
 /// @file device_config.hpp
 /// The files a phone reads from TFTP so that it installs one step of a firmware chain:
 /// `SEP<MAC>.cnf.xml` (every model), `XMLDefault.cnf.xml` (phones without a SEP file) and,
-/// for 7940/7960, `SIPDefault.cnf`, `SIP<MAC>.cnf` and `OS79XX.TXT` (formats.md §6, §7).
+/// for 7940/7960, `SIPDefault.cnf`, `SIP<MAC>.cnf` and `OS79XX.TXT` (docs/phone-files.md §6, §7).
 ///
 /// A phone installs whatever `<loadInformation>` names when it differs from what it runs
-/// (formats.md §5.2), so the one thing a step changes is that element; everything else in
+/// (docs/phone-files.md §5.2), so the one thing a step changes is that element; everything else in
 /// the user's template is the user's working configuration and is kept as it is. A
 /// `DeviceTemplate` is the user's file (or fwplan's built-in SIP template filled from
 /// `SipSettings`); `render` writes it for one load, changing only `<loadInformation>` and
-/// `<deviceProtocol>`. Comments, attributes, element order, processing instructions, CDATA,
+/// `<deviceProtocol>` (and a `<versionStamp>`, so that the phone sees the change). Comments, attributes, element order, processing instructions, CDATA,
 /// entity references and whitespace inside the root element are written back byte for
 /// byte. What pugixml does not keep, fwplan normalizes the same way every time:
 /// - attribute values are written in double quotes (a double quote inside a value that was in
@@ -28,7 +28,7 @@
 ///
 /// `<deviceProtocol>`: when the template has one (as a direct child of `<device>`), it is
 /// set to the step's protocol (`SIP`/`SCCP`). When it has none, one is created for SIP steps
-/// only (every SIP configuration carries it, formats.md §6.1; SCCP is what a phone assumes
+/// only (every SIP configuration carries it, docs/phone-files.md §6.1; SCCP is what a phone assumes
 /// without it, and the 7960 SCCP skeletons have none): right after `<fullConfig>` if present,
 /// else as the first element.
 ///
@@ -58,6 +58,7 @@
 #include <fwplan/load_id.hpp>
 #include <fwplan/mac_address.hpp>
 #include <fwplan/models.hpp>
+#include <fwplan/time_zone.hpp>
 
 #include <cstddef>
 #include <filesystem>
@@ -84,6 +85,10 @@ struct SpeedDial {
     std::string number; ///< what it dials
 };
 
+/// The `<timeZone>` of `SipSettings` unless set otherwise: CUCM's default, GMT with the UK's
+/// summer time.
+inline constexpr std::string_view kDefaultTimeZone = "GMT Standard/Daylight Time";
+
 /// What the built-in SIP template, `XMLDefault.cnf.xml` and the 7940/7960 SIP files are
 /// filled from. Empty values are allowed (the lints say what a phone then lacks); values
 /// that would break a file (control characters, bad UTF-8, a host name with spaces, a port
@@ -94,20 +99,33 @@ struct SipSettings {
     std::string outbound_proxy;       ///< `<outboundProxy>`; empty for none (not used by 7940/7960)
     unsigned outbound_proxy_port = 0; ///< `<outboundProxyPort>`; 0: the same as `port`
     std::string ntp_server;           ///< `<ntps><ntp><name>`, `sntp_server`; empty for none
-    std::string time_zone = "GMT Standard/Daylight Time"; ///< CUCM name in `<timeZone>`
-    std::string date_template = "D/M/Y";                  ///< `<dateTemplate>`
+    /// The Cisco name in `<timeZone>` (time_zone.hpp); `set_time_zone` sets it and the
+    /// 7940/7960 fields below from a `CiscoTimeZone`.
+    std::string time_zone = std::string(kDefaultTimeZone);
+    std::string date_template = "D/M/Y"; ///< `<dateTemplate>`
     std::string legacy_time_zone; ///< 7940/7960 `time_zone:` (`GMT`, `CET`, `EST`); empty: omitted
-    std::string phone_label;      ///< `<phoneLabel>`, `phone_label`; empty: none
-    std::vector<SipLine> lines;   ///< buttons 1, 2, ... in order
+    /// The 7940/7960 summer-time rule written with `legacy_time_zone` (`dst_*:` lines); none:
+    /// no such lines, and the phone applies its own default (the US rule).
+    std::optional<LegacyDaylight> legacy_daylight;
+    int legacy_utc_offset_minutes = 0;  ///< standard offset of `legacy_time_zone` (EU switch hour)
+    std::string phone_label;            ///< `<phoneLabel>`, `phone_label`; empty: none
+    std::vector<SipLine> lines;         ///< buttons 1, 2, ... in order
     std::vector<SpeedDial> speed_dials; ///< the buttons after the lines (not on 7940/7960)
 };
+
+/// Sets the time zone of every file: `time_zone` for `SEP<MAC>.cnf.xml` and, where the zone
+/// has a 7940/7960 equivalent (`CiscoTimeZone::legacy`), `legacy_time_zone`,
+/// `legacy_daylight` and `legacy_utc_offset_minutes` for `SIPDefault.cnf`; where it has none,
+/// those are cleared and the 7940/7960 lints warn that the phone stays on GMT
+/// (`fwplan.config.time-zone-not-for-7960`).
+void set_time_zone(SipSettings& settings, const CiscoTimeZone& zone);
 
 /// Refuses settings that would make a broken file (`fwplan.config.bad-setting`, naming the
 /// field but never showing a password).
 [[nodiscard]] Result<void> validate(const SipSettings& settings);
 
 /// The longest `authPassword` reported to work for a model's firmware, or nothing when no
-/// limit is documented. From formats.md §6.1: 8 characters for the 7941/7961 family
+/// limit is documented. From docs/phone-files.md §6.1: 8 characters for the 7941/7961 family
 /// (whizzy.org, 7941) and 12 for 7942/7962 (waynemerricks/Cisco7942FreePBX, 7942).
 [[nodiscard]] std::optional<std::size_t> max_auth_password_length(const ModelInfo& model);
 
@@ -128,14 +146,14 @@ public:
     /// The same from text in memory; `source_name` is what errors and warnings call it.
     [[nodiscard]] static Result<DeviceTemplate> from_string(std::string_view xml,
                                                             std::string source_name = "template");
-    /// fwplan's built-in SIP template for 79x1/79x2/79x5/797x/7906/7911 (formats.md §6.1: the
+    /// fwplan's built-in SIP template for 79x1/79x2/79x5/797x/7906/7911 (docs/phone-files.md §6.1: the
     /// elements working SIP files have, in CUCM's order), filled from `settings`: the server
     /// and port in the callManagerGroup, the outbound proxy, NTP server, time zone, one
     /// featureID-9 line per `settings.lines` (proxy `USECALLMANAGER`) and one featureID-2
-    /// speed dial per `settings.speed_dials`; `<versionStamp>` is a hash of the settings other
-    /// than passwords, so it changes when they do. Fails only when `validate` does.
+    /// speed dial per `settings.speed_dials`, and a `<versionStamp>` (see `render`). Fails
+    /// only when `validate` does.
     [[nodiscard]] static Result<DeviceTemplate> builtin_sip(const SipSettings& settings);
-    /// The "firmware switching only" skeleton of formats.md §6.1:
+    /// The "firmware switching only" skeleton of docs/phone-files.md §6.1:
     /// `<device><deviceProtocol>SIP</deviceProtocol><loadInformation/></device>`. A phone
     /// installs the load but does not register with it.
     [[nodiscard]] static DeviceTemplate firmware_only();
@@ -146,6 +164,9 @@ public:
     [[nodiscard]] std::optional<std::string> load_information() const;
     /// The text of the `<deviceProtocol>` child of `<device>`, if there is one.
     [[nodiscard]] std::optional<std::string> device_protocol() const;
+    /// The dial plan the template names: the text of `<dialTemplate>` in `<sipProfile>` (or
+    /// directly in `<device>`), if there is one and it is not empty.
+    [[nodiscard]] std::optional<std::string> dial_template() const;
 
     /// What a phone would stumble over (structure first, then the server, then each line
     /// in order). Structural checks always:
@@ -165,8 +186,11 @@ public:
                                                Protocol protocol = Protocol::Sip) const;
 
     /// The template for one step: `<loadInformation>` = `load`, `<deviceProtocol>` =
-    /// `protocol` (see the file comment), everything else unchanged. Byte-identical output
-    /// for the same inputs. Errors: `protocol` differs from the load's
+    /// `protocol` (see the file comment), everything else unchanged but `<versionStamp>`.
+    /// A phone skips a configuration whose `<versionStamp>` it has seen before, so when the
+    /// template has one (as a child of `<device>`) it is set to a digest of the rendered
+    /// file (with an empty stamp): it changes whenever any byte of the file does — the load,
+    /// the protocol, a password — and only then. Byte-identical output for the same inputs. Errors: `protocol` differs from the load's
     /// (`fwplan.config.protocol-mismatch`, Usage), MGCP (`fwplan.config.mgcp`, NotPossible).
     [[nodiscard]] Result<std::string> render(const LoadId& load, Protocol protocol) const;
     /// `render(load, load.protocol())`.
@@ -197,23 +221,32 @@ struct ConfigFiles {
 /// The files of one phone at one step.
 using StepFiles = ConfigFiles;
 
-/// Extra files `make_step_files` can add.
+/// Extra files `make_step_files` adds.
 struct StepOptions {
-    bool dial_plan = false; ///< also write an empty `dialplan.xml` (see `empty_dial_plan`)
+    /// Write the dial plan a file of the step names: `<dialTemplate>` of the template (the
+    /// built-in one names `dialplan.xml`) and the 7940/7960 `dial_template: dialplan`. A
+    /// phone asks the TFTP server for it on every boot and logs each miss (formats of the
+    /// boot sequence: docs/phone-files.md). False: never write one.
+    bool dial_plan = true;
+    /// What the dial plan holds; empty: `empty_dial_plan()`. Read a user's file with
+    /// `read_dial_plan`.
+    std::string dial_plan_xml;
 };
 
 /// The files one phone reads to install `load` (one step of a chain):
 /// - every model: `SEP<MAC>.cnf.xml` rendered from `device_template`, plus its lints;
-/// - 7940/7960 in addition (formats.md §6.3, §7.3): `SIPDefault.cnf` (shared) and
+/// - 7940/7960 in addition (docs/phone-files.md §6.3, §7.3): `SIPDefault.cnf` (shared) and
 ///   `SIP<MAC>.cnf`, both with `image_version:` = the same load as `<loadInformation>`, so
 ///   a phone running SIP installs the same load as one running SCCP and never switches
 ///   back; these are written for SCCP steps too (that is how a SIP phone goes back to
 ///   SCCP). For SIP steps also `OS79XX.TXT` (shared), which the old boot path reads first:
 ///   the universal application loader of the load (`P003-8-12-00` for `P0S3-8-12-00`),
 ///   written as `P003-8-12-00\r\n` *without* the trailing space of the shipped file
-///   (formats.md §2.2: a Cisco forum note blames a trailing space for failed look-ups, bug
+///   (docs/phone-files.md §2.2: a Cisco forum note blames a trailing space for failed look-ups, bug
 ///   CSCdv19260, while nothing needs the space);
-/// - with `options.dial_plan`, `dialplan.xml` (shared).
+/// - with `options.dial_plan` (the default), the dial plan each file names (shared): the
+///   template's `<dialTemplate>` when it is a plain file name, `dialplan.xml` for the
+///   7940/7960 `dial_template: dialplan`.
 /// `sip` fills the 7940/7960 SIP files and is not used for other models (their SIP
 /// settings are in the template). Errors: the load is not of the model's family
 /// (`fwplan.config.load-model-mismatch`), the family has no such protocol
@@ -230,7 +263,7 @@ struct XmlDefaultEntry {
     LoadId load;                      ///< the load phones of that model install
 };
 
-/// `XMLDefault.cnf.xml` (formats.md §6.2): `<Default>`, the callManagerGroup filled from
+/// `XMLDefault.cnf.xml` (docs/phone-files.md §6.2): `<Default>`, the callManagerGroup filled from
 /// `server` (same shape as in the SEP file), then one
 /// `<loadInformationNNN model="Cisco IP Phone 7941G">LOADID</loadInformationNNN>` per model
 /// (NNN = `ModelInfo::xml_default_number`) in the registry's model order. Models without
@@ -246,6 +279,16 @@ struct XmlDefaultEntry {
 /// dials when the user presses Dial or the inter-digit timeout expires, and stops asking
 /// TFTP for a file that is missing.
 [[nodiscard]] std::string empty_dial_plan();
+
+/// The largest dial plan fwplan reads (64 KiB); real ones are a few hundred bytes.
+inline constexpr std::size_t kMaxDialPlanBytes = 64U << 10U;
+
+/// Reads a user's dial plan (`--dialplan FILE`): well-formed XML of at most
+/// `kMaxDialPlanBytes` whose root is `<DIALTEMPLATE>` (the 79x1/7960 SIP format, rules as
+/// `<TEMPLATE MATCH="..." Timeout="..."/>`) or `<dialTemplate>` (newer firmware), returned as
+/// it is. Errors name the file: `fwplan.config.dial-plan-read` (Io), `fwplan.config.dial-plan`
+/// (too large, not XML, another root element).
+[[nodiscard]] Result<std::string> read_dial_plan(const std::filesystem::path& path);
 
 /// Reads a password from the first line of a file (at most 4 KiB read; the trailing `\n`
 /// or `\r\n` is removed). Passwords never come from the command line, where every user of

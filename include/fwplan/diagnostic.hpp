@@ -16,6 +16,7 @@
 ///         std::cout << fwplan::to_string(d.severity) << ' ' << d.where << ": " << d.message
 ///                   << " [" << d.code << "]\n";
 
+#include <cstddef>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -61,5 +62,14 @@ struct Diagnostic {
 /// How many of `diagnostics` have `severity`.
 [[nodiscard]] std::size_t count(const std::vector<Diagnostic>& diagnostics,
                                 Severity severity) noexcept;
+
+/// The candidates a person who typed `text` most likely meant, best first: at most `max`
+/// of them, each within an edit distance (insertions, deletions, substitutions and swaps of
+/// two neighbours, ignoring ASCII case) of a third of its length, at least 1 and at most 3.
+/// What "did you mean" hints offer: `closest_matches("plna", {"plan", "stage"})` is
+/// `{"plan"}`; a text that resembles nothing gives none.
+[[nodiscard]] std::vector<std::string> closest_matches(std::string_view text,
+                                                       const std::vector<std::string>& candidates,
+                                                       std::size_t max = 3);
 
 } // namespace fwplan

@@ -23,7 +23,7 @@
 namespace fwplan {
 
 /// What kind of failure an error is. The CLI maps each kind to an exit code
-/// (DESIGN.md: 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment).
+/// (the README: 1 negative answer, 2 usage, 3 bad input, 4 I/O or environment).
 enum class ErrorKind {
     BadInput,    ///< malformed or hostile input: a file, an ID, a CSV row (exit 3)
     Io,          ///< reading or writing failed for reasons outside the input (exit 4)
@@ -60,7 +60,7 @@ struct Error {
 /// A negative answer to a well-formed request (exit 1).
 [[nodiscard]] Error not_possible(std::string code, std::string message);
 
-/// The process exit code DESIGN.md assigns to an error kind.
+/// The process exit code the README assigns to an error kind.
 [[nodiscard]] int exit_code_for(ErrorKind kind) noexcept;
 
 /// Thrown by `Result::value()` when there is no value: a programmer error.

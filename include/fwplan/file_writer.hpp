@@ -2,7 +2,7 @@
 /// @file file_writer.hpp
 /// Writing the files fwplan generates into an output folder or TFTP root, safely.
 ///
-/// DESIGN.md ("How it must behave"): every file appears whole or not at all, nothing that
+/// The project's promise (README): every file appears whole or not at all, nothing that
 /// differs is overwritten unless the user asks, and what is replaced can be restored. So:
 /// - the content goes to a temporary file in the same folder (`.NAME.fwplan-PID-N.tmp`),
 ///   which is written, flushed and `fsync`ed, given mode 0644 (TFTP servers serve only
@@ -51,6 +51,10 @@ enum class WriteOutcome {
 /// How to treat an existing file with different content.
 struct WritePolicy {
     bool force = false; ///< replace it (after keeping a backup) instead of refusing
+    /// With `force`: keep the old file as `NAME.bak`. Only a caller that knows the old file is
+    /// one it wrote itself and can write again (the rollout replacing a phone's step k config
+    /// with its step k+1 one) turns this off.
+    bool keep_backup = true;
 };
 
 /// The result of one write.

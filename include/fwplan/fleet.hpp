@@ -17,7 +17,8 @@
 ///         SEP008041AEFD7E.cnf.xml          one per phone (make_step_files)
 ///         XMLDefault.cnf.xml               this folder's load for each model in it
 ///         FILES.txt                        the firmware files this load needs next to them
-///         SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT   (7940/7960), dialplan.xml (on request)
+///         dialplan.xml                     the dial plan the configs name (empty by default)
+///         SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT   (7940/7960)
 ///     DIR/step-2-SIP41.9-4-2SR3-1S/        ...
 ///
 /// Step N of a phone goes into the folder of its own Nth load, so phones with plans of
@@ -66,6 +67,7 @@
 #include <cstddef>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -84,8 +86,14 @@ struct EmitOptions {
     std::optional<LoadId> default_to;            ///< target of phones that name none
     std::optional<Protocol> default_to_protocol; ///< the same as a protocol (default SIP)
     WritePolicy policy;                          ///< `force`: replace different files
-    bool dial_plan = false;                      ///< an empty `dialplan.xml` per folder
-    bool xml_default = true;                     ///< `XMLDefault.cnf.xml` per folder
+    /// The dial plan the configs name, per folder (`StepOptions::dial_plan`): on by default.
+    bool dial_plan = true;
+    std::string dial_plan_xml; ///< its content (`read_dial_plan`); empty: `empty_dial_plan()`
+    /// `XMLDefault.cnf.xml` per folder, naming for each model only a load its factory loads
+    /// reach in one step (xml_default.hpp); a model left out is a note
+    /// (`fwplan.fleet.xml-default-unreachable`), and a folder left with none gets no file.
+    bool xml_default = true;
+    bool allow_community = false; ///< plan with COMMUNITY reports too (`PlanRequest`)
 };
 
 /// A phone that got its files.
@@ -156,6 +164,35 @@ struct EmitReport {
     [[nodiscard]] bool ok() const noexcept { return failed.empty() && conflicts.empty(); }
     /// Every row that failed: those listed and those only counted.
     [[nodiscard]] std::size_t failed_count() const noexcept { return failed.size() + failed_more; }
+};
+
+/// The plan request of one phone under `options`: its own target, else the options' default
+/// load, else the default protocol's final load.
+[[nodiscard]] PlanRequest plan_request_for(const Phone& phone, const EmitOptions& options);
+
+/// Makes the files of every step of phones' plans the way `emit_configs` does (the template
+/// rendered once per load when phones share it; each phone's own line where it has one), for
+/// programs that put them elsewhere than step folders: `fwplan rollout` puts them into the
+/// TFTP root, a step at a time. Not thread-safe; it keeps `options` by reference.
+class StepFileRenderer {
+public:
+    /// Checks the template or the built-in one's settings (`fwplan.config.*`).
+    [[nodiscard]] static Result<StepFileRenderer> make(const EmitOptions& options);
+    /// Moves the renderer (its cache moves with it).
+    StepFileRenderer(StepFileRenderer&&) noexcept;
+    /// Moves the renderer (its cache moves with it).
+    StepFileRenderer& operator=(StepFileRenderer&&) noexcept;
+    ~StepFileRenderer();
+
+    /// The files of each step of `plan` for `phone` (`plan.steps[i]` → the result's `[i]`).
+    /// Errors: the template cannot be rendered for a load, a setting is invalid, the load does
+    /// not suit the model (`make_step_files`'s errors).
+    [[nodiscard]] Result<std::vector<StepFiles>> render(const Phone& phone, const Plan& plan);
+
+private:
+    struct Impl;
+    explicit StepFileRenderer(std::unique_ptr<Impl> impl);
+    std::unique_ptr<Impl> impl_;
 };
 
 /// Plans every phone of `inventory` and writes the files of every step (see the file

@@ -216,7 +216,7 @@ FWPLAN_C_API void fwplan_planner_free(fwplan_planner* planner) FWPLAN_NOEXCEPT;
 /// forbids it in the message (`fwplan.plan.below-floor` naming H-02, `fwplan.plan.no-path`,
 /// `fwplan.plan.no-protocol`, `fwplan.plan.unknown-target`).
 ///
-/// **Example** (the worked example of upgrade-rules.md §4)
+/// **Example** (the README's example phone)
 ///
 ///     char* json = NULL;
 ///     fwplan_error* error = NULL;

@@ -2,8 +2,8 @@
 /// @file json.hpp
 /// Machine-readable renderings of fwplan's results, shared by the CLI's `--json` and the
 /// C API (fwplan.h), and the one JSON document fwplan reads: SIP settings, as the C API
-/// takes them. Field names listed in DESIGN.md ("JSON field names that other tools will rely
-/// on") are a contract: fields may be added, never renamed. JSON strings are Unicode: in
+/// takes them. The field names documented here are a contract: fields may be added, never
+/// renamed. JSON strings are Unicode: in
 /// these descriptive documents, bytes that are not UTF-8 (a Latin-1 file name in a TFTP
 /// root) are written as U+FFFD rather than failing the document; `step_files`, whose
 /// content must be exact, refuses them instead.
@@ -22,7 +22,9 @@
 #include <fwplan/firmware.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/rollout.hpp>
 #include <fwplan/stage.hpp>
+#include <fwplan/time_zone.hpp>
 
 #include <string>
 #include <string_view>
@@ -71,6 +73,11 @@ namespace fwplan::json {
 [[nodiscard]] std::string catalog(const Catalog& catalog,
                                   const std::vector<const FamilyInfo*>& families, int indent = 2);
 
+/// The time zone names Cisco phones know (time_zone.hpp): `time_zones[]` with `name`,
+/// `utc_offset_minutes`, `daylight`, `iana[]`, `legacy` (the 7940/7960 `time_zone:`, or
+/// null) and `legacy_daylight` (`none`, `europe`, `north-america`, or null).
+[[nodiscard]] std::string time_zones(int indent = 2);
+
 /// `fwplan stage`: `root`, `stage_id`, `dry_run`, `committed`, `counts` (`create`,
 /// `replace`, `skip`, `conflict`), `files[]` (`name`, `action`, `package`, `entry`, `size`,
 /// `crc32`, `renamed_from`, `term_for`, `reason`), `conflicts[]` (`name`, `term_file`,
@@ -92,6 +99,28 @@ namespace fwplan::json {
 /// an error (`fwplan.config.not-utf8`, naming the file and the offset) rather than altered
 /// content.
 [[nodiscard]] Result<std::string> step_files(const StepFiles& files, int indent = 2);
+
+/// Log time (µs since the Unix epoch) as RFC 3339 UTC with milliseconds:
+/// `2026-12-01T10:25:10.123Z`; empty for 0 (never).
+[[nodiscard]] std::string log_time_text(std::int64_t time_us);
+
+/// `fwplan rollout start`: `state`, `started`, `phones[]` (`mac`, `model`, `from`, `to`,
+/// `loads[]`, `queued`), `failed[]` (`line`, `mac`, `model` and the error's fields),
+/// `missing[]` (`load`, `package`, `files[]`, `phones[]`), `conflicts[]` (as `stage`'s),
+/// `written` (the stage of the configs, as `stage`), `notes[]` (`code`, `message`, `where`).
+[[nodiscard]] std::string rollout_start(const rollout::StartReport& report, int indent = 2);
+
+/// `fwplan rollout status`: `tftp_root`, `state`, `aborted`, `log_time`, `counts` (state →
+/// phones), `phones[]` with `mac`, `model`, `ip`, `step`, `steps`, `load`, `target`, `state`
+/// (waiting|fetching|settled|needs-reset|done|stuck|refused|failed), `since` (RFC 3339, log
+/// time), `since_us`, `reason`, `next_action`, `held`; `timeline[]` (one phone asked for) with
+/// `time`, `time_us`, `from`, `to`, `step_from`, `step`, `reason`, `origin`.
+[[nodiscard]] std::string rollout_status(const rollout::Status& status, int indent = 2);
+
+/// One transition on one line, for `fwplan --json rollout follow` (JSON Lines): `event`
+/// ("transition"), `time`, `time_us`, `mac`, `model`, `ip`, `from`, `to`, `step_from`, `step`,
+/// `steps`, `load`, `reason`, `origin`.
+[[nodiscard]] std::string rollout_event(const rollout::Event& event);
 
 /// Reads SIP settings from a JSON object whose keys are the field names of `SipSettings`:
 /// `server`, `port`, `outbound_proxy`, `outbound_proxy_port`, `ntp_server`, `time_zone`,

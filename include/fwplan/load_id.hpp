@@ -26,7 +26,7 @@
 
 namespace fwplan {
 
-/// A firmware version with a total order (formats.md §5.2): major, minor, maintenance,
+/// A firmware version with a total order (docs/phone-files.md §5.2): major, minor, maintenance,
 /// service release, then further numeric blocks, then an opaque tag. For example
 /// 8.3(1) < 8.3(3) < 8.5(2) < 8.5(2)SR1 < 8.5(3) < 9.4(2) < 9.4(2)-1 < 9.4(2)SR1 <
 /// 9.4(2)SR3-1 < 9.4(2)SR4-3, and for 7940/7960 SIP 8.11(0) < 8.12(0).
@@ -78,7 +78,7 @@ private:
 
 /// One firmware load ID. Parse with `LoadId::parse`; the raw text is kept verbatim.
 ///
-/// Grammars accepted (formats.md §5.1):
+/// Grammars accepted (docs/phone-files.md §5.1):
 /// - Java 79xx (TNP): `SCCP41.9-4-2SR3-1S`, `SIP42.8-5-2S`, `SIP41.8-5-2SR1S`,
 ///   `SIP41.9-4-2-1S`, `SCCP41.8-0-1-0DEV`, `TERM41.7-0-3-0S` (family 11, 31, 41, 42, 45, 70, 75);
 /// - 7940/7960: `P00308010200`, `P0030801SR02`, `P0030702T023`, `P0030301` (SCCP),

@@ -6,7 +6,7 @@
 /// A MAC becomes part of a file name fwplan writes, so parsing is strict: exactly the five
 /// spellings below are accepted, nothing is guessed, and whatever else is given is refused
 /// with a message listing the accepted forms. Phones ask for upper-case names (every TFTP
-/// log in formats.md §6.1 shows them), so fwplan always writes upper case.
+/// log in docs/phone-files.md §6.1 shows them), so fwplan always writes upper case.
 ///
 /// **Example**
 ///

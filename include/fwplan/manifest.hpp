@@ -1,6 +1,6 @@
 #pragma once
 /// @file manifest.hpp
-/// `.loads` manifests of every phone family (formats.md §2): which files a load consists of.
+/// `.loads` manifests of every phone family (docs/phone-files.md §2): which files a load consists of.
 ///
 /// A phone told to run load `SIP41.9-4-2SR3-1S` fetches `SIP41.9-4-2SR3-1S.loads`, checks
 /// its signed envelope (signed_file.hpp) and then fetches every file its body lists. The
@@ -15,7 +15,7 @@
 /// - `SgnList` (69xx, 6901, 6911, 6945, 894x): a list of `.sgn` names, CRLF or LF;
 /// - `Wireless` (7921/7925 `.LOADS`): `#? KEY value` directives and `NAME SIZE MD5` lines.
 ///
-/// `termNN.default.loads` files (what a factory-reset phone asks for, formats.md §4.3) carry
+/// `termNN.default.loads` files (what a factory-reset phone asks for, docs/phone-files.md §4.3) carry
 /// the body of one TNP load under a model-specific name; `term_file_target` finds which.
 ///
 /// The bytes are untrusted. Bodies that fit no kind, names with `/`, `\`, `..`, spaces or
@@ -52,7 +52,7 @@
 
 namespace fwplan {
 
-/// The body layouts of formats.md §2.
+/// The body layouts of docs/phone-files.md §2.
 enum class ManifestKind {
     TnpList,     ///< TNP phones: a list of `.sbn` names with `#` comments
     P0ThreeLine, ///< 7940/7960: component names plus `LA_VERSION=...`

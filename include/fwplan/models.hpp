@@ -4,7 +4,7 @@
 /// `termNN.default.loads` each asks for after a factory reset, its `XMLDefault.cnf.xml`
 /// number, the package stem of its firmware and which config files it reads.
 ///
-/// Facts come from formats.md §4 and §6.2 and upgrade-rules.md; where a value was not
+/// Facts come from docs/phone-files.md §4 and §6.2 and the knowledge base's rules; where a value was not
 /// found in any source it is left empty (or 0) rather than guessed.
 ///
 /// **Example**

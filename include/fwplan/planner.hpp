@@ -10,7 +10,7 @@
 /// prefer loads the user already has; prefer the bridges the rules name; prefer steps
 /// backed by Cisco over community reports. Same inputs, same answer.
 ///
-/// **Example** (the worked example of upgrade-rules.md §4)
+/// **Example** (the README's example phone)
 ///
 ///     fwplan::Planner planner(fwplan::Catalog::builtin());
 ///     fwplan::PlanRequest request;
@@ -42,16 +42,26 @@ struct PlanRequest {
     std::optional<LoadId> to;   ///< the load to end on; none: the final load of `to_protocol`
     std::optional<Protocol> to_protocol;    ///< when `to` is empty; default SIP
     std::optional<HardwareRevision> hw_rev; ///< from the label on the phone, when known
+    /// Let COMMUNITY evidence decide: a step a COMMUNITY rule reports working (an `allow`
+    /// effect of COMMUNITY confidence that `overrules` the forbidding rules) is planned even
+    /// though those rules forbid it, and the step cites both (role `RuleCitation::kOverruled`). Off: rules that forbid a step always win, and a
+    /// refusal says when this would have found a plan.
+    bool allow_community = false;
 };
 
 /// A rule that shaped a step, as the user sees it.
 struct RuleCitation {
-    std::string id;                               ///< `J-01`
-    std::string title;                            ///< one line
-    Confidence confidence = Confidence::Inferred; ///< of the rule (or of the effect cited)
-    std::vector<std::string> sources;             ///< URLs
-    std::string role;                             ///< why it is cited: see the constants below
-    std::string detail;                           ///< for cautions: what to watch for
+    std::string id;    ///< `J-01`
+    std::string title; ///< one line
+    /// Of the effect cited: its own when it has one (S-03's last forbid is INFERRED in a
+    /// CISCO rule), else the rule's.
+    Confidence confidence = Confidence::Inferred;
+    /// Of the rule as a whole; differs from `confidence` when the cited effect has its own,
+    /// so one rule can show two confidences in two plans, each with its effect (`role`).
+    Confidence rule_confidence = Confidence::Inferred;
+    std::vector<std::string> sources; ///< URLs
+    std::string role;                 ///< why it is cited: see the constants below
+    std::string detail;               ///< for cautions: what to watch for
     /// For `kForbidsDirect`: what the phone shows when it is given the forbidden step anyway
     /// (`AUTH FAIL`), when the rule records it; else empty.
     std::string symptom;
@@ -66,6 +76,9 @@ struct RuleCitation {
     static constexpr std::string_view kCaution = "caution";
     /// A hardware floor that applies if the phone's revision is high enough (unknown).
     static constexpr std::string_view kFloor = "hardware floor";
+    /// The rule forbids this step, but `PlanRequest::allow_community` let a COMMUNITY report
+    /// that it works decide; `detail` says which.
+    static constexpr std::string_view kOverruled = "forbids this step, overruled by a report";
 };
 
 /// What to try if a step fails in a known way (a COMMUNITY workaround such as J-08).
@@ -92,9 +105,13 @@ struct PlanStep {
     /// The package name is only inferred from the family's pattern (no public list or Cisco
     /// document spells it): check it before downloading. False for packages you have.
     bool package_inferred = false;
-    bool available = false;           ///< the user has it (`--firmware`)
-    std::string available_in;         ///< where, when available
-    std::vector<std::string> files;   ///< files the phone will fetch (.loads then components)
+    bool available = false;   ///< the user has it (`--firmware`)
+    std::string available_in; ///< where, when available
+    /// Files the phone will fetch (the .loads, then its components; for a 7940/7960 on an
+    /// unsigned load also the `.bin` loader). Without a manifest (`files_from_manifest`
+    /// false) the names follow the family's pattern, with `*` for a build ID only the
+    /// `.loads` knows (`jar41sccp.*.sbn`).
+    std::vector<std::string> files;
     bool files_from_manifest = false; ///< files read from your package (else expected names)
     std::vector<std::string> missing; ///< files your package lacks for this load
     std::vector<RuleCitation> rules;  ///< the rules behind this step
@@ -211,9 +228,15 @@ public:
     /// implied by two shorter steps; forbidden steps dashed on request.
     [[nodiscard]] Result<std::string> graphviz(std::string_view family,
                                                const GraphOptions& options = {}) const;
+    /// Several families in one DOT document, one cluster per family (node names prefixed so
+    /// they stay apart); one family gives the document of `graphviz(family)`.
+    [[nodiscard]] Result<std::string> graphviz(std::span<const std::string_view> families,
+                                               const GraphOptions& options = {}) const;
 
     /// The loads the user has, as given.
     [[nodiscard]] const std::vector<AvailableLoad>& available() const noexcept;
+    /// The knowledge it plans with (its copy of the catalog it was given).
+    [[nodiscard]] const Catalog& catalog() const noexcept;
 
 private:
     struct Impl;
@@ -222,8 +245,8 @@ private:
 
 /// The files a phone fetches for a catalog load when no manifest is at hand: the `.loads`,
 /// then the components the family's naming pattern gives for its build ID (Java 79xx:
-/// jar, cnu, apps, dsp, cvm; 7940/7960: the `.sbn` loader and `.sb2` image). Only the
-/// `.loads` when the build ID is unknown.
+/// jar, cnu, apps, dsp, cvm, with `*` for a build ID the catalog does not know; 7940/7960:
+/// the `.sbn` loader and `.sb2` image, or the `.bin` of an unsigned load).
 [[nodiscard]] std::vector<std::string> expected_files(const KnownLoad& load);
 
 } // namespace fwplan

@@ -1,6 +1,6 @@
 #pragma once
 /// @file signed_file.hpp
-/// The signed envelope in front of Cisco firmware files (formats.md §1, §2.3, §3.1).
+/// The signed envelope in front of Cisco firmware files (docs/phone-files.md §1, §2.3, §3.1).
 ///
 /// Almost every file a phone downloads (`.loads`, `.sbn`, `.sb2`, `.sgn`, `.LOADS`) starts
 /// with a signature header and then carries its payload, the *body*. Two envelopes exist:
@@ -48,8 +48,8 @@ namespace fwplan {
 /// Which envelope a file carries.
 enum class EnvelopeKind {
     None,             ///< no envelope: the whole file is the body (`.bin`, `OS79XX.TXT`, text)
-    Tlv,              ///< big-endian TLV signed header (formats.md §1)
-    LittleEndian78xx, ///< `CD 34 12 AB` header of 78xx/88xx files (formats.md §2.3)
+    Tlv,              ///< big-endian TLV signed header (docs/phone-files.md §1)
+    LittleEndian78xx, ///< `CD 34 12 AB` header of 78xx/88xx files (docs/phone-files.md §2.3)
 };
 
 /// The hash algorithm an envelope names (TLV tag 8: 1 SHA-1, 2 SHA-256, 3 SHA-512).
@@ -88,7 +88,7 @@ struct SignedHeader {
     std::string body_sha256_hex;
     bool body_hash_checked = false; ///< LE only: the body's SHA-256 was verified
     /// LE only: the u32 after `header_size` (offset 8), a field of its own: 0 on 78xx, 4 on
-    /// a real 88xx multiplatform `.loads` (formats.md §2.3). Its meaning is unknown.
+    /// a real 88xx multiplatform `.loads` (docs/phone-files.md §2.3). Its meaning is unknown.
     std::uint32_t le_word_08 = 0;
     /// LE only: the u32 after `payload_size` (offset 0x10); 0 in every sample.
     std::uint32_t le_word_10 = 0;
@@ -130,7 +130,7 @@ struct SignedFile {
 /// The number of leading bytes `parse_signed_header` wants: 64 KiB.
 inline constexpr std::size_t kSignedHeaderPrefix = 64 * 1024;
 
-/// One entry of a `CNU_File_Archive_3.0` (formats.md §3.1).
+/// One entry of a `CNU_File_Archive_3.0` (docs/phone-files.md §3.1).
 struct CnuEntry {
     std::uint32_t type = 0;  ///< 7 a named file, 6 an unnamed raw blob (the kernel in `cnu`)
     std::uint32_t flags = 0; ///< usually 2; 1 with size 0 marks entries of unknown meaning

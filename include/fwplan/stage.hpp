@@ -5,13 +5,13 @@
 /// the audit's job (audit.hpp).
 ///
 /// Phones fetch everything from one flat folder. Files of different packages meet there,
-/// and `termNN.default.loads` (what a factory-reset phone installs, formats.md §4.3, §7.2)
+/// and `termNN.default.loads` (what a factory-reset phone installs, docs/phone-files.md §4.3, §7.2)
 /// has the same name in the SCCP and the SIP package of a family and in every version:
 /// unzipping one package over another silently decides what every reset phone gets.
 ///
 /// **Staging** works out every action and every conflict before it writes anything. Files
 /// of a package go to the root under their base name (folders in zips are flattened), in
-/// the exact case the `.loads` asks for (formats.md §2.1); hidden files and folders and
+/// the exact case the `.loads` asks for (docs/phone-files.md §2.1); hidden files and folders and
 /// macOS metadata never do (`Archive::left_out`). Identical files are left alone;
 /// the same name with different content (from two packages, or already in the root) is a
 /// conflict: a term file is chosen only by `factory_defaults`, any other file is replaced
@@ -51,6 +51,7 @@
 ///     std::cout << report->count(fwplan::StageAction::Create) << " files created\n";
 
 #include <fwplan/archive.hpp>
+#include <fwplan/device_config.hpp>
 #include <fwplan/diagnostic.hpp>
 #include <fwplan/error.hpp>
 #include <fwplan/load_id.hpp>
@@ -94,8 +95,13 @@ struct StageOptions {
     /// files standing for it win, and a term file of the root standing for another load is
     /// replaced (kept for undo).
     std::vector<LoadId> factory_defaults;
-    bool dry_run = false;   ///< work out and report the plan; change nothing at all
-    bool force = false;     ///< replace differing files other than term files (kept for undo)
+    bool dry_run = false; ///< work out and report the plan; change nothing at all
+    bool force = false;   ///< replace differing files other than term files (kept for undo)
+    /// Stage a package although it lacks components its `.loads` names. Without it such a
+    /// package is refused (`fwplan.stage.incomplete`, nothing written): the phones told to
+    /// load it would ask for the missing files again and again (`fwplan check` reports them
+    /// as errors on the root).
+    bool allow_incomplete = false;
     ArchiveLimits limits{}; ///< bounds on what the packages may expand to
     unsigned threads = 2;   ///< extraction workers (each with its own `Archive`); at least 1
     /// The knowledge the conflict messages plan with (a reset phone's way to the other
@@ -169,7 +175,10 @@ struct StageReport {
 /// hidden folders). Errors: a package that cannot be opened or is hostile, or holds a file
 /// that does not parse (BadInput, the archive's or the parser's code, nothing written);
 /// `fwplan.stage.no-firmware` (BadInput) for a package with no firmware in it;
-/// `fwplan.stage.no-root` (Io) when `root` is not a folder; `fwplan.stage.busy` (Io)
+/// `fwplan.stage.incomplete` (NotPossible) for a package that lacks components its `.loads`
+/// names, unless `allow_incomplete`; `fwplan.stage.no-root` (Io) when `root` is not a
+/// folder; `fwplan.stage.root-not-writable` (Io) when the caller may not write there (the
+/// hint says how: sudo, the owner, the group); `fwplan.stage.busy` (Io)
 /// when another fwplan stages into the root; `fwplan.stage.factory-default` (Usage) when a
 /// factory default names a load none of the competing term files stands for;
 /// `fwplan.stage.*` (Io) when the system refuses a write, with its reason: what was
@@ -188,6 +197,15 @@ struct StageReport {
                                         const std::vector<std::filesystem::path>& packages,
                                         const StageOptions& options = {});
 
+/// Stages files made in memory (the configs `fwplan rollout` puts into a root) exactly as
+/// `stage` stages a package's: the same conflicts (a different file of the name is a conflict
+/// unless `force`), the same journal, backups and undo. `label` stands for the package in the
+/// report (`StagedFile::package`). Errors as `stage`, and `fwplan.file.bad-name` (BadInput)
+/// for a name that is not a plain file name.
+[[nodiscard]] Result<StageReport> stage_files(const std::filesystem::path& root,
+                                              std::vector<GeneratedFile> files, std::string label,
+                                              const StageOptions& options = {});
+
 /// One file put back by `undo_last_stage`.
 struct UndoneFile {
     std::string name;    ///< the file, as named in the root
@@ -203,11 +221,14 @@ struct UndoReport {
 };
 
 /// Undoes the last stage that changed `root`: files it created are removed, files it
-/// replaced are restored from `.fwplan-backup/<id>/files/`. A file changed since the stage
-/// is left alone (reported as `kept`). An interrupted stage is the last one: it is taken
-/// back from its journal without being finished first. Calling it again undoes the stage
-/// before. Errors: `fwplan.stage.nothing-to-undo`
-/// (NotPossible), `fwplan.stage.no-root`, `fwplan.stage.busy` and I/O errors (Io).
+/// replaced are restored from `.fwplan-backup/<id>/files/`, and what `.fwplan-state` knew of
+/// a restored file (its CRC, the load a chosen term file stands for) is what the earlier
+/// stage recorded, so a deliberate `factory_defaults` choice stays on record. A file changed
+/// since the stage is left alone (reported as `kept`). An interrupted stage is the last one:
+/// it is taken back from its journal without being finished first. Undoing the last stage
+/// left leaves no hidden entry of fwplan in the root. Calling it again undoes the stage
+/// before. Errors: `fwplan.stage.nothing-to-undo` (NotPossible), `fwplan.stage.no-root`,
+/// `fwplan.stage.root-not-writable`, `fwplan.stage.busy` and I/O errors (Io).
 ///
 /// **Example**
 ///

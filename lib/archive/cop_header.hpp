@@ -1,5 +1,5 @@
 #pragma once
-// Where the payload of a CUCM `.cop.sgn` starts (formats.md §1): the file opens with the
+// Where the payload of a CUCM `.cop.sgn` starts (docs/phone-files.md §1): the file opens with the
 // TLV signed header and the tar.gz follows header_length bytes from the start (all that
 // usecallmanager's stripsgn does). The header itself is read by signed_file.hpp.
 #include <fwplan/error.hpp>

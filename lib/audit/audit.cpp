@@ -15,11 +15,13 @@
 #include <fwplan/manifest.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/xml_default.hpp>
 
 #include <climits>
 #include <pugixml.hpp>
 
 #include <algorithm>
+#include <cerrno>
 #include <cstdlib>
 #include <fcntl.h>
 #include <map>
@@ -415,7 +417,7 @@ private:
         }
     }
 
-    // OS79XX.TXT (formats.md §2.2, §7.3): on the old boot path a 7940/7960 asks for it first
+    // OS79XX.TXT (docs/phone-files.md §2.2, §7.3): on the old boot path a 7940/7960 asks for it first
     // and then for the image it names (`P003-8-12-00 \r\n` in the SIP 8.12 zip: the
     // universal application loader, fetched as .sbn, or .bin on unsigned loads). What it
     // names must be in the root and be a 7940/7960 image: P003, P0S3 or P0M3 and a version
@@ -559,9 +561,32 @@ private:
                 check_load(path, value, nullptr, {}, nullptr);
                 continue;
             }
-            if (auto id = check_load(path, value, model, std::string(model->family), nullptr))
+            if (auto id = check_load(path, value, model, std::string(model->family), nullptr)) {
                 xml_default_.insert_or_assign(model, ConfigAsk{path, *id});
+                check_xml_default_reach(path, *model, *id);
+            }
         }
+    }
+
+    // XMLDefault is read by phones without their own SEP file: new or reset ones, which may
+    // still run their factory load (xml_default.hpp).
+    void check_xml_default_reach(const std::string& path, const ModelInfo& model,
+                                 const LoadId& load) {
+        if (load.family() != model.family)
+            return; // config-wrong-model already
+        const XmlDefaultReach reach = xml_default_reach(planner(), model, load);
+        if (reach.ok())
+            return;
+        add("xml-default-unreachable", Severity::Warning, path,
+            "names " + load.str() + " for the " + std::string(model.number) +
+                ", which a new or factory-reset phone may not take: " + reach.why +
+                ". Such a phone has no SEP<MAC>.cnf.xml of its own here, so name a load its "
+                "factory load reaches in one step (the first step of its plan), or give it a "
+                "SEP file");
+    }
+
+    const Planner& planner() const {
+        return options_.planner != nullptr ? *options_.planner : Planner::builtin();
     }
 
     void read_sip_cnf(const std::string& name, std::optional<std::string> mac) {
@@ -651,10 +676,8 @@ private:
         const std::string key = std::string(model.number) + '\n' + from.str() + '\n' + to.str();
         if (auto it = reach_cache_.find(key); it != reach_cache_.end())
             return it->second;
-        const Planner& planner =
-            options_.planner != nullptr ? *options_.planner : Planner::builtin();
         std::string out =
-            planner.explain_direct_step(model.number, from, to, DirectStepSubject::RunningPhone);
+            planner().explain_direct_step(model.number, from, to, DirectStepSubject::RunningPhone);
         reach_cache_.emplace(key, out);
         return out;
     }
@@ -974,10 +997,21 @@ std::size_t CheckReport::count(Severity severity) const noexcept {
 }
 
 Result<CheckReport> check_root(const fs::path& root, const CheckOptions& options) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
+    // Said as `fwplan stage` says it (lib/stage/stage.cpp, check_root_folder): missing,
+    // something else, or out of reach behind a folder the user may not enter.
+    struct stat st {};
+    const bool found = ::stat(root.c_str(), &st) == 0;
+    const int err = errno;
+    if (!found || !S_ISDIR(st.st_mode)) {
         Error error = io_error("check.no-root", "is not a folder");
         error.file = root.string();
+        if (!found && err == EACCES) {
+            error.message = "cannot be reached: you may not enter it or a folder above it";
+            return error.with_hint("run the same command with sudo, or as a user who may read "
+                                   "the folders on the way (ls -ld each of them)");
+        }
+        if (!found && err == ENOENT)
+            error.message = "does not exist";
         return error.with_hint("give the TFTP server's root folder");
     }
     auto firmware = load_firmware(options.firmware);

@@ -9,9 +9,11 @@
 #include <fwplan/device_config.hpp>
 
 #include <algorithm>
+#include <cstdint>
 #include <cstdlib>
 #include <fcntl.h>
 #include <map>
+#include <set>
 #include <utility>
 
 namespace fwplan {
@@ -24,9 +26,9 @@ constexpr std::size_t kMaxPasswordFileBytes = 4096;
 // ---------------------------------------------------------------------------------------
 // Settings
 
-Result<void> bad_setting(const std::string& field, const std::string& why) {
-    Error error = bad_input("config.bad-setting", field + " " + why);
-    return error;
+Result<void> bad_setting(const std::string& field, const std::string& why,
+                         std::string hint = "check the value named above") {
+    return bad_input("config.bad-setting", field + " " + why).with_hint(std::move(hint));
 }
 
 // Free text (names, labels, passwords): UTF-8 without control characters. A password is
@@ -34,11 +36,15 @@ Result<void> bad_setting(const std::string& field, const std::string& why) {
 Result<void> check_text(const std::string& field, std::string_view text, bool secret = false) {
     const std::string shown = secret ? std::string() : " " + detail::quote(text);
     if (text.size() > kMaxSettingBytes)
-        return bad_setting(field, "is longer than " + std::to_string(kMaxSettingBytes) + " bytes");
+        return bad_setting(field, "is longer than " + std::to_string(kMaxSettingBytes) + " bytes",
+                           "a phone shows a few dozen characters at most: shorten it");
     if (detail::find_control_char(text) != std::string_view::npos)
-        return bad_setting(field + shown, "contains a control character (tab, line break, ...)");
+        return bad_setting(field + shown, "contains a control character (tab, line break, ...)",
+                           "a phone cannot show it: remove it (in a CSV, a quoted field may "
+                           "span lines by mistake)");
     if (detail::find_invalid_utf8(text) != std::string_view::npos)
-        return bad_setting(field + shown, "is not valid UTF-8");
+        return bad_setting(field + shown, "is not valid UTF-8",
+                           "save the file (or the terminal's input) as UTF-8");
     return {};
 }
 
@@ -46,7 +52,8 @@ Result<void> check_text(const std::string& field, std::string_view text, bool se
 // file format fwplan writes.
 Result<void> check_host(const std::string& field, std::string_view text) {
     if (text.size() > 253)
-        return bad_setting(field, "is longer than 253 characters");
+        return bad_setting(field, "is longer than 253 characters",
+                           "give a host name or an IP address");
     for (char c : text) {
         const bool ok = (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') ||
                         (c >= '0' && c <= '9') || c == '.' || c == '-' || c == '_' || c == ':' ||
@@ -54,14 +61,16 @@ Result<void> check_host(const std::string& field, std::string_view text) {
         if (!ok)
             return bad_setting(field + " " + detail::quote(text),
                                "is not a host name or IP address (it contains " +
-                                   detail::quote_char(c) + ")");
+                                   detail::quote_char(c) + ")",
+                               "give a host name or an IP address, e.g. 192.168.178.1");
     }
     return {};
 }
 
 Result<void> check_port(const std::string& field, unsigned port, bool zero_allowed) {
     if ((port == 0 && !zero_allowed) || port > 65535)
-        return bad_setting(field + " " + std::to_string(port), "is not a port (1 to 65535)");
+        return bad_setting(field + " " + std::to_string(port), "is not a port (1 to 65535)",
+                           "leave it out for the standard SIP port, 5060");
     return {};
 }
 
@@ -117,7 +126,7 @@ std::string serialize(const pugi::xml_document& doc, const DeviceTemplate::Impl&
     return writer.out;
 }
 
-// Elements CUCM writes before / after <loadInformation> (formats.md §6.1), for placing a
+// Elements CUCM writes before / after <loadInformation> (docs/phone-files.md §6.1), for placing a
 // missing one when neither <commonProfile> nor <vendorConfig> is there.
 constexpr const char* kBeforeLoadInformation[] = {
     "fullConfig",       "deviceProtocol", "sshUserId",
@@ -198,6 +207,31 @@ bool safe_raw_text(std::string_view text) {
            detail::find_control_char(text) == std::string_view::npos;
 }
 
+// FNV-1a, 64 bits, as 16 hex digits: the <versionStamp> of a rendered file. Not a secret
+// digest (the file itself is readable on the TFTP server); it only has to change with the file.
+std::string version_stamp_of(std::string_view text) {
+    std::uint64_t hash = 0xcbf29ce484222325ULL;
+    for (char c : text) {
+        hash ^= static_cast<unsigned char>(c);
+        hash *= 0x100000001b3ULL;
+    }
+    static constexpr char kDigits[] = "0123456789abcdef";
+    std::string out;
+    for (int shift = 60; shift >= 0; shift -= 4)
+        out += kDigits[(hash >> static_cast<unsigned>(shift)) & 0xFU];
+    return out;
+}
+
+// A dial plan name a config gives, if fwplan can write a file of that name next to it.
+std::optional<std::string> plain_file_name(std::string_view name) {
+    const std::string_view trimmed = detail::trim(name);
+    if (trimmed.empty() || trimmed.size() > 255 || trimmed.front() == '.' ||
+        trimmed.find_first_of("/\\:") != std::string_view::npos ||
+        detail::find_control_char(trimmed) != std::string_view::npos || !safe_raw_text(trimmed))
+        return std::nullopt;
+    return std::string(trimmed);
+}
+
 Error load_model_mismatch(const ModelInfo& model, const LoadId& load) {
     Error error =
         bad_input("config.load-model-mismatch",
@@ -265,8 +299,13 @@ Result<DeviceTemplate> DeviceTemplate::from_file(const std::filesystem::path& pa
     // One byte over the limit: from_string refuses a template that is too large itself.
     auto text =
         detail::read_file_head(AT_FDCWD, path, kMaxTemplateBytes + 1, "config.template-read");
-    if (!text)
-        return text.error();
+    if (!text) {
+        Error error = text.error();
+        if (error.hint.empty())
+            error.hint = "give the path of your SEP<MAC>.cnf.xml, or leave the template out to "
+                         "let fwplan write its built-in one";
+        return error;
+    }
     return from_string(text->bytes, path.string());
 }
 
@@ -355,6 +394,19 @@ std::optional<std::string> DeviceTemplate::device_protocol() const {
     return child_text(impl_->decoded, "deviceProtocol");
 }
 
+std::optional<std::string> DeviceTemplate::dial_template() const {
+    const pugi::xml_node device = impl_->decoded.document_element();
+    for (pugi::xml_node parent : {device.child("sipProfile"), device}) {
+        const pugi::xml_node element = parent.child("dialTemplate");
+        if (!element)
+            continue;
+        const std::string text(detail::trim(detail::text_of(element)));
+        if (!text.empty())
+            return text;
+    }
+    return std::nullopt;
+}
+
 std::vector<Diagnostic> DeviceTemplate::lint(const ModelInfo* model, Protocol protocol) const {
     return detail::lint_device(impl_->decoded.document_element(), model, protocol);
 }
@@ -395,7 +447,22 @@ Result<std::string> DeviceTemplate::render(const LoadId& load, Protocol protocol
     for (pugi::xml_node node : protocols)
         detail::replace_text(node, std::string(to_string(protocol)));
 
-    return serialize(doc, *impl_);
+    // <versionStamp>: a digest of the file as written with a placeholder stamp, so that it
+    // changes exactly when the file does (one serialization: the placeholder is replaced).
+    const std::vector<pugi::xml_node> stamps = detail::children_named(device, "versionStamp");
+    if (stamps.empty())
+        return serialize(doc, *impl_);
+    static constexpr std::string_view kPlaceholder = "@@fwplan-version-stamp@@";
+    for (pugi::xml_node node : stamps)
+        detail::replace_text(node, std::string(kPlaceholder));
+    std::string text = serialize(doc, *impl_);
+    const std::string stamp = version_stamp_of(text);
+    const std::string from = ">" + std::string(kPlaceholder) + "<";
+    const std::string to = ">" + stamp + "<";
+    for (std::size_t at = text.find(from); at != std::string::npos;
+         at = text.find(from, at + to.size()))
+        text.replace(at, from.size(), to);
+    return text;
 }
 
 // ---------------------------------------------------------------------------------------
@@ -415,6 +482,7 @@ Result<void> check_step(const ModelInfo& model, const LoadId& load, Protocol pro
 Result<StepFiles> assemble_step_files(const ModelInfo& model, const MacAddress& mac,
                                       const LoadId& load, Protocol protocol, std::string sep,
                                       std::vector<Diagnostic> template_warnings,
+                                      const std::optional<std::string>& dial_template,
                                       const SipSettings& sip, const StepOptions& options) {
     StepFiles step;
     step.files.push_back({mac.sep_config_file_name(), std::move(sep), false});
@@ -440,8 +508,20 @@ Result<StepFiles> assemble_step_files(const ModelInfo& model, const MacAddress& 
             step.warnings.push_back(std::move(warning));
         }
     }
-    if (options.dial_plan)
-        step.files.push_back({"dialplan.xml", empty_dial_plan(), true});
+    if (options.dial_plan) {
+        // The dial plans the files name: the template's, and the 7940/7960 SIPDefault.cnf's
+        // `dial_template: dialplan` (the phone adds .xml).
+        std::set<std::string> names;
+        if (dial_template)
+            if (auto name = plain_file_name(*dial_template))
+                names.insert(*name);
+        if (model.config_style == ConfigStyle::SepXmlAndSipCnf)
+            names.insert("dialplan.xml");
+        for (const std::string& name : names)
+            step.files.push_back(
+                {name, options.dial_plan_xml.empty() ? empty_dial_plan() : options.dial_plan_xml,
+                 true});
+    }
     return step;
 }
 
@@ -456,7 +536,8 @@ Result<StepFiles> make_step_files(const ModelInfo& model, const MacAddress& mac,
     if (!sep)
         return sep.error().in_file(device_template.source_name());
     return detail::assemble_step_files(model, mac, load, protocol, std::move(*sep),
-                                       device_template.lint(&model, protocol), sip, options);
+                                       device_template.lint(&model, protocol),
+                                       device_template.dial_template(), sip, options);
 }
 
 Result<ConfigFiles> make_xml_default(const std::vector<XmlDefaultEntry>& entries,
@@ -521,6 +602,52 @@ Result<ConfigFiles> make_xml_default(const std::vector<XmlDefaultEntry>& entries
 
 std::string empty_dial_plan() {
     return "<DIALTEMPLATE>\n</DIALTEMPLATE>\n";
+}
+
+Result<std::string> read_dial_plan(const std::filesystem::path& path) {
+    const std::string name = path.string();
+    auto read =
+        detail::read_file_head(AT_FDCWD, path, kMaxDialPlanBytes + 1, "config.dial-plan-read");
+    if (!read) {
+        Error error = read.error();
+        if (error.hint.empty())
+            error.hint = "check the path given with --dialplan";
+        return error;
+    }
+    auto refuse = [&](std::string message) {
+        Error error = bad_input("config.dial-plan", std::move(message));
+        error.file = name;
+        return error.with_hint("a dial plan is <DIALTEMPLATE> with <TEMPLATE MATCH=\"...\" "
+                               "Timeout=\"...\"/> rules; testdata/templates/dialplan-de.xml is "
+                               "an example");
+    };
+    const std::string& text = read->bytes;
+    if (text.size() > kMaxDialPlanBytes)
+        return refuse("is larger than 64 KiB; a dial plan is a few hundred bytes");
+    pugi::xml_document doc;
+    const pugi::xml_parse_result parsed =
+        doc.load_buffer(text.data(), text.size(), pugi::parse_default, pugi::encoding_utf8);
+    if (!parsed) {
+        const detail::LineColumn where =
+            detail::line_column(text, static_cast<std::size_t>(parsed.offset));
+        return refuse("is not well-formed XML at line " + std::to_string(where.line) + ", column " +
+                      std::to_string(where.column) + ": " + parsed.description());
+    }
+    const std::string_view root = doc.document_element().name();
+    if (root != "DIALTEMPLATE" && root != "dialTemplate")
+        return refuse("has the root element <" + std::string(root) +
+                      ">, not <DIALTEMPLATE>: the phone would ignore it");
+    return text;
+}
+
+void set_time_zone(SipSettings& settings, const CiscoTimeZone& zone) {
+    settings.time_zone = std::string(zone.name);
+    settings.legacy_time_zone = std::string(zone.legacy);
+    settings.legacy_utc_offset_minutes = zone.legacy.empty() ? 0 : zone.utc_offset_minutes;
+    if (zone.legacy.empty())
+        settings.legacy_daylight.reset();
+    else
+        settings.legacy_daylight = zone.legacy_daylight;
 }
 
 // ---------------------------------------------------------------------------------------

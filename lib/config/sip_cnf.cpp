@@ -38,6 +38,50 @@ const SipLine* first_line(const SipSettings& s) {
     return s.lines.empty() ? nullptr : &s.lines[0];
 }
 
+// The summer-time lines of SIPDefault.cnf in the "relative" form of the Cisco SIP IP Phone
+// 7960 Administrator Guide ("Setting the Date, Time, and Daylight Savings Time"): day 0 means
+// "use day of week and week of month"; week 8 is the last week of the month.
+void daylight_lines(std::string& out, LegacyDaylight rule, int utc_offset_minutes) {
+    if (rule == LegacyDaylight::None) {
+        line(out, "dst_auto_adjust", 0U);
+        return;
+    }
+    struct Change {
+        const char* month;
+        unsigned week;
+        unsigned hour; // local time
+    };
+    Change start{};
+    Change stop{};
+    if (rule == LegacyDaylight::Europe) {
+        // EU directive 2000/84/EC: at 01:00 UTC, on the last Sundays of March and October.
+        const int hour = 1 + utc_offset_minutes / 60;
+        const auto local = static_cast<unsigned>(((hour % 24) + 24) % 24);
+        start = {"Mar", 8, local};
+        stop = {"Oct", 8, (local + 1) % 24};
+    } else {
+        // US Energy Policy Act of 2005, and Canada since 2007: 02:00 local time, second
+        // Sunday of March to first Sunday of November.
+        start = {"Mar", 2, 2};
+        stop = {"Nov", 1, 2};
+    }
+    auto hour_text = [](unsigned hour) {
+        return std::string(hour < 10 ? "0" : "") + std::to_string(hour) + "/00";
+    };
+    line(out, "dst_offset", 1U);
+    line(out, "dst_start_month", start.month);
+    line(out, "dst_start_day", 0U);
+    line(out, "dst_start_day_of_week", "Sun");
+    line(out, "dst_start_week_of_month", start.week);
+    line(out, "dst_start_time", hour_text(start.hour));
+    line(out, "dst_stop_month", stop.month);
+    line(out, "dst_stop_day", 0U);
+    line(out, "dst_stop_day_of_week", "Sun");
+    line(out, "dst_stop_week_of_month", stop.week);
+    line(out, "dst_stop_time", hour_text(stop.hour));
+    line(out, "dst_auto_adjust", 1U);
+}
+
 } // namespace
 
 Result<void> check_cnf_values(const SipSettings& s) {
@@ -84,8 +128,11 @@ std::string sip_default_cnf(const LoadId& load, const SipSettings& s) {
         line(out, "sntp_mode", "unicast");
         line(out, "sntp_server", s.ntp_server);
     }
-    if (!s.legacy_time_zone.empty())
+    if (!s.legacy_time_zone.empty()) {
         line(out, "time_zone", s.legacy_time_zone);
+        if (s.legacy_daylight)
+            daylight_lines(out, *s.legacy_daylight, s.legacy_utc_offset_minutes);
+    }
     line(out, "dial_template", "dialplan");
     return out;
 }
@@ -177,6 +224,12 @@ std::vector<Diagnostic> lint_cnf(const ModelInfo& model, const SipSettings& s, P
              "speed dials are not written for 7940/7960 (their SIP files have no such setting "
              "fwplan knows)",
              "SIP<MAC>.cnf");
+    if (s.legacy_time_zone.empty() && !s.time_zone.empty() && s.time_zone != kDefaultTimeZone)
+        warn("time-zone-not-for-7960",
+             "the time zone " + quote(s.time_zone) +
+                 " has no 7940/7960 equivalent fwplan knows (their time_zone: takes CET, GMT, "
+                 "EST, CST, MST, PST); SIPDefault.cnf gets none and the phone shows GMT",
+             "SIPDefault.cnf");
     if (!s.outbound_proxy.empty())
         warn("outbound-proxy-ignored",
              "the outbound proxy is not written for 7940/7960; the phone talks to the server "

@@ -1,5 +1,5 @@
 #pragma once
-// The 7940/7960 SIP files (formats.md §6.3): SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT.
+// The 7940/7960 SIP files (docs/phone-files.md §6.3): SIPDefault.cnf, SIP<MAC>.cnf, OS79XX.TXT.
 // Flat text, one `key: value` per line, `#` comments.
 
 #include <fwplan/device_config.hpp>

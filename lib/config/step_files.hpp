@@ -5,6 +5,7 @@
 
 #include <fwplan/device_config.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -15,11 +16,13 @@ namespace fwplan::detail {
 Result<void> check_step(const ModelInfo& model, const LoadId& load, Protocol protocol);
 
 /// make_step_files given the rendered `SEP<MAC>.cnf.xml` (`sep`, from `render(load,
-/// protocol)`) and the template's lints (`lint(&model, protocol)`, `where` not yet prefixed
-/// with the file name). Call `check_step` first.
+/// protocol)`), the template's lints (`lint(&model, protocol)`, `where` not yet prefixed
+/// with the file name) and the dial plan it names (`dial_template()`). Call `check_step`
+/// first.
 Result<StepFiles> assemble_step_files(const ModelInfo& model, const MacAddress& mac,
                                       const LoadId& load, Protocol protocol, std::string sep,
                                       std::vector<Diagnostic> template_warnings,
+                                      const std::optional<std::string>& dial_template,
                                       const SipSettings& sip, const StepOptions& options);
 
 } // namespace fwplan::detail

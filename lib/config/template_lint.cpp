@@ -191,7 +191,7 @@ std::size_t count_characters(std::string_view text) noexcept {
 }
 
 std::optional<PasswordLimit> password_limit(const ModelInfo* model) {
-    // formats.md §6.1: the limits users reported, per firmware family.
+    // docs/phone-files.md §6.1: the limits users reported, per firmware family.
     struct Known {
         std::string_view family;
         std::size_t length;

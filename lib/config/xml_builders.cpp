@@ -2,7 +2,6 @@
 
 #include "config/xml_template.hpp"
 
-#include <cstdint>
 #include <string>
 
 namespace fwplan::detail {
@@ -20,48 +19,6 @@ void add(pugi::xml_node parent, const char* name, std::string_view text) {
 }
 void add(pugi::xml_node parent, const char* name, unsigned value) {
     append_text_element(parent, name, std::to_string(value));
-}
-
-// FNV-1a, 64 bits: a stable digest of the settings for <versionStamp>.
-class Digest {
-public:
-    void add(std::string_view text) {
-        for (char c : text) {
-            hash_ ^= static_cast<unsigned char>(c);
-            hash_ *= 0x100000001b3ULL;
-        }
-        hash_ ^= 0xFFU; // field separator, so "ab"+"c" differs from "a"+"bc"
-        hash_ *= 0x100000001b3ULL;
-    }
-    [[nodiscard]] std::string hex() const {
-        static constexpr char kDigits[] = "0123456789abcdef";
-        std::string out;
-        for (int shift = 60; shift >= 0; shift -= 4)
-            out += kDigits[(hash_ >> static_cast<unsigned>(shift)) & 0xFU];
-        return out;
-    }
-
-private:
-    std::uint64_t hash_ = 0xcbf29ce484222325ULL;
-};
-
-// Everything the template shows except passwords: the stamp is in a world-readable file.
-std::string version_stamp(const SipSettings& s) {
-    Digest digest;
-    for (const std::string* text : {&s.server, &s.outbound_proxy, &s.ntp_server, &s.time_zone,
-                                    &s.date_template, &s.phone_label})
-        digest.add(*text);
-    digest.add(std::to_string(s.port));
-    digest.add(std::to_string(s.outbound_proxy_port));
-    for (const SipLine& line : s.lines)
-        for (const std::string* text :
-             {&line.name, &line.auth_name, &line.display_name, &line.messages_number})
-            digest.add(*text);
-    for (const SpeedDial& dial : s.speed_dials) {
-        digest.add(dial.label);
-        digest.add(dial.number);
-    }
-    return digest.hex();
 }
 
 void append_device_pool(pugi::xml_node device, const SipSettings& s) {
@@ -266,7 +223,7 @@ std::string builtin_sip_template_text(const SipSettings& s) {
     add(common, "callLogBlfEnabled", "2");
     add(device, "loadInformation", "");
     append_vendor_config(device);
-    add(device, "versionStamp", version_stamp(s));
+    add(device, "versionStamp", ""); // set by render: a digest of each step's file
     append_locales(device);
     add(device, "deviceSecurityMode", "1"); // 1: no security, the files are not signed
     add(device, "idleTimeout", "0");

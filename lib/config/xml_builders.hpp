@@ -9,7 +9,7 @@
 
 namespace fwplan::detail {
 
-/// Appends the callManagerGroup of formats.md §6.1 (one member, priority 0) for `server`.
+/// Appends the callManagerGroup of docs/phone-files.md §6.1 (one member, priority 0) for `server`.
 void append_call_manager_group(pugi::xml_node parent, const SipSettings& server);
 
 /// The text of the built-in SIP template filled from (validated) settings.

@@ -1,5 +1,5 @@
 #pragma once
-// Digests through OpenSSL's libcrypto, kept out of the public headers (DESIGN.md: no
+// Digests through OpenSSL's libcrypto, kept out of the public headers (architecture.md: no
 // OpenSSL type is public): one-shot SHA-256 of bytes in memory; streamed, with the CRC-32
 // beside it, for files of any size (the identity of a staged file: CRC-32 to tell files
 // apart cheaply, SHA-256 to decide that two are the same); and a streaming digest of a whole

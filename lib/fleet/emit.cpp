@@ -6,6 +6,7 @@
 #include "detail/text.hpp"
 
 #include <fwplan/fleet.hpp>
+#include <fwplan/xml_default.hpp>
 
 #include <algorithm>
 #include <cerrno>
@@ -108,72 +109,15 @@ std::string files_list(const FolderState& folder) {
     if (!f.files_from_manifest)
         out += "# The names below are the ones this family's packages use; the .loads file in "
                "the package has the final list.\n";
+    if (std::any_of(f.firmware_files.begin(), f.firmware_files.end(),
+                    [](const std::string& name) { return name.find('*') != std::string::npos; }))
+        out += "# A * stands for the build ID only the .loads names (give --firmware with the "
+               "package to list the exact names).\n";
     for (const std::string& file : f.firmware_files)
         out += file + "\n";
     for (const std::string& missing : f.missing)
         out += "# missing from your package: " + missing + "\n";
     return out;
-}
-
-struct ProtocolLoad {
-    std::string load;
-    Protocol protocol;
-    friend auto operator<=>(const ProtocolLoad&, const ProtocolLoad&) = default;
-};
-
-// The rendered SEP<MAC>.cnf.xml of a template shared by many phones: every phone at one
-// load gets the same text, so it is rendered once per load.
-class SharedTemplate {
-public:
-    explicit SharedTemplate(DeviceTemplate t) : template_(std::move(t)) {}
-
-    const Result<std::string>& render(const LoadId& load, Protocol protocol) {
-        ProtocolLoad key{load.str(), protocol};
-        auto it = rendered_.find(key);
-        if (it == rendered_.end())
-            it = rendered_.emplace(key, template_.render(load, protocol)).first;
-        return it->second;
-    }
-    const std::vector<Diagnostic>& lint(const ModelInfo& model, Protocol protocol) {
-        auto key = std::pair(std::string(model.number), protocol);
-        auto it = lints_.find(key);
-        if (it == lints_.end())
-            it = lints_.emplace(key, template_.lint(&model, protocol)).first;
-        return it->second;
-    }
-    [[nodiscard]] const DeviceTemplate& get() const noexcept { return template_; }
-
-private:
-    DeviceTemplate template_;
-    std::map<ProtocolLoad, Result<std::string>> rendered_;
-    std::map<std::pair<std::string, Protocol>, std::vector<Diagnostic>> lints_;
-};
-
-PlanRequest request_for(const Phone& phone, const EmitOptions& options) {
-    PlanRequest request;
-    request.model = std::string(phone.model->number);
-    request.from = phone.from;
-    request.hw_rev = phone.hw_rev;
-    if (phone.to)
-        request.to = phone.to;
-    else if (phone.to_protocol)
-        request.to_protocol = phone.to_protocol;
-    else if (options.default_to)
-        request.to = options.default_to;
-    else
-        request.to_protocol = options.default_to_protocol;
-    return request;
-}
-
-SipSettings settings_for(const Phone& phone, const SipSettings& base) {
-    SipSettings settings = base;
-    if (phone.line) {
-        if (settings.lines.empty())
-            settings.lines.push_back(*phone.line);
-        else
-            settings.lines.front() = *phone.line;
-    }
-    return settings;
 }
 
 RowError row_error(const Phone& phone, Error error) {
@@ -214,6 +158,7 @@ private:
     Result<void> finish_folders();
     void summarize();
     void note_round_clashes();
+    void note_template_settings();
 
     const Planner& planner_;
     const EmitOptions& options_;
@@ -222,11 +167,12 @@ private:
     CreatedFolders created_;
     WriteBatch batch_;
     EmitReport report_;
-    std::optional<SharedTemplate> shared_;
+    std::optional<StepFileRenderer> renderer_;
     std::map<FolderKey, FolderState> folders_;
     std::map<std::pair<std::string, std::string>, WarningSummary> warnings_;
     std::set<std::string> notes_seen_;
     std::size_t line_fields_unused_ = 0;
+    std::size_t template_phones_ = 0; // phones whose SEP<MAC>.cnf.xml is the user's template
     // The phones in MAC order and their plans.
     std::vector<const Phone*> phones_;
     FleetPlans plans_;
@@ -246,8 +192,15 @@ Result<void> Emitter::stage(const fs::path& dir, const std::string& name,
 
 Result<FolderState*> Emitter::folder_for(unsigned step, const PlanStep& plan_step) {
     const FolderKey key{step, plan_step.load.str()};
-    if (auto it = folders_.find(key); it != folders_.end())
+    if (auto it = folders_.find(key); it != folders_.end()) {
+        // Phones from other loads may need more files of the same load (a 7960 from an
+        // unsigned load needs the .bin loader too): FILES.txt lists them all.
+        std::vector<std::string>& files = it->second.info.firmware_files;
+        for (const std::string& file : plan_step.files)
+            if (std::find(files.begin(), files.end(), file) == files.end())
+                files.push_back(file);
         return &it->second;
+    }
     const std::string name = folder_name(step, plan_step.load);
     const fs::path path = options_.out_dir / name;
     const bool existed = exists_no_follow(path);
@@ -276,55 +229,22 @@ Result<FolderState*> Emitter::folder_for(unsigned step, const PlanStep& plan_ste
 }
 
 Result<Emitter::PhoneFiles> Emitter::make_files(const Phone& phone, const Plan& plan) {
-    const ModelInfo& model = *phone.model;
-    const SipSettings settings = settings_for(phone, options_.sip);
-    // A phone with its own line and no user template gets its own built-in template.
-    std::optional<DeviceTemplate> own;
-    if (!options_.device_template && phone.line) {
-        auto built = DeviceTemplate::builtin_sip(settings);
-        if (!built)
-            return built.error();
-        own = std::move(*built);
-    }
-    StepOptions step_options;
-    step_options.dial_plan = options_.dial_plan;
-
-    PhoneFiles files;
-    for (const PlanStep& step : plan.steps) {
+    // The step folders' names must be file names fwplan may write (no load ID leads out).
+    for (const PlanStep& step : plan.steps)
         if (auto ok = check_file_name(folder_name(step.number, step.load)); !ok)
             return ok.error();
-        const Protocol protocol = step.protocol();
-        if (auto ok = detail::check_step(model, step.load, protocol); !ok)
-            return ok.error();
-        std::string sep;
-        std::vector<Diagnostic> lints;
-        if (own) {
-            auto rendered = own->render(step.load, protocol);
-            if (!rendered)
-                return rendered.error().in_file(own->source_name());
-            sep = std::move(*rendered);
-            lints = own->lint(&model, protocol);
-        } else {
-            const Result<std::string>& rendered = shared_->render(step.load, protocol);
-            if (!rendered)
-                return rendered.error().in_file(shared_->get().source_name());
-            sep = *rendered;
-            lints = shared_->lint(model, protocol);
-        }
-        auto made =
-            detail::assemble_step_files(model, phone.mac, step.load, protocol, std::move(sep),
-                                        std::move(lints), settings, step_options);
-        if (!made)
-            return made.error();
-        files.steps.push_back(std::move(*made));
-    }
-    return files;
+    auto steps = renderer_->render(phone, plan);
+    if (!steps)
+        return steps.error();
+    return PhoneFiles{std::move(*steps)};
 }
 
 Result<void> Emitter::emit_phone(const Phone& phone, const Plan& plan, Result<PhoneFiles> files) {
-    if (options_.device_template && phone.line &&
-        phone.model->config_style != ConfigStyle::SepXmlAndSipCnf)
-        ++line_fields_unused_;
+    if (options_.device_template && phone.model->config_style != ConfigStyle::SepXmlAndSipCnf) {
+        ++template_phones_;
+        if (phone.line)
+            ++line_fields_unused_;
+    }
     if (!files) {
         report_.failed.push_back(row_error(phone, files.error()));
         return {};
@@ -402,10 +322,27 @@ Result<void> Emitter::finish_folders() {
     for (auto& [key, state] : folders_) {
         if (auto ok = stage(state.path, kFilesList, files_list(state)); !ok)
             return ok;
-        if (options_.xml_default) {
-            std::vector<XmlDefaultEntry> entries;
-            for (const std::string& number : state.models)
-                entries.push_back({find_model(number).value(), state.info.load});
+        std::vector<XmlDefaultEntry> entries;
+        if (options_.xml_default)
+            for (const std::string& number : state.models) {
+                // Only a load every factory-fresh phone of the model can take in one step:
+                // XMLDefault is what phones without their own SEP<MAC>.cnf.xml read.
+                const ModelInfo* model = find_model(number).value();
+                const XmlDefaultReach reach = xml_default_reach(planner_, *model, state.info.load);
+                if (reach.ok()) {
+                    entries.push_back({model, state.info.load});
+                    continue;
+                }
+                report_.notes.push_back(info(
+                    "fwplan.fleet.xml-default-unreachable",
+                    state.info.name + "/XMLDefault.cnf.xml leaves out the " + number + ": " +
+                        reach.why +
+                        ", and a new or factory-reset phone without its own SEP<MAC>.cnf.xml may "
+                        "still run that load; such phones get the load of an earlier round's "
+                        "XMLDefault.cnf.xml",
+                    state.info.name + "/XMLDefault.cnf.xml"));
+            }
+        if (!entries.empty()) {
             auto xml = make_xml_default(entries, options_.sip);
             if (!xml)
                 return xml.error();
@@ -482,6 +419,7 @@ void Emitter::summarize() {
                      [](const RowError& a, const RowError& b) {
                          return std::tie(a.line, a.mac) < std::tie(b.line, b.mac);
                      });
+    note_template_settings();
     // The report lists the first rows that failed and counts the rest (the per-model counts
     // above include them all, but for rows the inventory only counted).
     if (report_.failed.size() > kMaxListedRows) {
@@ -498,9 +436,58 @@ void Emitter::summarize() {
                         "fields"));
 }
 
+// With the user's template, SEP<MAC>.cnf.xml is that template as it is: the SIP settings
+// given besides it do not reach it (only XMLDefault.cnf.xml and the 7940/7960 files take
+// them). Say which, rather than ignore them without a word.
+void Emitter::note_template_settings() {
+    if (!options_.device_template || template_phones_ == 0)
+        return;
+    const SipSettings& s = options_.sip;
+    std::vector<std::string> unused;
+    if (!s.server.empty())
+        unused.push_back("the SIP server " + s.server + " (it reaches XMLDefault.cnf.xml only)");
+    if (!s.outbound_proxy.empty())
+        unused.push_back("the outbound proxy");
+    if (!s.ntp_server.empty())
+        unused.push_back("the NTP server");
+    if (s.time_zone != kDefaultTimeZone)
+        unused.push_back("the time zone");
+    if (!s.phone_label.empty())
+        unused.push_back("the phone label");
+    for (std::size_t i = 0; i < s.lines.size(); ++i) {
+        const SipLine& line = s.lines[i];
+        std::vector<std::string> parts;
+        if (!line.name.empty())
+            parts.emplace_back("name");
+        if (!line.auth_name.empty())
+            parts.emplace_back("auth name");
+        if (!line.auth_password.empty())
+            parts.emplace_back("password");
+        if (!line.display_name.empty())
+            parts.emplace_back("display name");
+        if (!line.messages_number.empty())
+            parts.emplace_back("voicemail number");
+        if (!parts.empty())
+            unused.push_back("line " + std::to_string(i + 1) + "'s " + detail::join(parts));
+    }
+    if (!s.speed_dials.empty())
+        unused.push_back(std::to_string(s.speed_dials.size()) +
+                         (s.speed_dials.size() == 1 ? " speed dial" : " speed dials"));
+    if (unused.empty())
+        return;
+    Diagnostic note = warning(
+        "fwplan.fleet.template-settings-unused",
+        "SEP<MAC>.cnf.xml comes from your template " + options_.device_template->source_name() +
+            " as it is, so " + detail::join(unused, ", ") + (unused.size() == 1 ? " is" : " are") +
+            " not written into it: the phone registers with what the template says");
+    note.hint = "put these values into the template, or leave the template out and let fwplan "
+                "fill its built-in one";
+    report_.notes.push_back(std::move(note));
+}
+
 // Makes the files of a chunk of phones. Runs on a second thread while the main thread
 // writes the previous chunk: rendering a phone's own template costs about as much CPU as
-// the kernel spends writing its files. Only this touches `shared_`, one chunk at a time.
+// the kernel spends writing its files. Only this touches `renderer_`, one chunk at a time.
 Emitter::Generated Emitter::generate(std::size_t begin) {
     Generated out;
     const std::size_t end = std::min(begin + kChunk, phones_.size());
@@ -552,17 +539,13 @@ Result<EmitReport> Emitter::run(const Inventory& inventory) {
     std::vector<PlanRequest> requests;
     requests.reserve(phones.size());
     for (const Phone* phone : phones)
-        requests.push_back(request_for(*phone, options_));
+        requests.push_back(plan_request_for(*phone, options_));
     plans_ = planner_.plan_fleet(requests);
 
-    if (options_.device_template) {
-        shared_.emplace(*options_.device_template);
-    } else {
-        auto builtin = DeviceTemplate::builtin_sip(options_.sip);
-        if (!builtin)
-            return builtin.error();
-        shared_.emplace(std::move(*builtin));
-    }
+    auto renderer = StepFileRenderer::make(options_);
+    if (!renderer)
+        return renderer.error();
+    renderer_.emplace(std::move(*renderer));
 
     // Chunk k+1 is made on another thread while chunk k is written, in MAC order.
     const bool pipelined = phones.size() > kChunk;

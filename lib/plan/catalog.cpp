@@ -236,6 +236,7 @@ Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& r
         "from-min",      "from-max",    "from-below",      "to-min",    "to-max",    "to-below",
         "from-protocol", "to-protocol", "protocol-change", "downgrade", "from-line", "to-line",
         "models",        "hw-min",      "version",         "protocol",  "on",        "confidence",
+        "overrules",
     };
     const auto kind = kinds.find(node.name());
     if (kind == kinds.end())
@@ -314,6 +315,14 @@ Result<RuleEffect> Reader::read_effect(const pugi::xml_node& node, const Rule& r
     }
     effect.on = node.attribute("on").value();
     effect.text = node.text().get();
+    for (std::string_view ids = node.attribute("overrules").value(); !ids.empty();) {
+        const std::size_t space = ids.find(' ');
+        if (space != 0)
+            effect.overrules.emplace_back(ids.substr(0, space));
+        ids = space == std::string_view::npos ? std::string_view() : ids.substr(space + 1);
+    }
+    if (!effect.overrules.empty() && effect.kind != EffectKind::Allow)
+        return fail(node, "rule " + rule.id + ": only <allow> can overrule other rules");
     if ((effect.kind == EffectKind::Prefer || effect.kind == EffectKind::Floor ||
          effect.kind == EffectKind::Fallback) &&
         !effect.version)
@@ -453,7 +462,9 @@ Result<HardwareRevision> HardwareRevision::parse(std::string_view text) {
         !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
         return bad_input("hw-rev.malformed", "'" + std::string(text) +
                                                  "' is not a hardware revision like V15 "
-                                                 "(printed on the label under the phone)");
+                                                 "(printed on the label under the phone)")
+            .with_hint("give it as the label prints it (V01, V08, V15), or leave --hw-rev out: "
+                       "the plan then warns where a revision would matter");
     HardwareRevision revision;
     for (char c : digits)
         revision.number = revision.number * 10 + static_cast<unsigned>(c - '0');
@@ -546,8 +557,13 @@ bool Catalog::remove_rule(std::string_view id) {
 
 Result<void> Catalog::merge_file(const std::filesystem::path& path) {
     auto text = detail::read_small_file(AT_FDCWD, path, kMaxCatalogBytes, "catalog.unreadable");
-    if (!text)
-        return text.error();
+    if (!text) {
+        Error error = text.error();
+        if (error.hint.empty())
+            error.hint = "--catalog takes a knowledge base file of your own (XML, "
+                         "docs/catalog-format.md); check its path";
+        return error;
+    }
     auto parsed = Catalog::parse(*text, path.string());
     if (!parsed)
         return parsed.error();

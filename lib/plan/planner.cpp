@@ -39,12 +39,16 @@ using detail::is_downgrade;
 
 // The cost of one step of a chain. One step costs far more than any penalty, so the fewest
 // steps always win; the penalties only choose among chains of the same length, the way an
-// expert would (upgrade-rules.md §3: switch protocol once and last, never go down when up
+// expert would (docs/catalog-format.md, "How a plan is chosen": switch protocol once and last, never go down when up
 // works, prefer what the user has, the bridge a rule names, and steps Cisco backs).
 class StepCost {
 public:
     static constexpr double kStep = 1000;
-    static constexpr double kEarlyProtocolSwitch = 300;   // switch protocol once, at the last step
+    static constexpr double kEarlyProtocolSwitch = 300; // switch protocol once, at the last step
+    // ... unless the user already has the load of the other protocol: switching early onto a
+    // bridge they have beats downloading the same version in the protocol they run (J-01
+    // names 8.5(2) in either protocol; J-08 itself falls back to the target protocol's 8.5(2)).
+    static constexpr double kEarlySwitchToOwnLoad = 30;
     static constexpr double kDowngrade = 200;             // never go down when up works
     static constexpr double kNotAvailable = 40;           // prefer loads the user already has
     static constexpr double kNotPreferredBridge = 20;     // prefer the bridge a rule names (8.5(2))
@@ -73,7 +77,7 @@ public:
         const LoadId& a = vertices[u].id;
         const LoadId& b = vertices[v].id;
         if (a.protocol() != b.protocol() && v != goal_)
-            c += kEarlyProtocolSwitch;
+            c += vertices[v].available != nullptr ? kEarlySwitchToOwnLoad : kEarlyProtocolSwitch;
         if (is_downgrade(a, b))
             c += kDowngrade;
         if (v != goal_) {
@@ -108,6 +112,7 @@ RuleCitation cite(const EffectRef& ref, std::string_view role, std::string detai
     c.id = ref.rule->id;
     c.title = ref.rule->title;
     c.confidence = ref.rule->confidence_of(*ref.effect);
+    c.rule_confidence = ref.rule->confidence;
     c.sources = ref.rule->sources;
     c.role = std::string(role);
     c.detail = std::move(detail);
@@ -153,11 +158,13 @@ std::vector<std::string> expected_files(const KnownLoad& load) {
     const FamilyInfo* family = find_family(id.family());
     if (family == nullptr)
         return {id.loads_file_name()};
-    if (family->style == LoadIdStyle::Tnp && !load.build.empty() && !id.is_term_load()) {
-        // formats.md §2.1: jar, cnu, apps, dsp, cvm, named <role><family>[proto].<build>.sbn
+    if (family->style == LoadIdStyle::Tnp && !id.is_term_load()) {
+        // jar, cnu, apps, dsp, cvm, named <role><family>[proto].<build>.sbn
+        // (docs/phone-files.md); a build ID the knowledge base lacks is only in the .loads
+        // itself, so it stands as `*` (a shell pattern that matches it).
         const std::string code = id.family_code();
         const std::string proto = id.protocol() == Protocol::Sip ? "sip" : "sccp";
-        const std::string b = "." + load.build + ".sbn";
+        const std::string b = "." + (load.build.empty() ? std::string("*") : load.build) + ".sbn";
         return {id.loads_file_name(), "jar" + code + proto + b, "cnu" + code + b,
                 "apps" + code + b,    "dsp" + code + b,         "cvm" + code + proto + b};
     }
@@ -166,7 +173,7 @@ std::vector<std::string> expected_files(const KnownLoad& load) {
         if (id.version() < Version(5, 0, 0))
             return {raw + ".bin"}; // unsigned images have no .loads (S-02)
         if (id.protocol() == Protocol::Sip || id.protocol() == Protocol::Mgcp)
-            // formats.md §2.2: P0S3-8-12-00.loads lists P003-8-12-00.sbn and P0S3-8-12-00.sb2
+            // docs/phone-files.md §2.2: P0S3-8-12-00.loads lists P003-8-12-00.sbn and P0S3-8-12-00.sb2
             return {id.loads_file_name(), "P003" + raw.substr(4) + ".sbn", raw + ".sb2"};
         return {id.loads_file_name(), raw + ".sbn", raw + ".sb2"};
     }
@@ -180,14 +187,16 @@ struct Planner::Impl {
     mutable std::map<std::string, std::shared_ptr<const VersionGraph>> graphs;
 
     std::shared_ptr<const VersionGraph> graph(const PhoneContext& phone,
-                                              const std::optional<LoadId>& keep) const {
+                                              const std::optional<LoadId>& keep,
+                                              bool allow_community = false) const {
         const std::string key = phone.family + "|" + phone.model + "|" +
                                 (phone.hw_rev ? phone.hw_rev->str() : "") + "|" +
-                                (keep ? keep->str() : "");
+                                (keep ? keep->str() : "") + (allow_community ? "|community" : "");
         std::lock_guard lock(mutex);
         auto& slot = graphs[key];
         if (!slot)
-            slot = std::make_shared<const VersionGraph>(catalog, available, phone, keep);
+            slot = std::make_shared<const VersionGraph>(catalog, available, phone, keep,
+                                                        allow_community);
         return slot;
     }
 
@@ -217,6 +226,10 @@ const std::vector<AvailableLoad>& Planner::available() const noexcept {
     return impl_->available;
 }
 
+const Catalog& Planner::catalog() const noexcept {
+    return impl_->catalog;
+}
+
 Result<Plan> Planner::plan(const PlanRequest& request) const {
     return impl_->plan(request);
 }
@@ -226,14 +239,39 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
     if (request.to)
         return *request.to;
     const Protocol protocol = request.to_protocol.value_or(Protocol::Sip);
-    if (!offers(family, protocol))
+    // Where fwplan's knowledge ends, say so the same way whether the protocol or the loads
+    // are what is missing: what Cisco offers for the family, and what fwplan knows of it.
+    std::vector<std::string> offered;
+    for (Protocol p : {Protocol::Sccp, Protocol::Sip, Protocol::Mgcp})
+        if (offers(family, p))
+            offered.emplace_back(to_string(p));
+    const std::string knows_nothing =
+        "fwplan's knowledge base has no " + std::string(family.name) +
+        " load yet: name the target with --to and give its package with --firmware, or "
+        "describe the loads in a --catalog file (docs/catalog-format.md)";
+    // The first protocol other than the one asked for that fwplan knows loads of.
+    std::string known_protocol;
+    const std::vector<const KnownLoad*> known_loads = catalog.loads_of_family(family.id);
+    for (const std::string& p : offered) {
+        const bool known =
+            p != to_string(protocol) &&
+            std::any_of(known_loads.begin(), known_loads.end(),
+                        [&](const KnownLoad* l) { return to_string(l->id.protocol()) == p; });
+        if (known) {
+            known_protocol = p;
+            break;
+        }
+    }
+    if (!offers(family, protocol)) {
+        const std::string hint =
+            known_protocol.empty() ? std::string() : "plan with --to-protocol " + known_protocol;
         return plan_error("no-protocol",
                           "the " + std::string(model.number) + " has no " +
-                              std::string(to_string(protocol)) + " firmware",
-                          "fwplan knows " + std::string(family.name) +
-                              " loads in: " + std::string(family.offers_sccp ? "SCCP " : "") +
-                              std::string(family.offers_sip ? "SIP " : "") +
-                              std::string(family.offers_mgcp ? "MGCP" : ""));
+                              std::string(to_string(protocol)) + " firmware: Cisco offers " +
+                              detail::join(offered, " and ") + " firmware for the " +
+                              std::string(family.name),
+                          hint.empty() ? knows_nothing : hint);
+    }
     if (const KnownLoad* final_load = catalog.final_load(family.id, protocol))
         return final_load->id;
     // No final load recorded: the newest enterprise load fwplan knows or the user has.
@@ -247,12 +285,24 @@ Result<LoadId> Planner::Impl::choose_target(const PlanRequest& request, const Fa
         consider(load->id);
     for (const AvailableLoad& load : available)
         consider(load.id);
-    if (!best)
+    if (!best) {
+        // It may know the family's loads of another protocol (the 6901's SCCP ones): then
+        // "no load yet" would contradict the plan that --to-protocol gives.
+        const std::string hint =
+            known_protocol.empty()
+                ? knows_nothing
+                : "fwplan knows only " + known_protocol + " loads of the " +
+                      std::string(family.name) + ": plan with --to-protocol " + known_protocol +
+                      ", or name the " + std::string(to_string(protocol)) +
+                      " target with --to and give its package with --firmware, or describe it "
+                      "in a --catalog file (docs/catalog-format.md)";
         return plan_error("no-loads",
                           "fwplan knows no " + std::string(to_string(protocol)) + " load for the " +
-                              std::string(model.number),
-                          "name the target with --to and give its package with --firmware, or "
-                          "add it to a --catalog file");
+                              std::string(model.number) + " (Cisco offers " +
+                              detail::join(offered, " and ") + " firmware for the " +
+                              std::string(family.name) + ")",
+                          hint);
+    }
     return *best;
 }
 
@@ -264,6 +314,7 @@ struct Planner::Impl::Setup {
     std::shared_ptr<const VersionGraph> graph;
     LoadId target;
     std::size_t goal = 0; ///< the target's vertex
+    bool allow_community = false;
 };
 
 Result<Plan> Planner::Impl::plan(const PlanRequest& request) const {
@@ -313,7 +364,8 @@ Result<Planner::Impl::Setup> Planner::Impl::set_up(const PlanRequest& request) c
         return target.error();
     setup.target = *target;
     setup.phone = PhoneContext{std::string(family.id), std::string(model.number), request.hw_rev};
-    setup.graph = graph(setup.phone, request.from);
+    setup.allow_community = request.allow_community;
+    setup.graph = graph(setup.phone, request.from, request.allow_community);
     const VersionGraph& graph = *setup.graph;
 
     // The target must be a load fwplan can plan to: known, or present in --firmware, and
@@ -401,12 +453,39 @@ Result<std::vector<std::size_t>> Planner::Impl::find_chain(const Setup& setup, s
                                             " and no chain of known loads goes around it";
     if (!blocked.empty() && rule_list(blocked) == blocked.front().rule->id)
         why += " (" + blocked.front().rule->id + ": " + blocked.front().rule->title + ")";
+    std::string hint = "run 'fwplan graph --model " + plan.model +
+                       " --all' to see the rules; an intermediate load fwplan does not know "
+                       "can be added with --firmware or --catalog";
+    if (!setup.allow_community) {
+        // Would COMMUNITY reports find a way? Then the refusal says that the option exists.
+        const auto community = this->graph(setup.phone, plan.from, true);
+        const std::size_t from = *community->index_of(plan.from);
+        const std::size_t to = *community->index_of(setup.target);
+        const StepCost community_cost(*community, to);
+        const auto& cv = community->vertices();
+        auto community_usable = [&](std::size_t v) {
+            const std::string_view line = detail::firmware_line(cv[v].id);
+            return (cv[v].id.protocol() == from_protocol || cv[v].id.protocol() == goal_protocol) &&
+                   (line == from_line || line == goal_line);
+        };
+        if (!community->shortest_path(from, to, community_cost, community_usable).empty()) {
+            std::set<std::string> reports;
+            for (std::size_t u = 0; u < cv.size(); ++u)
+                for (std::size_t v = 0; v < cv.size(); ++v)
+                    if (!community->overruled(u, v).empty())
+                        for (const EffectRef& ref : community->matching(EffectKind::Allow, u, v))
+                            if (ref.rule->confidence_of(*ref.effect) == Confidence::Community)
+                                reports.insert(ref.rule->id);
+            hint = "COMMUNITY reports (" + detail::join({reports.begin(), reports.end()}) +
+                   ") say a way exists: add --allow-community to plan with them, knowing that "
+                   "a Cisco rule forbids it; or " +
+                   hint;
+        }
+    }
     return plan_error("no-path",
                       "no safe chain from " + plan.from.str() + " to " + setup.target.str() +
                           " for the " + plan.model + ": " + why,
-                      "run 'fwplan graph --model " + plan.model +
-                          " --all' to see the rules; an intermediate load fwplan does not know "
-                          "can be added with --firmware or --catalog");
+                      hint);
 }
 
 // The packages still to download, and the steps whose load only the family's naming pattern
@@ -415,6 +494,16 @@ void Planner::Impl::note_what_to_download(const Setup& setup, Plan& plan) const 
     const auto& vertices = setup.graph->vertices();
     std::set<std::string> listed;
     for (const PlanStep& step : plan.steps) {
+        if (step.protocol_change && step.number < plan.steps.size() && step.available)
+            plan.notes.push_back(info("fwplan.plan.own-bridge",
+                                      "Step " + std::to_string(step.number) + " switches to " +
+                                          std::string(to_string(step.protocol())) +
+                                          " already: you have " + step.load.str() + " (" +
+                                          base_name(step.available_in) +
+                                          "), and as a bridge it serves as well as the " +
+                                          std::string(to_string(step.from.protocol())) +
+                                          " load of its version, which you would have to download.",
+                                      step.load.str()));
         if (!step.available && !step.package.empty() && listed.insert(step.package).second)
             plan.missing_packages.push_back(step.package);
         const GraphVertex& v = vertices[*setup.graph->index_of(step.load)];
@@ -459,6 +548,28 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
     } else {
         step.files = {to.id.loads_file_name()};
     }
+    // A 7940/7960 on an unsigned load (before 5.0) cannot read signed files: it fetches the
+    // unsigned universal loader, the .bin twin of the .sbn its package ships (CME guide,
+    // S-02), so that file is part of the step too. The package has it; its .loads does not
+    // list it.
+    if (find_family(to.id.family()) != nullptr &&
+        find_family(to.id.family())->style == LoadIdStyle::P0 &&
+        step.from.version() < Version(5, 0, 0) && !(to.id.version() < Version(5, 0, 0))) {
+        std::vector<std::string> files;
+        for (const std::string& file : step.files) {
+            files.push_back(file);
+            constexpr std::string_view kSigned = ".sbn";
+            if (file.size() > kSigned.size() &&
+                file.compare(file.size() - kSigned.size(), kSigned.size(), kSigned) == 0) {
+                const std::string unsigned_twin =
+                    file.substr(0, file.size() - kSigned.size()) + ".bin";
+                if (std::find(step.files.begin(), step.files.end(), unsigned_twin) ==
+                    step.files.end())
+                    files.push_back(unsigned_twin);
+            }
+        }
+        step.files = std::move(files);
+    }
 
     // Why the step stops here rather than going straight to the target.
     if (v != goal)
@@ -476,6 +587,22 @@ PlanStep Planner::Impl::make_step(const VersionGraph& graph, std::size_t u, std:
         add_citation(step.rules, cite(ref, RuleCitation::kAllows));
     for (const EffectRef& ref : graph.matching(EffectKind::Caution, u, v))
         add_citation(step.rules, cite(ref, RuleCitation::kCaution, ref.effect->text));
+    // Forbids a COMMUNITY report overruled (PlanRequest::allow_community): cite both sides.
+    if (!graph.overruled(u, v).empty()) {
+        std::set<std::string> reports;
+        for (const EffectRef& ref : graph.matching(EffectKind::Allow, u, v))
+            if (ref.rule->confidence_of(*ref.effect) == Confidence::Community)
+                reports.insert(ref.rule->id);
+        const std::string by = detail::join({reports.begin(), reports.end()});
+        for (const EffectRef& ref : graph.overruled(u, v))
+            add_citation(step.rules,
+                         cite(ref, RuleCitation::kOverruled,
+                              ref.rule->id + " (" +
+                                  std::string(to_string(ref.rule->confidence_of(*ref.effect))) +
+                                  ") forbids this step; " + by +
+                                  " (COMMUNITY) reports it working, and --allow-community lets "
+                                  "the report decide. Watch the phone."));
+    }
 
     // Floors that depend on a hardware revision the user did not give.
     if (!graph.phone().hw_rev)
@@ -584,7 +711,8 @@ FleetPlans Planner::plan_fleet(std::span<const PlanRequest> requests) const {
             (request.from ? request.from->str() : "") + "|" +
             (request.to ? request.to->str() : "") + "|" +
             (request.to_protocol ? std::string(to_string(*request.to_protocol)) : "") + "|" +
-            (request.hw_rev ? request.hw_rev->str() : "");
+            (request.hw_rev ? request.hw_rev->str() : "") +
+            (request.allow_community ? "|community" : "");
         auto [it, inserted] = groups.emplace(std::move(key), FleetOutcome{});
         if (inserted) {
             Result<Plan> plan = impl_->plan(request);
@@ -617,36 +745,27 @@ std::string dot_escape(std::string_view text) {
 
 } // namespace
 
-Result<std::string> Planner::graphviz(std::string_view family_id,
-                                      const GraphOptions& options) const {
-    const FamilyInfo* family = find_family(family_id);
-    if (family == nullptr)
-        return bad_input("graph.unknown-family", "unknown family '" + std::string(family_id) + "'");
-    PhoneContext phone{std::string(family->id), options.model, options.hw_rev};
-    auto graph_ptr = impl_->graph(phone, std::nullopt);
-    const VersionGraph& graph = *graph_ptr;
+namespace {
+
+// The nodes and edges of one family's graph: `id` prefixes node names (so several families
+// fit one document), `indent` the lines.
+void write_family_graph(std::ostringstream& dot, const VersionGraph& graph,
+                        const GraphOptions& options, const std::string& id,
+                        const std::string& indent) {
     const auto& vertices = graph.vertices();
     const std::size_t n = vertices.size();
-
-    std::ostringstream dot;
-    dot << "// fwplan version graph of the " << family->name << " family\n"
-        << "// nodes: loads (bold: final, filled: in your --firmware, dashed: not in the knowledge "
-           "base); edges: allowed upgrades"
-        << (options.show_forbidden ? "; dashed red: forbidden, labelled with the rules" : "")
-        << "\n"
-        << "digraph \"" << dot_escape(family->name) << "\" {\n"
-        << "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
-        << "  edge [color=\"#555555\"];\n";
     // One lane per protocol, so a protocol switch reads as a jump between lanes.
     std::map<Protocol, std::vector<std::size_t>> lanes;
     for (std::size_t i = 0; i < n; ++i)
         lanes[vertices[i].id.protocol()].push_back(i);
     for (const auto& [protocol, members] : lanes) {
-        dot << "  subgraph \"cluster_" << to_string(protocol) << "\" {\n    label=\""
-            << to_string(protocol) << " loads\"; color=\"#dddddd\"; fontname=\"Helvetica\";\n";
+        dot << indent << "subgraph \"cluster_" << (id == "n" ? "" : id + "_") << to_string(protocol)
+            << "\" {\n"
+            << indent << "  label=\"" << to_string(protocol)
+            << " loads\"; color=\"#dddddd\"; fontname=\"Helvetica\";\n";
         for (std::size_t i : members)
-            dot << "    n" << i << ";\n";
-        dot << "  }\n";
+            dot << indent << "  " << id << i << ";\n";
+        dot << indent << "}\n";
     }
     for (std::size_t i = 0; i < n; ++i) {
         const GraphVertex& v = vertices[i];
@@ -658,7 +777,7 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
         const char* colour = v.id.protocol() == Protocol::Sip    ? "#1b7837"
                              : v.id.protocol() == Protocol::Sccp ? "#2166ac"
                                                                  : "#777777";
-        dot << "  n" << i << " [label=\"" << dot_escape(v.id.str()) << "\\n"
+        dot << indent << id << i << " [label=\"" << dot_escape(v.id.str()) << "\\n"
             << dot_escape(std::string(to_string(v.id.protocol()))) << " "
             << dot_escape(v.id.version().release()) << "\", color=\"" << colour << "\", style=\""
             << style << "\", fillcolor=\"#eeeeee\""
@@ -682,7 +801,7 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
                     (middle == vertices[u].id.protocol() || middle == vertices[v].id.protocol());
             }
             if (!implied)
-                dot << "  n" << u << " -> n" << v << ";\n";
+                dot << indent << id << u << " -> " << id << v << ";\n";
         }
     if (options.show_forbidden) {
         // For each load and protocol, the lowest forbidden upgrade: "not beyond here".
@@ -696,10 +815,59 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
                     it->second = v;
             }
             for (const auto& [protocol, v] : lowest)
-                dot << "  n" << u << " -> n" << v
+                dot << indent << id << u << " -> " << id << v
                     << " [style=dashed, color=\"#b2182b\", fontcolor=\"#b2182b\", label=\""
                     << dot_escape(rule_list(graph.forbids(u, v))) << "\"];\n";
         }
+    }
+}
+
+void write_graph_head(std::ostringstream& dot, std::string_view what, std::string_view name,
+                      const GraphOptions& options) {
+    dot << "// fwplan version graph of " << what << "\n"
+        << "// nodes: loads (bold: final, filled: in your --firmware, dashed: not in the knowledge "
+           "base); edges: allowed upgrades"
+        << (options.show_forbidden ? "; dashed red: forbidden, labelled with the rules" : "")
+        << "\n"
+        << "digraph \"" << dot_escape(name) << "\" {\n"
+        << "  rankdir=LR;\n  node [shape=box, style=rounded, fontname=\"Helvetica\"];\n"
+        << "  edge [color=\"#555555\"];\n";
+}
+
+} // namespace
+
+Result<std::string> Planner::graphviz(std::string_view family_id,
+                                      const GraphOptions& options) const {
+    const FamilyInfo* family = find_family(family_id);
+    if (family == nullptr)
+        return bad_input("graph.unknown-family", "unknown family '" + std::string(family_id) + "'");
+    PhoneContext phone{std::string(family->id), options.model, options.hw_rev};
+    auto graph = impl_->graph(phone, std::nullopt);
+    std::ostringstream dot;
+    write_graph_head(dot, "the " + std::string(family->name) + " family", family->name, options);
+    write_family_graph(dot, *graph, options, "n", "  ");
+    dot << "}\n";
+    return dot.str();
+}
+
+Result<std::string> Planner::graphviz(std::span<const std::string_view> families,
+                                      const GraphOptions& options) const {
+    if (families.size() == 1)
+        return graphviz(families.front(), options);
+    std::ostringstream dot;
+    write_graph_head(dot, "every family fwplan knows loads of", "fwplan", options);
+    for (std::size_t k = 0; k < families.size(); ++k) {
+        const FamilyInfo* family = find_family(families[k]);
+        if (family == nullptr)
+            return bad_input("graph.unknown-family",
+                             "unknown family '" + std::string(families[k]) + "'");
+        PhoneContext phone{std::string(family->id), options.model, options.hw_rev};
+        auto graph = impl_->graph(phone, std::nullopt);
+        dot << "  subgraph \"cluster_family_" << k << "\" {\n"
+            << "    label=\"" << dot_escape(family->name)
+            << "\"; fontname=\"Helvetica\"; color=\"#999999\";\n";
+        write_family_graph(dot, *graph, options, "f" + std::to_string(k) + "n", "    ");
+        dot << "  }\n";
     }
     dot << "}\n";
     return dot.str();

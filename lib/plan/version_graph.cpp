@@ -5,6 +5,7 @@
 #include <boost/property_map/function_property_map.hpp>
 
 #include <algorithm>
+#include <filesystem>
 #include <limits>
 #include <map>
 
@@ -79,8 +80,28 @@ bool step_matches(const StepCondition& when, const LoadId& from, const LoadId& t
     return true;
 }
 
+namespace {
+
+// Of two copies of one load the user has, the one to plan with: a complete one before one
+// that lacks components; then the package the knowledge base names for the load (the plain
+// cmterm zip) before any other holding it (a bundle with that zip inside); then the first.
+bool better_copy(const AvailableLoad& candidate, const AvailableLoad& current,
+                 const KnownLoad* known) {
+    if (candidate.missing.empty() != current.missing.empty())
+        return candidate.missing.empty();
+    if (known == nullptr || known->package.empty())
+        return false;
+    auto named = [&](const AvailableLoad& copy) {
+        return std::filesystem::path(copy.package).filename() == known->package;
+    };
+    return named(candidate) && !named(current);
+}
+
+} // namespace
+
 VersionGraph::VersionGraph(const Catalog& catalog, const std::vector<AvailableLoad>& available,
-                           PhoneContext phone, const std::optional<LoadId>& keep)
+                           PhoneContext phone, const std::optional<LoadId>& keep,
+                           bool allow_community)
     : phone_(std::move(phone)) {
     for (const Rule* rule : catalog.rules_for_family(phone_.family))
         for (const RuleEffect& effect : rule->effects)
@@ -95,7 +116,8 @@ VersionGraph::VersionGraph(const Catalog& catalog, const std::vector<AvailableLo
         if (load.id.family() != phone_.family)
             continue;
         auto [it, inserted] = merged.emplace(load.id, GraphVertex{load.id, nullptr, &load});
-        if (!inserted && it->second.available == nullptr)
+        if (!inserted && (it->second.available == nullptr ||
+                          better_copy(load, *it->second.available, it->second.known)))
             it->second.available = &load;
     }
     if (keep && keep->family() == phone_.family)
@@ -115,6 +137,7 @@ VersionGraph::VersionGraph(const Catalog& catalog, const std::vector<AvailableLo
 
     const std::size_t n = vertices_.size();
     forbids_.assign(n * n, {});
+    overruled_.assign(n * n, {});
     for (std::size_t u = 0; u < n; ++u)
         for (std::size_t v = 0; v < n; ++v) {
             if (u == v)
@@ -123,6 +146,25 @@ VersionGraph::VersionGraph(const Catalog& catalog, const std::vector<AvailableLo
                 if (ref.effect->kind == EffectKind::Forbid &&
                     step_matches(ref.effect->when, vertices_[u].id, vertices_[v].id, phone_))
                     forbids_[u * n + v].push_back(ref);
+            if (!allow_community || forbids_[u * n + v].empty())
+                continue;
+            // The forbids a matching COMMUNITY report names as the ones it contradicts; a
+            // step another rule still forbids stays forbidden.
+            bool kept = false;
+            for (const EffectRef& forbid : forbids_[u * n + v]) {
+                const bool reported =
+                    std::any_of(effects_.begin(), effects_.end(), [&](const EffectRef& r) {
+                        const auto& ids = r.effect->overrules;
+                        return r.effect->kind == EffectKind::Allow &&
+                               r.rule->confidence_of(*r.effect) == Confidence::Community &&
+                               std::find(ids.begin(), ids.end(), forbid.rule->id) != ids.end() &&
+                               step_matches(r.effect->when, vertices_[u].id, vertices_[v].id,
+                                            phone_);
+                    });
+                kept = kept || !reported;
+            }
+            if (!kept)
+                std::swap(forbids_[u * n + v], overruled_[u * n + v]);
         }
 }
 
@@ -138,6 +180,13 @@ const std::vector<EffectRef>& VersionGraph::forbids(std::size_t u, std::size_t v
     if (u == v)
         return self_step;
     return forbids_.at(u * vertices_.size() + v);
+}
+
+const std::vector<EffectRef>& VersionGraph::overruled(std::size_t u, std::size_t v) const {
+    static const std::vector<EffectRef> self_step = {};
+    if (u == v)
+        return self_step;
+    return overruled_.at(u * vertices_.size() + v);
 }
 
 std::vector<EffectRef> VersionGraph::matching(EffectKind kind, std::size_t u, std::size_t v) const {

@@ -56,8 +56,11 @@ class VersionGraph {
 public:
     /// Builds the graph of `phone.family`; `keep` (the phone's current load) stays a vertex
     /// even when unknown or below a floor, since the phone runs it whatever the rules say.
+    /// With `allow_community`, a step whose every forbid is named in the `overrules` of a
+    /// matching COMMUNITY `allow` is allowed; the forbids it lifts are kept (`overruled`).
     VersionGraph(const Catalog& catalog, const std::vector<AvailableLoad>& available,
-                 PhoneContext phone, const std::optional<LoadId>& keep);
+                 PhoneContext phone, const std::optional<LoadId>& keep,
+                 bool allow_community = false);
 
     [[nodiscard]] const PhoneContext& phone() const noexcept { return phone_; }
     [[nodiscard]] const std::vector<GraphVertex>& vertices() const noexcept { return vertices_; }
@@ -72,6 +75,8 @@ public:
     /// The forbid effects that match the step u → v (empty: the step is allowed).
     [[nodiscard]] const std::vector<EffectRef>& forbids(std::size_t u, std::size_t v) const;
     [[nodiscard]] bool allowed(std::size_t u, std::size_t v) const { return forbids(u, v).empty(); }
+    /// The forbid effects of u → v that a COMMUNITY report lifted (allow_community).
+    [[nodiscard]] const std::vector<EffectRef>& overruled(std::size_t u, std::size_t v) const;
     /// The effects of `kind` that match the step u → v.
     [[nodiscard]] std::vector<EffectRef> matching(EffectKind kind, std::size_t u,
                                                   std::size_t v) const;
@@ -89,7 +94,8 @@ private:
     std::vector<GraphVertex> vertices_;
     std::vector<EffectRef> effects_;
     std::vector<std::pair<LoadId, EffectRef>> below_floor_;
-    std::vector<std::vector<EffectRef>> forbids_; // n*n, row-major
+    std::vector<std::vector<EffectRef>> forbids_;   // n*n, row-major
+    std::vector<std::vector<EffectRef>> overruled_; // n*n: forbids a COMMUNITY allow lifted
 };
 
 } // namespace fwplan::detail

@@ -21,6 +21,10 @@ namespace fs = std::filesystem;
 
 namespace {
 
+// Up to this many files a stage fsyncs each one as it extracts it; above it one syncfs of
+// the stage folder's file system flushes them all (as WriteBatch does, file_writer.cpp).
+constexpr std::size_t kSyncEachLimit = 16;
+
 // One file to extract: its group, and what the extraction found.
 struct Job {
     StageGroup* group = nullptr;
@@ -40,6 +44,7 @@ public:
         for (StageGroup& g : plan_.groups)
             if (g.action == StageAction::Create || g.action == StageAction::Replace)
                 jobs_.push_back(Job{&g, 0, 0, {}});
+        sync_each_ = jobs_.size() <= kSyncEachLimit;
         const bool skipped_changed = remember_skipped();
         if (jobs_.empty()) {
             if (skipped_changed)
@@ -68,6 +73,11 @@ public:
             (void)remove_tree_at(root_fd_, stage_name, root_);
             return extracted.error();
         }
+        // Every extracted byte is on disk before the journal names it: one file at a time for
+        // a few files, one syncfs for many (thousands of configs would cost a journal commit
+        // each; the guarantee is the same).
+        if (!sync_each_ && ::syncfs(stage_fd->get()) != 0)
+            return root_write_error(stage_name, "cannot flush", errno);
         for (const Job& job : jobs_)
             step("extracted", job.group->name);
         if (auto ok = sync_dir(files_fd->get(), files_path(stage_path, journal)); !ok)
@@ -264,7 +274,7 @@ private:
         const int out = fd.get();
         int write_errno = 0;
         ContentHasher hasher;
-        auto crc = source.archive().read(entry, [&](std::string_view chunk) -> Result<void> {
+        auto crc = source.read(want.entry, [&](std::string_view chunk) -> Result<void> {
             hasher.update(chunk);
             write_errno = write_fully(out, chunk);
             if (write_errno != 0)
@@ -286,7 +296,7 @@ private:
         // Whatever the package said: TFTP servers serve only world-readable files.
         if (::fchmod(out, 0644) != 0)
             return root_write_error(g.name, "cannot set mode 0644 on", errno);
-        if (::fsync(out) != 0)
+        if (sync_each_ && ::fsync(out) != 0)
             return root_write_error(g.name, "cannot flush", errno);
         auto st = stat_fd(out, root_ / g.name);
         if (!st)
@@ -306,6 +316,7 @@ private:
     StateIndex& state_;
     const StageOptions& options_;
     std::vector<Job> jobs_;
+    bool sync_each_ = true; // few files: fsync each; many: one syncfs (set in run)
 };
 
 } // namespace

@@ -9,6 +9,7 @@
 #include <fwplan/catalog.hpp>
 #include <fwplan/models.hpp>
 #include <fwplan/planner.hpp>
+#include <fwplan/xml_default.hpp>
 
 #include <algorithm>
 #include <map>
@@ -193,7 +194,7 @@ private:
     // root, which a TFTP server serves to anyone: the package's archive left them out; say so
     // once per package, naming the first few.
     void note_left_out(const StageSource& source) {
-        const std::vector<std::string>& left = source.archive().left_out();
+        const std::vector<std::string>& left = source.left_out();
         if (left.empty())
             return;
         constexpr std::size_t kNamed = 5;
@@ -416,8 +417,13 @@ private:
                              bool root_differs) {
         const ModelInfo& model = *group.term_model;
         const LoadId* wanted = factory_default_for(model.family);
+        // What the root's own term file stands for: a package's content when it is one of
+        // them, else what its body says against the root's and the packages' .loads (the
+        // same reading the audit gives it).
         std::optional<LoadId> root_target;
-        if (root_differs)
+        if (in_root)
+            root_target = group.contents[*in_root].term_for;
+        else if (root_differs)
             root_target = root_term_target(group);
 
         TermChoice choice;
@@ -459,13 +465,40 @@ private:
             const std::string consequences = consequences_of(model, loads);
             if (!consequences.empty())
                 message += ". A" + consequences.substr(1);
+            // The advice: a load a phone reset to its factory load can take in one step (the
+            // rule XMLDefault follows, xml_default.hpp); its configs take it on from there.
+            std::vector<LoadId> reachable;
+            std::vector<std::string> unreachable;
+            std::string why;
+            for (const auto& load : loads) {
+                if (!load)
+                    continue;
+                const XmlDefaultReach reach = xml_default_reach(planner(), model, *load);
+                if (reach.ok())
+                    reachable.push_back(*load);
+                else
+                    unreachable.push_back(load->str());
+                if (!reach.ok() && why.empty())
+                    why = reach.why;
+            }
+            std::sort(reachable.begin(), reachable.end(),
+                      [](const LoadId& a, const LoadId& b) { return a.version() < b.version(); });
+            if (!reachable.empty() && !unreachable.empty())
+                message += ". A phone on its factory load can take " + reachable.back().str() +
+                           " in one step, not " + join(unreachable, " or ") + " (" + why + ")";
             std::string hint = "choose what a factory-reset phone installs, e.g. "
                                "--factory-default ";
-            for (const auto& load : loads)
-                if (load) {
-                    hint += load->str();
-                    break;
-                }
+            if (!reachable.empty()) {
+                hint += reachable.back().str() +
+                        " (a phone on its factory load takes it in one step; its configs take "
+                        "it on from there)";
+            } else {
+                for (const auto& load : loads)
+                    if (load) {
+                        hint += load->str();
+                        break;
+                    }
+            }
             conflict(group, candidates, message, hint);
             group.term_conflict = true;
             report().term_files.push_back(std::move(choice));

@@ -3,6 +3,8 @@
 #include "detail/digest.hpp"
 #include "detail/text.hpp"
 
+#include <fwplan/file_writer.hpp>
+
 #include <algorithm>
 #include <utility>
 
@@ -18,7 +20,7 @@ Result<StageSource> StageSource::open(const std::filesystem::path& path,
     inspect.limits = limits;
     inspect.max_cnu_bytes = 0;          // staging needs names and manifests, not CNU tables
     inspect.check_authenticity = false; // inspect says whether a package is genuine
-    source.info_ = inspect_archive(source.archive_, inspect);
+    source.info_ = inspect_archive(*source.archive_, inspect);
     if (!source.info_.errors.empty())
         return Error(source.info_.errors.front())
             .with_hint("fwplan stages only packages whose files it can read; download the "
@@ -55,6 +57,37 @@ Result<StageSource> StageSource::open(const std::filesystem::path& path,
     return source;
 }
 
+Result<StageSource> StageSource::generated(std::string label, std::vector<GeneratedFile> files) {
+    StageSource source(label, std::nullopt);
+    source.info_.path = label;
+    for (GeneratedFile& file : files) {
+        if (auto ok = check_file_name(file.name); !ok)
+            return Error(ok.error()).in_file(label);
+        ArchiveEntry entry;
+        entry.name = file.name;
+        entry.base_name = file.name;
+        entry.size = file.content.size();
+        entry.compressed_size = entry.size;
+        // Both identities at once: the configs are in memory, and few.
+        ContentHasher hasher;
+        hasher.update(file.content);
+        entry.crc32 = hasher.crc32();
+        source.crcs_.push_back(entry.crc32);
+        source.shas_.push_back(hasher.sha256_hex());
+        source.generated_entries_.push_back(std::move(entry));
+        source.generated_content_.push_back(std::move(file.content));
+    }
+    return source;
+}
+
+Result<std::uint32_t> StageSource::read(std::size_t i, const ArchiveSink& sink) const {
+    if (archive_)
+        return archive_->read(entries()[i], sink);
+    if (auto ok = sink(generated_content_.at(i)); !ok)
+        return ok.error();
+    return *generated_entries_[i].crc32;
+}
+
 std::optional<std::uint32_t> StageSource::known_crc(std::size_t i) const {
     return crcs_.at(i);
 }
@@ -80,7 +113,7 @@ Result<std::string> StageSource::sha256(std::size_t i) {
 
 Result<void> StageSource::hash(std::size_t i) {
     ContentHasher hasher;
-    auto crc = archive_.read(entries().at(i), [&](std::string_view chunk) -> Result<void> {
+    auto crc = read(i, [&](std::string_view chunk) -> Result<void> {
         hasher.update(chunk);
         return {};
     });

@@ -2,6 +2,7 @@
 // run left, plan (plan.hpp), and carry the plan out (execute.hpp) unless it is a dry run or
 // has conflicts. Undo walks the newest committed journal back (commit.hpp).
 
+#include "detail/text.hpp"
 #include "stage/commit.hpp"
 #include "stage/execute.hpp"
 #include "stage/plan.hpp"
@@ -11,10 +12,18 @@
 #include <fwplan/stage.hpp>
 
 #include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <fcntl.h>
+#include <functional>
+#include <grp.h>
 #include <optional>
+#include <pwd.h>
 #include <set>
 #include <stdexcept>
+#include <sys/stat.h>
 #include <system_error>
+#include <unistd.h>
 
 namespace fwplan {
 
@@ -60,14 +69,145 @@ Error StageReport::conflict_error() const {
 
 namespace {
 
-Result<detail::UniqueFd> open_root(const fs::path& root) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-        Error error = io_error("stage.no-root", "is not a folder");
-        error.file = root.string();
-        return error.with_hint("give the TFTP server's root folder with --tftp-root");
+// The root as a folder; what is wrong when it is not one: missing, something else, or out of
+// reach (a folder on the way the user may not enter).
+Result<void> check_root_folder(const fs::path& root) {
+    struct stat st {};
+    if (::stat(root.c_str(), &st) == 0 && S_ISDIR(st.st_mode))
+        return {};
+    const int err = errno;
+    Error error = io_error("stage.no-root", "is not a folder");
+    error.file = root.string();
+    if (err == EACCES) {
+        error.message = "cannot be reached: you may not enter it or a folder above it";
+        return error.with_hint("run the same command with sudo, or as a user who may read the "
+                               "folders on the way (ls -ld each of them)");
     }
+    if (err == ENOENT)
+        error.message = "does not exist";
+    return error.with_hint("give the TFTP server's root folder with --tftp-root");
+}
+
+Result<detail::UniqueFd> open_root(const fs::path& root) {
+    if (auto ok = check_root_folder(root); !ok)
+        return ok.error();
     return detail::open_dir(root);
+}
+
+// Staging writes into the root itself (its hidden stage and backup folders, then the
+// files): a root this process may not write is refused up front, naming the root rather
+// than the first hidden folder that fails, and saying how to get the right.
+Result<void> check_writable(int root_fd, const fs::path& root) {
+    if (::faccessat(root_fd, ".", W_OK | X_OK, AT_EACCESS) == 0)
+        return {};
+    const int err = errno;
+    if (err != EACCES && err != EPERM && err != EROFS)
+        return {}; // let the writes themselves report it
+    struct stat st {};
+    std::string owner = "someone else";
+    std::string group_name;
+    if (::fstat(root_fd, &st) == 0) {
+        if (const struct passwd* pw = ::getpwuid(st.st_uid))
+            owner = pw->pw_name;
+        if (const struct group* gr = ::getgrgid(st.st_gid))
+            group_name = gr->gr_name;
+    }
+    char mode[8];
+    std::snprintf(mode, sizeof mode, "%04o", static_cast<unsigned>(st.st_mode & 07777));
+    Error error = io_error("stage.root-not-writable",
+                           err == EROFS ? "is on a read-only file system"
+                                        : "is not writable for you: it belongs to " + owner +
+                                              (group_name.empty() ? "" : ":" + group_name) +
+                                              ", mode " + mode);
+    error.file = root.string();
+    if (err == EROFS)
+        return error.with_hint("mount it read-write, or stage into another folder");
+    std::string hint = "run the same command with sudo; or make the folder yours (sudo chown "
+                       "$USER " +
+                       root.string() + ")";
+    // A group to share the root with: its own, unless that is root's (then the tftp group
+    // Debian's tftpd-hpa runs as).
+    const std::string share = group_name.empty() || st.st_gid == 0 ? "tftp" : group_name;
+    hint += "; or let a group write it (" +
+            (share == group_name ? std::string()
+                                 : "sudo chgrp " + share + " " + root.string() + " && ") +
+            "sudo chmod g+w " + root.string() + ") and join the group (sudo adduser $USER " +
+            share + ", then log in again)";
+    return error.with_hint(hint);
+}
+
+// A package whose .loads names components it does not hold: staged, it would leave phones
+// asking for the missing files forever.
+Result<void> refuse_incomplete(const std::vector<detail::StageSource>& sources) {
+    std::vector<std::string> parts;
+    for (const detail::StageSource& source : sources)
+        for (const PackageLoad& load : source.info().loads)
+            if (!load.missing.empty())
+                parts.push_back(source.path().filename().string() + ": " +
+                                load.manifest.load->loads_file_name() + " names " +
+                                detail::join(load.missing) + ", which " +
+                                (load.missing.size() == 1 ? "is" : "are") + " not in it");
+    if (parts.empty())
+        return {};
+    Error error = not_possible("stage.incomplete",
+                               detail::join(parts, "; ") +
+                                   ". Nothing was written: a phone told to load it would ask "
+                                   "for the missing files again and again");
+    return error.with_hint("fetch the package again (it was cut off, or only part of it was "
+                           "unpacked), or give --allow-incomplete to stage it as it is ('fwplan "
+                           "check' then reports the missing files)");
+}
+
+// After an undo: what the earlier stages recorded about the files the undo put back (so a
+// term file chosen with --factory-default stays chosen), and no empty hidden entries.
+Result<void> settle_after_undo(int root_fd, const fs::path& root, detail::StateIndex& state,
+                               const UndoReport& report) {
+    auto backups = detail::open_dir_at(root_fd, std::string(detail::kBackupDir), root);
+    std::vector<detail::Journal> journals; // newest first
+    if (backups) {
+        auto ids = detail::list_dir(backups->get(), root / detail::kBackupDir);
+        if (ids) {
+            std::sort(ids->rbegin(), ids->rend());
+            for (const std::string& id : *ids) {
+                auto folder = detail::open_dir_at(backups->get(), id, root / detail::kBackupDir);
+                if (!folder)
+                    continue;
+                auto text = detail::read_small_at(folder->get(), std::string(detail::kJournal),
+                                                  64u << 20, root / detail::kBackupDir / id);
+                if (!text)
+                    continue;
+                if (auto journal = detail::parse_journal(*text))
+                    journals.push_back(std::move(*journal));
+            }
+        }
+    }
+    for (const UndoneFile& file : report.files) {
+        if (file.action != "restored")
+            continue;
+        auto st = detail::stat_at(root_fd, file.name, root);
+        if (!st || !st->regular)
+            continue;
+        for (const detail::Journal& journal : journals) {
+            const auto entry = std::find_if(
+                journal.entries.begin(), journal.entries.end(), [&](const detail::JournalEntry& e) {
+                    return e.name == file.name && e.new_inode == st->inode;
+                });
+            if (entry == journal.entries.end())
+                continue;
+            state.remember(file.name, *st, entry->crc32, entry->sha256, entry->term_for);
+            break;
+        }
+    }
+    if (state.files.empty()) {
+        if (::unlinkat(root_fd, std::string(detail::kStateFile).c_str(), 0) != 0 && errno != ENOENT)
+            return detail::system_error("stage.undo", root / detail::kStateFile,
+                                        "cannot remove the index", errno);
+    } else if (auto ok = detail::write_state(root_fd, state, root); !ok) {
+        return ok.error();
+    }
+    // Fails, harmlessly, while an older stage's backups are in it.
+    ::unlinkat(root_fd, std::string(detail::kBackupDir).c_str(), AT_REMOVEDIR);
+    return detail::sync_dir(root_fd, root);
 }
 
 // What finishing an interrupted stage changed, for the report.
@@ -94,8 +234,13 @@ void report_resumed(const detail::Recovered& recovered, StageReport& report) {
 
 } // namespace
 
-Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& packages,
-                          const StageOptions& options) {
+namespace {
+
+// A stage of any sources: the packages of `stage`, or the files of `stage_files`, opened by
+// `open_sources` once the root is locked.
+Result<StageReport>
+run_stage(const fs::path& root, const StageOptions& options,
+          const std::function<Result<std::vector<detail::StageSource>>()>& open_sources) {
     if (options.threads == 0) {
         Error error = bad_input("stage.threads", "threads must be at least 1");
         error.kind = ErrorKind::Usage;
@@ -105,6 +250,9 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
     if (!root_fd)
         return root_fd.error();
     const int fd = root_fd->get();
+    if (!options.dry_run)
+        if (auto ok = check_writable(fd, root); !ok)
+            return ok.error();
 
     // Before planning: a real run takes the lock and finishes an interrupted stage, so the
     // plan sees the root as that stage left it; a dry run only says one is there.
@@ -136,14 +284,10 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
                                            left));
     }
 
-    std::vector<detail::StageSource> sources;
-    sources.reserve(packages.size());
-    for (const fs::path& path : packages) {
-        auto source = detail::StageSource::open(path, options.limits);
-        if (!source)
-            return source.error();
-        sources.push_back(std::move(*source));
-    }
+    auto opened = open_sources();
+    if (!opened)
+        return opened.error();
+    std::vector<detail::StageSource>& sources = *opened;
     auto plan = detail::plan_stage(fd, root, state, sources, options);
     if (!plan)
         return plan.error();
@@ -164,16 +308,46 @@ Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& pac
     return std::move(report);
 }
 
+} // namespace
+
+Result<StageReport> stage(const fs::path& root, const std::vector<fs::path>& packages,
+                          const StageOptions& options) {
+    return run_stage(root, options, [&]() -> Result<std::vector<detail::StageSource>> {
+        std::vector<detail::StageSource> sources;
+        sources.reserve(packages.size());
+        for (const fs::path& path : packages) {
+            auto source = detail::StageSource::open(path, options.limits);
+            if (!source)
+                return source.error();
+            sources.push_back(std::move(*source));
+        }
+        if (!options.allow_incomplete)
+            if (auto ok = refuse_incomplete(sources); !ok)
+                return ok.error();
+        return sources;
+    });
+}
+
+Result<StageReport> stage_files(const fs::path& root, std::vector<GeneratedFile> files,
+                                std::string label, const StageOptions& options) {
+    return run_stage(root, options, [&]() -> Result<std::vector<detail::StageSource>> {
+        auto source = detail::StageSource::generated(std::move(label), std::move(files));
+        if (!source)
+            return source.error();
+        std::vector<detail::StageSource> sources;
+        sources.push_back(std::move(*source));
+        return sources;
+    });
+}
+
 Result<UndoReport> undo_last_stage(const fs::path& root) {
-    std::error_code ec;
-    if (!fs::is_directory(root, ec)) {
-        Error error = io_error("stage.no-root", "is not a folder");
-        error.file = root.string();
-        return error;
-    }
+    if (auto ok = check_root_folder(root); !ok)
+        return ok.error();
     auto root_fd = detail::open_dir(root);
     if (!root_fd)
         return root_fd.error();
+    if (auto ok = check_writable(root_fd->get(), root); !ok)
+        return ok.error();
     auto lock = detail::RootLock::acquire(root_fd->get(), root);
     if (!lock)
         return lock.error();
@@ -191,7 +365,7 @@ Result<UndoReport> undo_last_stage(const fs::path& root) {
     auto report = detail::undo_newest(root_fd->get(), root, state);
     if (!report)
         return report.error();
-    if (auto ok = detail::write_state(root_fd->get(), state, root); !ok)
+    if (auto ok = settle_after_undo(root_fd->get(), root, state, *report); !ok)
         return ok.error();
     return report;
 }

@@ -42,7 +42,9 @@ class AsAProgram(unittest.TestCase):
             lines[2])
         self.assertIn("rules: J-01, J-02, J-04, J-05", lines[2])  # each rule once
         self.assertRegex(lines[3], r"^     SEP008041AEFD7E\.cnf\.xml: \d+ bytes$")
-        self.assertTrue(lines[4].startswith("  2. SIP41.9-4-2SR3-1S  SIP 9.4(2)SR3"), lines[4])
+        # The built-in template names dialplan.xml: each step has one (issue 13, point 1).
+        self.assertRegex(lines[4], r"^     dialplan\.xml: \d+ bytes$")
+        self.assertTrue(lines[5].startswith("  2. SIP41.9-4-2SR3-1S  SIP 9.4(2)SR3"), lines[5])
         # The built-in template with no server: the SIP step says what the phone lacks.
         self.assertIn("[fwplan.config.no-server]", done.stdout)
 
@@ -69,7 +71,7 @@ class AsAProgram(unittest.TestCase):
         last = self.tmp / "step-3"
         self.assertEqual(sorted(p.name for p in last.iterdir()),
                          ["OS79XX.TXT", "SEP008041AEFD7E.cnf.xml", "SIP008041AEFD7E.cnf",
-                          "SIPDefault.cnf"])
+                          "SIPDefault.cnf", "dialplan.xml"])
         self.assertIn("image_version: P0S3-8-12-00", (last / "SIPDefault.cnf").read_text())
 
     def test_a_template_of_the_user(self):

@@ -1,4 +1,4 @@
-"""The CLI contract of DESIGN.md: help, version, errors on stderr, exit codes."""
+"""The CLI contract of the README: help, version, errors on stderr, exit codes."""
 import unittest
 
 from clitest import CliTest, fwplan

@@ -6,7 +6,7 @@ import subprocess
 import unittest
 from pathlib import Path
 
-from clitest import CliTest, fwplan
+from clitest import SOURCE_DIR, CliTest, fwplan
 
 COMMANDS = ["inspect", "plan", "emit", "stage", "check", "graph", "catalog"]
 
@@ -40,13 +40,53 @@ class Docs(CliTest):
     def test_completions_cover_every_command_and_option(self):
         bash = self.generated("--completion", "bash")
         zsh = self.generated("--completion", "zsh")
+        fish = self.generated("--completion", "fish")
         for command in COMMANDS:
             self.assertIn(f"{command})", bash)
             self.assertIn(f"'{command}:", zsh)
+            self.assertIn(f"-a {command} ", fish)
             for option in options_in_help(fwplan(command, "--help").out):
                 self.assertIn(option, bash, msg=f"bash {command} {option}")
                 self.assertIn(f"'{option}[", zsh, msg=f"zsh {command} {option}")
-        self.assertExit(fwplan("--completion", "fish"), 2)
+                flag = f" -l {option[2:]}" if option.startswith("--") else f" -s {option[1:]}"
+                self.assertIn(flag, fish, msg=f"fish {command} {option}")
+        self.assertExit(fwplan("--completion", "tcsh"), 2)
+
+    def test_man_page_has_examples(self):
+        man = self.generated("--man")
+        self.assertIn(".SH EXAMPLES", man)
+        self.assertIn("fwplan plan \\-\\-model 7941", man)
+        self.assertIn("Europe/Berlin", man)
+
+    def test_the_docs_stand_alone(self):
+        """Issue 13, point 8: no file of the repository cites notes that are not in it, every
+        section of docs/phone-files.md that is cited exists, and the docs' links resolve."""
+        root = SOURCE_DIR
+        outside = re.compile(r"formats\.md|upgrade-rules\.md|DESIGN\.md|\.\./shared|peers\.md")
+        cited = set()
+        for top in ("README.md", "docs", "include", "lib", "tools", "tests", "testdata", "examples",
+                    "cmake", "CMakeLists.txt"):
+            base = root / top
+            for path in ([base] if base.is_file() else sorted(base.rglob("*"))):
+                if not path.is_file() or "corpus" in path.parts or path.suffix in (
+                        ".zip", ".sgn", ".sbn", ".sb2", ".bin", ".svg", ".png", ".loads", ".LOADS"):
+                    continue
+                try:
+                    text = path.read_text(encoding="utf-8")
+                except UnicodeDecodeError:
+                    continue
+                for n, line in enumerate(text.splitlines(), 1):
+                    with self.subTest(file=str(path.relative_to(root)), line=n):
+                        self.assertIsNone(outside.search(line), line)
+                cited |= set(re.findall(r"phone-files\.md[ §]+(\d+(?:\.\d+)?)", text))
+        headings = set(re.findall(r"^#{2,3} (\d+(?:\.\d+)?)\.? ",
+                                  (root / "docs" / "phone-files.md").read_text(), re.M))
+        self.assertTrue(cited)
+        self.assertLessEqual(cited, headings)
+        for doc in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+            for target in re.findall(r"\]\(([^)#:]+)(?:#[^)]*)?\)", doc.read_text()):
+                with self.subTest(doc=doc.name, link=target):
+                    self.assertTrue((doc.parent / target).exists())
 
     def test_bash_completion_completes(self):
         script = self.tmp / "fwplan.bash"
@@ -80,7 +120,13 @@ class Docs(CliTest):
         self.assertEqual(man.read_text(), self.generated("--man"))
         self.assertTrue((prefix / "share/bash-completion/completions/fwplan").is_file())
         self.assertTrue((prefix / "share/zsh/vendor-completions/_fwplan").is_file())
+        self.assertTrue((prefix / "share/fish/vendor_completions.d/fwplan.fish").is_file())
         self.assertTrue((prefix / "bin/fwplan").is_file())
+        # The guide, the templates and the example fleet CSV go with the documentation.
+        doc = prefix / "share/doc/fwplan"
+        for name in ("guide.md", "templates/7941-sip-fritzbox.cnf.xml",
+                     "templates/dialplan-de.xml", "fleet/example-fleet.csv"):
+            self.assertTrue((doc / name).is_file(), msg=name)
 
 
 if __name__ == "__main__":

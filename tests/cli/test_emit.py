@@ -12,7 +12,9 @@ FRITZBOX = TESTDATA / "templates" / "7941-sip-fritzbox.cnf.xml"
 STEPS_7941 = {"step-1-SCCP41.8-5-2S": ("SCCP41.8-5-2S", "SCCP"),
               "step-2-SIP41.9-4-2SR3-1S": ("SIP41.9-4-2SR3-1S", "SIP")}
 STEPS_7960 = ("step-1-P0S3-06-0-00", "step-2-P0S3-07-4-00", "step-3-P0S3-8-12-00")
-CHANGED = {"loadInformation", "deviceProtocol"}
+# What a step changes: the load, the protocol, and the versionStamp that tells the phone the
+# file changed (issue 13, point 6).
+CHANGED = {"loadInformation", "deviceProtocol", "versionStamp"}
 
 
 def differences(a, b, path="device"):
@@ -61,7 +63,10 @@ class EmitOnePhone(CliTest):
             changed = top_level_changes(template, generated)
             self.assertLessEqual(changed, CHANGED, msg=f"{folder}: {differences(template, generated)}")
             self.assertIn((out / folder / "FILES.txt").read_text().splitlines()[-1].split(".")[0],
-                          (load.split(".")[0], "cvm41sip"))
+                          (load.split(".")[0], "cvm41sip", "cvm41sccp"))
+        stamps = {ET.parse(out / folder / "SEP008041AEFD7E.cnf.xml").getroot().findtext("versionStamp")
+                  for folder in STEPS_7941}
+        self.assertEqual(len(stamps), len(STEPS_7941), msg="each step's file has its own versionStamp")
 
     def test_readme_phone_with_the_fritzbox_template(self):
         out, run = self.emit("--template", FRITZBOX)
@@ -116,7 +121,11 @@ class EmitOnePhone(CliTest):
             for cnf in ("SIP0019E8F41234.cnf", "SIPDefault.cnf"):
                 self.assertIn(f"image_version: {load}\n", (step / cnf).read_text(), msg=cnf)
             self.assertEqual((step / "OS79XX.TXT").read_bytes(), b"P003" + load[4:].encode() + b"\r\n")
-            self.assertIn(f">{load}</loadInformation7>", (step / "XMLDefault.cnf.xml").read_text())
+            self.assertTrue((step / "dialplan.xml").is_file())  # SIPDefault.cnf names it
+            # A factory-fresh 7960 (SCCP 3.x, SIP 4.x) cannot take these loads in one step:
+            # no XMLDefault.cnf.xml sends it there (issue 13, point 5).
+            self.assertFalse((step / "XMLDefault.cnf.xml").exists())
+        self.assertIn("fwplan.fleet.xml-default-unreachable", run.out)
 
     def test_passwords_come_from_a_file_or_the_environment_and_are_never_shown(self):
         secret = "S3cr3t!x"
@@ -290,7 +299,7 @@ class EmitFleet(CliTest):
         self.assertEqual(sorted(f["path"] for f in run.json()["files"]),
                          ["plan.json", "plan.txt", "step-1-SIP41.9-4-2SR3-1S/FILES.txt",
                           "step-1-SIP41.9-4-2SR3-1S/SEP008041AEFD7E.cnf.xml",
-                          "step-1-SIP41.9-4-2SR3-1S/XMLDefault.cnf.xml"])
+                          "step-1-SIP41.9-4-2SR3-1S/dialplan.xml"])
 
     def test_an_unreadable_or_headless_csv_is_bad_input(self):
         utf16 = self.tmp / "utf16.csv"
@@ -304,6 +313,112 @@ class EmitFleet(CliTest):
         self.assertExit(run, 3)
         self.assertIn("no load column", run.err)
         self.assertFalse((self.tmp / "out").exists())
+
+
+class EmitForTheGuide(CliTest):
+    """Issue 13: the options the guide shows for a FritzBox in Germany do what they say."""
+
+    def emit(self, *extra, code=0):
+        out = self.tmp / "out"
+        run = fwplan("emit", *README_PHONE, "--out", out, *extra)
+        self.assertExit(run, code)
+        return out, run
+
+    def test_the_dial_plan_a_config_names_is_written(self):
+        # Point 1: every SEP file names dialplan.xml; the folder holds one.
+        out, _ = self.emit("--sip-server", "192.168.178.1")
+        for folder in STEPS_7941:
+            sep = ET.parse(out / folder / "SEP008041AEFD7E.cnf.xml").getroot()
+            self.assertEqual(sep.findtext("sipProfile/dialTemplate"), "dialplan.xml")
+            plan = ET.parse(out / folder / "dialplan.xml").getroot()
+            self.assertEqual(plan.tag, "DIALTEMPLATE")
+        # Your own, under the name the config gives; or none.
+        mine = TESTDATA / "templates" / "dialplan-de.xml"
+        out2 = self.tmp / "own"
+        run = fwplan("emit", *README_PHONE, "--out", out2, "--dialplan", mine)
+        self.assertExit(run, 0)
+        self.assertEqual((out2 / "step-2-SIP41.9-4-2SR3-1S" / "dialplan.xml").read_bytes(),
+                         mine.read_bytes())
+        out3 = self.tmp / "none"
+        self.assertExit(fwplan("emit", *README_PHONE, "--out", out3, "--no-dialplan"), 0)
+        self.assertFalse(list(out3.rglob("dialplan.xml")))
+        # A file that is no dial plan is refused, naming it.
+        bad = self.tmp / "plan.xml"
+        bad.write_text("<device/>")
+        run = fwplan("emit", *README_PHONE, "--out", self.tmp / "bad", "--dialplan", bad)
+        self.assertExit(run, 3)
+        self.assertIn("fwplan.config.dial-plan", run.err)
+        self.assertIn(str(bad), run.err)
+        self.assertFalse((self.tmp / "bad").exists())
+
+    def test_a_time_zone_by_its_iana_name(self):
+        # Point 2: Europe/Berlin becomes Cisco's name; a typo is refused with the closest one.
+        out, _ = self.emit("--time-zone", "Europe/Berlin", "--ntp-server", "192.168.178.1")
+        sep = ET.parse(out / "step-2-SIP41.9-4-2SR3-1S" / "SEP008041AEFD7E.cnf.xml").getroot()
+        self.assertEqual(sep.findtext("devicePool/dateTimeSetting/timeZone"),
+                         "W. Europe Standard/Daylight Time")
+        self.assertEqual(sep.findtext("devicePool/dateTimeSetting/ntps/ntp/name"), "192.168.178.1")
+        _, typo = self.emit("--time-zone", "Europe/Berln", code=3)
+        self.assertIn("fwplan.config.unknown-time-zone", typo.err)
+        self.assertIn("did you mean Europe/Berlin (W. Europe Standard/Daylight Time)?", typo.err)
+        self.assertIn("fwplan catalog --time-zones", typo.err)
+        listing = fwplan("catalog", "--time-zones")
+        self.assertExit(listing, 0)
+        self.assertIn("W. Europe Standard/Daylight Time", listing.out)
+        self.assertIn("Europe/Berlin", listing.out)
+
+    def test_a_7960_gets_the_time_zone_in_sipdefault(self):
+        # Point 2: the zone reaches SIPDefault.cnf, with the EU's summer time.
+        out = self.tmp / "out"
+        run = fwplan("emit", "--mac", "0019.e8f4.1234", "--model", "7960", "--from",
+                     "P0S3-07-4-00", "--time-zone", "Europe/Berlin", "--out", out)
+        self.assertExit(run, 0)
+        cnf = (out / "step-1-P0S3-8-12-00" / "SIPDefault.cnf").read_text()
+        self.assertIn("time_zone: CET\n", cnf)
+        self.assertIn("dst_start_month: Mar\n", cnf)
+        self.assertIn("dst_stop_month: Oct\n", cnf)
+        tokyo = fwplan("emit", "--mac", "0019.e8f4.1234", "--model", "7960", "--from",
+                       "P0S3-07-4-00", "--time-zone", "Asia/Tokyo", "--out", self.tmp / "jp")
+        self.assertExit(tokyo, 0)
+        self.assertIn("fwplan.config.time-zone-not-for-7960", tokyo.out)
+
+    def test_settings_besides_a_template_are_named_not_dropped(self):
+        # Point 3.
+        pw = self.tmp / "pw"
+        pw.write_text("K7w2p9Qz\n")
+        _, run = self.emit("--template", FRITZBOX, "--sip-server", "192.168.178.1",
+                           "--line-name", "620", "--password-file", pw)
+        self.assertIn("fwplan.fleet.template-settings-unused", run.out)
+        self.assertIn("the SIP server 192.168.178.1", run.out)
+        self.assertIn("line 1's name, password", run.out)
+        self.assertNotIn("K7w2p9Qz", run.out + run.err)
+
+    def test_xml_default_only_where_a_factory_phone_can_take_the_load(self):
+        # Point 5: step 2's load (SIP 9.4(2)SR3) is beyond a 7941 on its factory load.
+        out, run = self.emit("--sip-server", "192.168.178.1")
+        self.assertIn("SCCP41.8-5-2S</loadInformation115>",
+                      (out / "step-1-SCCP41.8-5-2S" / "XMLDefault.cnf.xml").read_text())
+        self.assertFalse((out / "step-2-SIP41.9-4-2SR3-1S" / "XMLDefault.cnf.xml").exists())
+        self.assertIn("fwplan.fleet.xml-default-unreachable", run.out)
+
+    def test_files_txt_names_every_component_without_firmware(self):
+        # Point 7: no --firmware, no build ID in the knowledge base: patterns, not the
+        # .loads alone.
+        out, _ = self.emit()
+        files = (out / "step-1-SCCP41.8-5-2S" / "FILES.txt").read_text().splitlines()
+        listed = [line for line in files if not line.startswith("#")]
+        self.assertEqual(listed, ["SCCP41.8-5-2S.loads", "jar41sccp.*.sbn", "cnu41.*.sbn",
+                                  "apps41.*.sbn", "dsp41.*.sbn", "cvm41sccp.*.sbn"])
+
+    def test_files_txt_has_the_bin_a_7960_on_unsigned_sip_needs(self):
+        out = self.tmp / "out"
+        run = fwplan("emit", "--mac", "0019.e8f4.1234", "--model", "7960", "--from",
+                     "P0S3-04-4-00", "--out", out, "--firmware", TESTDATA / "packages")
+        self.assertExit(run, 0)
+        listed = [line for line in (out / "step-1-P0S3-05-3-00" / "FILES.txt").read_text()
+                  .splitlines() if not line.startswith("#")]
+        self.assertIn("P003-05-3-00.bin", listed)
+        self.assertIn("P003-05-3-00.sbn", listed)
 
 
 if __name__ == "__main__":

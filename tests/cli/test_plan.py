@@ -140,5 +140,65 @@ class GraphAndCatalog(CliTest):
         self.assertIn("line 2", run.err)
 
 
+
+class Newcomer(CliTest):
+    """Issue 13, points 12 and 18: what a plan says when the user has a bridge already, when
+    only community reports show a way, and when fwplan knows no load of a family."""
+
+    def test_the_plain_zip_before_a_bundle_of_the_same_name(self):
+        run = fwplan("--json", "plan", "-m", "7941", "--from", "SCCP41.8-5-4S",
+                     "--firmware", TESTDATA / "packages")
+        self.assertExit(run, 0)
+        step = run.json()["steps"][0]
+        self.assertTrue(step["available_in"].endswith("/cmterm-7941_7961-sip.9-4-2SR3-1.zip"),
+                        step["available_in"])
+
+    def test_a_bridge_the_user_has_is_used_and_said(self):
+        downloads = self.tmp / "Downloads"
+        downloads.mkdir()
+        for name in ("cmterm-7941_7961-sip.8-5-2.zip", "cmterm-7941_7961-sip.9-4-2SR3-1.zip"):
+            (downloads / name).write_bytes((TESTDATA / "packages" / name).read_bytes())
+        run = fwplan("plan", "-m", "7941", "--from", "SCCP41.8-3-1S", "--firmware", downloads)
+        self.assertExit(run, 0)
+        self.assertIn("Step 1: SIP41.8-5-2S", run.out)
+        self.assertNotIn("To download", run.out)
+        self.assertIn("you have SIP41.8-5-2S", run.out)
+
+    def test_community_reports_need_allow_community_and_the_refusal_says_so(self):
+        refused = fwplan("plan", "-m", "7960", "--from", "P0S3-8-12-00", "--to-protocol", "SCCP")
+        self.assertExit(refused, 1)
+        self.assertIn("--allow-community", refused.err)
+        allowed = fwplan("plan", "-m", "7960", "--from", "P0S3-8-12-00", "--to-protocol", "SCCP",
+                         "--allow-community")
+        self.assertExit(allowed, 0)
+        self.assertIn("overruled", allowed.out)
+        self.assertIn("S-06 (CISCO) forbids this step; S-08 (COMMUNITY)", allowed.out)
+
+    def test_a_rule_with_two_confidences_says_which_effect_carries_which(self):
+        run = fwplan("plan", "-m", "7960", "--from", "P0S3-04-4-00")
+        self.assertExit(run, 0)
+        self.assertRegex(run.out, r"S-03  CISCO  .*\n\s+step \d: the effect that forbids the "
+                                  r"direct step is INFERRED, not CISCO")
+        rules = [r for s in fwplan("--json", "plan", "-m", "7960", "--from", "P0S3-04-4-00")
+                 .json()["steps"] for r in s["rules"] if r["id"] == "S-03"]
+        self.assertTrue(any(r["confidence"] != r["rule_confidence"] for r in rules))
+
+    def test_a_family_without_loads_does_not_contradict_itself(self):
+        # Since issue 12 the knowledge base has the 7925's SCCP 1.4(1)SR1: the SIP refusal sends
+        # there and the SCCP plan works (a knowledge base without any 7925 load: unit test).
+        sip = fwplan("plan", "-m", "7925")
+        sccp = fwplan("plan", "-m", "7925", "--to-protocol", "SCCP")
+        self.assertExit(sip, 1)
+        self.assertIn("hint: plan with --to-protocol SCCP", sip.err)
+        self.assertExit(sccp, 0)
+        self.assertIn("CP7925G-1.4.1SR1", sccp.out)
+        # The 6901 has SIP firmware too, but fwplan knows only its SCCP loads.
+        sip = fwplan("plan", "-m", "6901")
+        self.assertExit(sip, 1)
+        self.assertNotIn("load yet", sip.err)
+        self.assertIn("fwplan knows only SCCP loads of the 6901: plan with --to-protocol SCCP",
+                      sip.err)
+        self.assertExit(fwplan("plan", "-m", "6901", "--to-protocol", "SCCP"), 0)
+
 if __name__ == "__main__":
     unittest.main()

@@ -193,6 +193,90 @@ class Check(CliTest):
         self.assertExit(fwplan("check", self.tmp / "missing"), 4)
 
 
+
+class Newcomer(CliTest):
+    """Issue 13, points 9-11 as a user meets them."""
+
+    def setUp(self):
+        super().setUp()
+        self.root = self.tmp / "tftp"
+        self.root.mkdir()
+        self.root.chmod(0o755)
+
+    def test_an_incomplete_package_is_refused_unless_allowed(self):
+        cut = self.tmp / "cmterm-7941_7961-sccp.8-5-2.zip"
+        with zipfile.ZipFile(SCCP) as src, zipfile.ZipFile(cut, "w") as dst:
+            for info in src.infolist():
+                if not info.filename.startswith("dsp41"):
+                    dst.writestr(info, src.read(info))
+        run = fwplan("stage", "--tftp-root", self.root, cut)
+        self.assertExit(run, 1)
+        self.assertIn("fwplan.stage.incomplete", run.err)
+        self.assertIn("dsp41.8-5-2TH1-9.sbn", run.err)
+        self.assertIn("--allow-incomplete", run.err)
+        self.assertEqual(listing(self.root), [])
+        self.assertExit(fwplan("stage", "--tftp-root", self.root, "--allow-incomplete", cut), 0)
+        self.assertIn("loads-missing-component", fwplan("check", self.root).out)
+
+    def test_stage_and_check_speak_of_the_root_the_same_way(self):
+        self.assertExit(fwplan("stage", "--tftp-root", self.root, "--factory-default",
+                               "SIP41.9-4-2SR3-1S", SCCP, SIP), 0)
+        again = fwplan("stage", "--tftp-root", self.root, "--factory-default", "SCCP41.8-5-2S",
+                       SCCP, SIP)
+        self.assertExit(again, 0)
+        self.assertIn("stood for SIP41.9-4-2SR3-1S", again.out)
+        self.assertNotIn("unknown load", again.out)
+        self.assertExit(fwplan("stage", "--tftp-root", self.root, "--undo"), 0)
+        check = fwplan("--json", "check", self.root)
+        several = [f for f in check.json()["findings"]
+                   if f["code"] == "fwplan.check.term-several-loads"]
+        self.assertTrue(several)
+        self.assertTrue(all(f["severity"] == "info" for f in several), several)
+        self.assertExit(fwplan("stage", "--tftp-root", self.root, "--undo"), 0)
+        self.assertEqual(listing(self.root), [])  # no .fwplan-backup/, no .fwplan-state
+
+    def test_check_names_a_missing_root_as_stage_does(self):
+        missing = self.tmp / "no-such-root"
+        for run in (fwplan("check", missing), fwplan("stage", "--tftp-root", missing, SIP)):
+            self.assertExit(run, 4)
+            self.assertIn(f"{missing}: does not exist", run.err)
+        a_file = self.tmp / "a-file"
+        a_file.write_text("")
+        for run in (fwplan("check", a_file), fwplan("stage", "--tftp-root", a_file, SIP)):
+            self.assertExit(run, 4)
+            self.assertIn(f"{a_file}: is not a folder", run.err)
+
+    @unittest.skipUnless(hasattr(os, "geteuid"), "POSIX only")
+    def test_a_root_you_may_not_write(self):
+        from clitest import FWPLAN
+        if os.geteuid() == 0:
+            # As root: run as nobody. Behind a folder nobody may enter, the root is out of
+            # reach (not "not a folder"); then reachable but root's, so not writable.
+            command = ["setpriv", "--reuid=65534", "--regid=65534", "--clear-groups"]
+            self.tmp.chmod(0o700)
+            hidden = subprocess.run([*command, FWPLAN, "stage", "--tftp-root", str(self.root),
+                                     str(SIP)], capture_output=True, text=True, timeout=60)
+            self.assertEqual(hidden.returncode, 4, msg=hidden.stderr)
+            self.assertIn("cannot be reached", hidden.stderr)
+            # check says it the same way.
+            hidden = subprocess.run([*command, FWPLAN, "check", str(self.root)],
+                                    capture_output=True, text=True, timeout=60)
+            self.assertEqual(hidden.returncode, 4, msg=hidden.stderr)
+            self.assertIn(f"{self.root}: cannot be reached", hidden.stderr)
+            self.tmp.chmod(0o755)
+        else:
+            self.root.chmod(0o555)
+            command = []
+        done = subprocess.run([*command, FWPLAN, "stage", "--tftp-root", str(self.root), str(SIP)],
+                              capture_output=True, text=True, timeout=60)
+        self.root.chmod(0o755)
+        self.assertEqual(done.returncode, 4, msg=done.stderr)
+        self.assertIn(f"{self.root}: is not writable for you", done.stderr)
+        self.assertNotIn(".fwplan-stage", done.stderr)
+        self.assertIn("sudo", done.stderr)
+        self.assertEqual(listing(self.root), [])
+
+
 if __name__ == "__main__":
     unittest.main()
 

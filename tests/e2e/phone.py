@@ -5,11 +5,11 @@ fwplan's own idea of what a phone does.
 
 Independence is the point: nothing here imports or calls fwplan. The model table, the
 load-ID grammar and the acceptance rules are written out again below, from the domain notes
-(formats.md §1, §2, §6.2, §7; upgrade-rules.md J-01/J-04), so a wrong rule in fwplan's
+(docs/phone-files.md §1, §2, §6.2, §7; rules J-01/J-04 of fwplan catalog), so a wrong rule in fwplan's
 planner shows up as a phone that refuses its load.
 
 What the phone does (README.md has the sources):
-- boot (formats.md §7.1): CTLSEP<MAC>.tlv, ITLSEP<MAC>.tlv, ITLFile.tlv (missing is fine),
+- boot (docs/phone-files.md §7.1): CTLSEP<MAC>.tlv, ITLSEP<MAC>.tlv, ITLFile.tlv (missing is fine),
   SEP<MAC>.cnf.xml, else XMLDefault.cnf.xml (<loadInformation<NNN>> for its model number);
   when <loadInformation> differs from the running load: <LOAD>.loads, then every component
   it lists, in order; each must be non-empty and signed (TLV tag 14) with its own name;
@@ -18,6 +18,13 @@ What the phone does (README.md has the sources):
   the same rules; the load a term file stands for is looked up by its component list in an
   image catalog (what a real phone would read out of the images themselves);
 - a log of every request, in order.
+
+For the long-lived devices of device.py (a phone on its own 127.0.0.N that idles until it
+is reset) the phone also takes: `source` (the address it sends from, which the server logs),
+`interrupt` (asked before every request; True means "you were reset": PowerCycle ends the
+pass), `refuse_at="loads"` (an acceptance rule refuses as soon as the .loads is read, with no
+component fetched: the AUTH FAIL loop of rollout.md §3) and `aux_files=True` (after a boot
+that changed nothing, the files a phone reads after its config: formats.md §7.1 item 7).
 
 Example:
     with TftpServer(root) as server:
@@ -38,7 +45,7 @@ from typing import Optional
 
 from tftp_client import FileNotFound, TftpError, TftpTimeout, fetch
 
-# --- models (formats.md §2.1, §4.3, §6.2, §7.2) ---------------------------------------------
+# --- models (docs/phone-files.md §2.1, §4.3, §6.2, §7.2) ---------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -63,10 +70,18 @@ MODELS = {m.name: m for m in (
     Model("7975", "75", 437, "term75.default.loads"),
 )}
 
-# upgrade-rules.md: the Java 79xx families the signing-key change (J-01/J-04) applies to.
+# What DeviceInformationX reports as <modelNumber> (a 7940's page says `CP-7940`;
+# the Java phones' SIP User-Agent says `Cisco-CP7970G`, so the G is kept for them).
+MODEL_NUMBERS = {
+    "7906": "CP-7906G", "7911": "CP-7911G", "7941": "CP-7941G", "7961": "CP-7961G",
+    "7942": "CP-7942G", "7962": "CP-7962G", "7945": "CP-7945G", "7965": "CP-7965G",
+    "7970": "CP-7970G", "7971": "CP-7971G-GE", "7975": "CP-7975G",
+}
+
+# The rules (fwplan catalog): the Java 79xx families the signing-key change (J-01/J-04) applies to.
 JAVA_79XX_FAMILIES = frozenset({"11", "41", "42", "45", "70", "75"})
 
-# --- load IDs (upgrade-rules.md "Version notation"; formats.md §5) ---------------------------
+# --- load IDs (docs/phone-files.md §5) ---------------------------
 
 LOAD_ID = re.compile(
     r"^(?P<protocol>SCCP|SIP)(?P<family>\d\d)\."
@@ -113,7 +128,7 @@ def parse_load_id(text):
     return LoadId(text, g["protocol"], g["family"], version)
 
 
-# --- acceptance rules (upgrade-rules.md Table A1) ----------------------------------------------
+# --- acceptance rules (rules J-01 to J-15 of fwplan catalog) ----------------------------------------------
 
 V_8_3_3 = Version(8, 3, 3)
 V_8_5_2_SR1 = Version(8, 5, 2, 1)
@@ -123,7 +138,7 @@ V_8_5_3 = Version(8, 5, 3)
 @dataclass(frozen=True)
 class Refusal:
     display: str  # what the phone shows
-    rule: str  # why (a rule ID of upgrade-rules.md, or a phone-side check)
+    rule: str  # why (a rule ID of fwplan catalog, or a phone-side check)
     detail: str
 
 
@@ -146,7 +161,7 @@ def judge(model, running, target):
     return None
 
 
-# --- files (formats.md §1, §2.1) -----------------------------------------------------------------
+# --- files (docs/phone-files.md §1, §2.1) -----------------------------------------------------------------
 
 CONTAINER_TAGS = {3, 7, 9}
 PADDING_TAG = 13
@@ -247,7 +262,7 @@ class Request:
 
 @dataclass
 class BootResult:
-    """One pass: a boot (formats.md §7.1) or a factory reset (§7.2).
+    """One pass: a boot (docs/phone-files.md §7.1) or a factory reset (§7.2).
 
     outcome: flashed (new load running, the phone reboots), current (nothing to do),
     refused (an acceptance rule said no; `rule` says which), failed (missing or bad file,
@@ -266,6 +281,8 @@ class BootResult:
     target: Optional[str] = None
     components: list = field(default_factory=list)
     requests: list = field(default_factory=list)
+    dial_template: Optional[str] = None  # <sipProfile><dialTemplate> of the SEP file
+    user_locale: Optional[str] = None  # <userLocale><name> of the SEP file
 
     @property
     def names(self):
@@ -278,13 +295,24 @@ class BootResult:
         return "\n".join(lines)
 
 
+class PowerCycle(Exception):
+    """The phone was reset (or switched off) in the middle of a pass: the pass ends at once,
+    before the next request, and the caller decides what comes next (device.py boots again)."""
+
+
 class Phone:
     """State: model, MAC, running load, the image it flashed, every request it made.
 
     server: (host, port) of the TFTP server. catalog: {components tuple: load ID}, needed to
-    tell which load a term file stands for (image_catalog_from_zips)."""
+    tell which load a term file stands for (image_catalog_from_zips). source: the address to
+    send from (None: 127.0.0.1). interrupt: a callable asked before every request; when it
+    returns True the pass ends with PowerCycle. refuse_at: "image" (an acceptance rule says no
+    after every component was fetched and checked) or "loads" (as soon as the .loads is read:
+    the AUTH FAIL loop of rollout.md §3 shows no component request). aux_files: fetch the locale JAR and dial plan after a SIP boot
+    that changed nothing."""
 
-    def __init__(self, model, mac, load, *, server, catalog=None, timeout=1.0):
+    def __init__(self, model, mac, load, *, server, catalog=None, timeout=1.0, source=None,
+                 interrupt=None, refuse_at="image", aux_files=False):
         if model not in MODELS:
             raise ValueError(f"the phone simulates {sorted(MODELS)}, not {model!r}")
         self.model = MODELS[model]
@@ -296,6 +324,12 @@ class Phone:
         self.server = server
         self.catalog = dict(catalog or {})
         self.timeout = timeout
+        self.source = source
+        self.interrupt = interrupt
+        if refuse_at not in ("image", "loads"):
+            raise ValueError(f"refuse_at is 'image' or 'loads', not {refuse_at!r}")
+        self.refuse_at = refuse_at
+        self.aux_files = aux_files
         self.image = {}  # component file name -> bytes, of the load flashed last
         self.received = {}  # file name -> bytes, every file fetched (last copy)
         self.requests = []  # every Request, in order, across boots
@@ -309,7 +343,7 @@ class Phone:
     # -- what the phone does --
 
     def boot(self):
-        """One power-on (formats.md §7.1). Flashing ends the pass: the phone reboots, and the
+        """One power-on (docs/phone-files.md §7.1). Flashing ends the pass: the phone reboots, and the
         next boot() is the pass after the reboot."""
         result = BootResult("boot", self.load)
         mark = len(self.requests)
@@ -320,11 +354,18 @@ class Phone:
             load = (result.config_load or "").strip()
             if not load or load == self.load:
                 result.outcome = "current"
+                if self.aux_files:
+                    self._fetch_aux_files(result)
             else:
                 self._install(result, f"{load}.loads", named_load=load)
         except _Stop:
             pass
         return self._finish(result, mark)
+
+    def fetch_again(self, name):
+        """Ask for one file again (the AUTH FAIL loop re-requests the .loads, rollout.md §3).
+        Returns its bytes, or None when the server said no; the request is logged."""
+        return self._get(name)
 
     def boot_until_settled(self, max_boots=5):
         """Power on and let the phone reboot after every flash until a boot changes nothing
@@ -338,7 +379,7 @@ class Phone:
                              + "\n".join(map(str, results)))
 
     def factory_reset(self):
-        """The '#' + 123456789*0# reset (formats.md §7.2): fetch the model's
+        """The '#' + 123456789*0# reset (docs/phone-files.md §7.2): fetch the model's
         term<NN>.default.loads and install the load it stands for."""
         result = BootResult("factory-reset", self.load)
         mark = len(self.requests)
@@ -361,6 +402,8 @@ class Phone:
                            f"{sep}: root element is <{root.tag}>, not <device>")
             result.config_load = root.findtext("loadInformation")
             result.config_protocol = root.findtext("deviceProtocol")
+            result.dial_template = root.findtext("sipProfile/dialTemplate")
+            result.user_locale = root.findtext("userLocale/name")
             return
         data = self._get("XMLDefault.cnf.xml")
         if data is None:
@@ -376,7 +419,7 @@ class Phone:
         try:
             return ET.fromstring(data)
         except ET.ParseError as error:
-            # formats.md §6.1: one bad element and the phone rejects the whole file.
+            # docs/phone-files.md §6.1: one bad element and the phone rejects the whole file.
             self._fail(result, "CONFIG REJECTED", f"{name}: {error}")
 
     def _install(self, result, manifest, *, named_load):
@@ -389,18 +432,59 @@ class Phone:
         if target.raw == self.load:
             result.outcome = "current"
             return
+        if self.refuse_at == "loads":
+            self._judge(result, target)  # before any component: the AUTH FAIL loop
         image = {}
         for component in components:
             blob = self._require(result, component)
             self._verified_body(result, component, blob, listing=False)
             image[component] = blob
-        refusal = judge(self.model, parse_load_id(self.load), target)
-        if refusal:
-            self._fail(result, refusal.display, refusal.detail, rule=refusal.rule, outcome="refused")
+        self._judge(result, target)
         self.load = target.raw
         self.image = image
         self.history.append(target.raw)
         result.outcome = "flashed"
+
+    def _judge(self, result, target):
+        refusal = judge(self.model, parse_load_id(self.load), target)
+        if refusal:
+            self._fail(result, refusal.display, refusal.detail, rule=refusal.rule, outcome="refused")
+
+    def _fetch_aux_files(self, result):
+        """What a SIP phone reads after its config (formats.md §7.1 item 7; the 7942 log in
+        waynemerricks/Cisco7942FreePBX README: ... SEP…cnf.xml → /mk-sip.jar → dialplan.xml).
+        Missing files are fine. An SCCP phone asks for nothing more here [harness choice: the
+        sources show no SCCP boot's files after the config]."""
+        if self.protocol != "SIP":
+            return
+        # No <userLocale>: the default locale JAR, asked for with a leading slash as in the
+        # 7942 log; with one, under the locale's folder [inference: formats.md §7.1 says
+        # "<userLocale name>/…" without the file name].
+        locale = result.user_locale.strip() if result.user_locale else ""
+        self._get(f"{locale}/mk-sip.jar" if locale else "/mk-sip.jar")
+        # <dialTemplate> names the dial plan; without one the simulation still asks for
+        # dialplan.xml [harness choice: every SIP boot in the sources asks for it].
+        self._get((result.dial_template or "").strip() or "dialplan.xml")
+
+    def device_information(self):
+        """What http://<phone>/DeviceInformationX answers right now (rollout.md §4):
+        [(element, text)], in the order the fusioninventory sample shows. On Java 79xx
+        versionID carries the running load's name; appLoadID is the running JAR's name when
+        the phone flashed it here, else the load name [inference]."""
+        jar = next((name for name in self.image if name.lower().startswith("jar")), None)
+        dsp = next((name for name in self.image if name.lower().startswith("dsp")), None)
+        return [
+            ("MACAddress", self.mac),
+            ("HostName", f"SEP{self.mac}"),
+            ("phoneDN", ""),
+            ("appLoadID", jar.rsplit(".sbn", 1)[0] if jar else self.load),
+            ("bootLoadID", ""),
+            ("versionID", self.load),
+            ("DSPLoadID", dsp.rsplit(".sbn", 1)[0] if dsp else ""),
+            ("hardwareRevision", "1.0"),
+            ("serialNumber", f"FCH{self.mac[-6:]}"),
+            ("modelNumber", MODEL_NUMBERS.get(self.model.name, f"CP-{self.model.name}G")),
+        ]
 
     def _verified_body(self, result, name, data, listing=True):
         """Check what a phone checks before it trusts a file: not empty, a signed header,
@@ -440,9 +524,11 @@ class Phone:
 
     def _get(self, name):
         """Fetch a file; None (and a logged request) when the server says no."""
+        if self.interrupt is not None and self.interrupt():
+            raise PowerCycle()
         host, port = self.server
         try:
-            transfer = fetch(host, port, name, timeout=self.timeout)
+            transfer = fetch(host, port, name, timeout=self.timeout, source=self.source)
         except FileNotFound as error:
             self.requests.append(Request(name, "not-found", message=error.server_message))
             return None

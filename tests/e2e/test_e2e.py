@@ -82,7 +82,7 @@ def extract_flat(path, root):
 
 
 def write_config(root, load, protocol=None, name=SEP):
-    """A firmware-switching SEP<MAC>.cnf.xml (formats.md §6.1 skeleton), replaced atomically
+    """A firmware-switching SEP<MAC>.cnf.xml (docs/phone-files.md §6.1 skeleton), replaced atomically
     so a phone never reads half a file."""
     proto = f"  <deviceProtocol>{protocol}</deviceProtocol>\n" if protocol else ""
     text = ("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<device>\n"
@@ -95,7 +95,7 @@ def write_config(root, load, protocol=None, name=SEP):
 
 
 def boot_requests(load, components, config=SEP):
-    """What a phone asks for when it boots and flashes `load` (formats.md §7.1)."""
+    """What a phone asks for when it boots and flashes `load` (docs/phone-files.md §7.1)."""
     return TRUST + [config, f"{load}.loads"] + components
 
 
@@ -328,7 +328,7 @@ class PhoneRules(unittest.TestCase):
     def test_signed_header_and_manifest_body(self):
         name, body = read_signed((TESTDATA / "loose" / "SIP41.8-5-4S.loads").read_bytes())
         self.assertEqual(name, "SIP41.8-5-4S.loads")
-        self.assertEqual(len(body), 650 - 404)  # formats.md §1.2: header 0x194
+        self.assertEqual(len(body), 650 - 404)  # docs/phone-files.md §1.2: header 0x194
         self.assertEqual(manifest_components(body), ["jar41sip.8-5-4TH1-6.sbn", "cnu41.8-5-4TH1-6.sbn",
                                                      "apps41.8-5-4TH1-6.sbn", "dsp41.8-5-4TH1-6.sbn",
                                                      "cvm41sip.8-5-4TH1-6.sbn"])
@@ -512,7 +512,7 @@ class TodayScenarios(E2ETest):
                          "CONFIG REJECTED: XMLDefault.cnf.xml: root element is <device>, not <Default>")
 
     def test_phone_side_failures_the_audit_is_about(self):
-        # Case mismatch (formats.md §2.1): the 8.3(1) SIP .loads asks for Jar41sip..., the
+        # Case mismatch (docs/phone-files.md §2.1): the 8.3(1) SIP .loads asks for Jar41sip..., the
         # zip ships jar41sip...; a case-sensitive server says no.
         extract_flat(SIP41_831, self.root)
         write_config(self.root, "SIP41.8-3-1S", protocol="SIP")

@@ -113,12 +113,14 @@ def _raise_error(filename, payload):
 
 
 def fetch(host, port, filename, *, blksize=PHONE_BLKSIZE, tsize=True, timeout=1.0, retries=5,
-          max_bytes=64 * 1024 * 1024):
+          max_bytes=64 * 1024 * 1024, source=None):
     """Read `filename` from the TFTP server at host:port and return a Transfer.
 
     blksize: the block size to ask for (None: ask for nothing, use 512). tsize: ask the
     server for the file size and check it against what arrives. timeout: seconds to wait
     for each packet before the last packet is sent again, at most `retries` times.
+    source: the local address to send from (a simulated phone's own 127.0.0.N, so the
+    server logs that IP); by default 127.0.0.1 for a loopback server, else any.
     Raises FileNotFound, TftpTimeout or TftpError (with the server's message)."""
     options = {}
     if blksize is not None:
@@ -131,7 +133,9 @@ def fetch(host, port, filename, *, blksize=PHONE_BLKSIZE, tsize=True, timeout=1.
     sock = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
     try:
         sock.settimeout(timeout)
-        sock.bind(("127.0.0.1" if host in ("127.0.0.1", "localhost") else "", 0))
+        if source is None:
+            source = "127.0.0.1" if host in ("127.0.0.1", "localhost") else ""
+        sock.bind((source, 0))
         server = (host, port)
         last_packet = _rrq(filename, options)
         sock.sendto(last_packet, server)

@@ -10,6 +10,13 @@ Example:
     with TftpServer("/srv/tftp") as server:          # unittest.SkipTest if in.tftpd is missing
         fetch(server.host, server.port, "SEP008041AEFD7E.cnf.xml")
     # stopped here, also when the body raised
+
+With a syslog (syslog_server.SyslogServer) it runs with -v -v, as a provisioning host that
+shows rollout progress would ("RRQ from <ip> filename <name>" at -v, "sending NAK (<code>,
+<text>) to <ip>" at -vv; hpax/tftp-hpa tftpd/tftpd.c), and logs into that server through a
+private /dev/log:
+    with SyslogServer(folder) as syslog, TftpServer(root, syslog=syslog) as server:
+        ...
 """
 import os
 import pwd
@@ -66,8 +73,13 @@ class TftpServer:
     Raises unittest.SkipTest when in.tftpd is not installed (Debian package tftpd-hpa,
     which tools/bootstrap.sh installs), RuntimeError when it is installed but will not start."""
 
-    def __init__(self, root, *, start_timeout=5.0):
+    def __init__(self, root, *, start_timeout=5.0, syslog=None, verbosity=None):
+        """syslog: a running SyslogServer to log into (in.tftpd then runs in a private mount
+        namespace whose /dev/log is that server's socket). verbosity: how many -v (2 with a
+        syslog, else 0: without one, nobody reads the lines)."""
         self.root = Path(root).resolve()
+        self.syslog = syslog
+        self.verbosity = (2 if syslog is not None else 0) if verbosity is None else verbosity
         self.host = HOST
         self.port = None
         self.start_timeout = start_timeout
@@ -80,8 +92,9 @@ class TftpServer:
         # requests name files relative to it (needs root: chroot(2)); --user: the account
         # the transfers run as after the chroot (root here; tftpd-hpa's default is nobody,
         # who could not read a 0700 temporary folder).
-        return [self.binary, "--foreground", "--listen", "--address", f"{HOST}:{port}",
-                "--secure", "--user", user, str(self.root)]
+        command = [self.binary, "--foreground", "--listen", "--address", f"{HOST}:{port}",
+                   "--secure", "--user", user, *["-v"] * self.verbosity, str(self.root)]
+        return self.syslog.wrap(command) if self.syslog is not None else command
 
     def __enter__(self):
         self.binary = find_tftpd()

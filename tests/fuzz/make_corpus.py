@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Writes the synthetic seed corpora of the signed_file, manifest and fleet fuzzers.
 
-Every byte is made up here, following formats.md §1-§3 and §8 (no Cisco file is used).
+Every byte is made up here, following docs/phone-files.md §1-§3 and §8 (no Cisco file is used).
 Run from anywhere; the output is deterministic, so re-running changes nothing:
 
     python3 tests/fuzz/make_corpus.py
@@ -23,7 +23,7 @@ def tlv(tag, value):
 
 def tlv_header(name, minor=1, order465=False, timestamp=None, signature=256, modulus=2,
                extra=b"", align=4, after_name=b""):
-    """A TLV header laid out as formats.md §1.2 (tag 14 = name, 0x0D padding)."""
+    """A TLV header laid out as docs/phone-files.md §1.2 (tag 14 = name, 0x0D padding)."""
     signer, serial, issuer = tlv(4, SIGNER + b"\0"), tlv(5, SERIAL), tlv(6, ISSUER + b"\0")
     fields = tlv(3, signer + issuer + serial if order465 else signer + serial + issuer)
     fields += tlv(7, tlv(8, b"\x01") + tlv(9, tlv(10, b"\x00") + tlv(11, bytes([modulus]))))
@@ -42,7 +42,7 @@ def signed(name, body, **options):
 
 
 def le_file(name, body, good_hash=True, word_08=0):
-    """The 78xx/88xx little-endian envelope of formats.md §2.3: u32 words, the name padded
+    """The 78xx/88xx little-endian envelope of docs/phone-files.md §2.3: u32 words, the name padded
     with NULs to 4 bytes (none when its length is a multiple of 4)."""
     name_bytes = name.encode()
     field = name_bytes + b"\0" * (-len(name_bytes) % 4)
@@ -55,7 +55,7 @@ def le_file(name, body, good_hash=True, word_08=0):
 
 
 def encryption_block():
-    """The .sebn encryption block (formats.md §1.1): tag 16 declaring 72, tag 17 declaring
+    """The .sebn encryption block (docs/phone-files.md §1.1): tag 16 declaring 72, tag 17 declaring
     26, then children 18, 19, 20, 21, 26, 27 of 1, 16, 2, 13, 1 and 20 bytes."""
     block = bytes([16]) + struct.pack(">H", 72) + bytes([17]) + struct.pack(">H", 26)
     for tag, size in ((18, 1), (19, 16), (20, 2), (21, 13), (26, 1), (27, 20)):
@@ -64,7 +64,7 @@ def encryption_block():
 
 
 def cnu(entries):
-    """A CNU_File_Archive_3.0 (formats.md §3.1); entries are (type, flags, name, data)."""
+    """A CNU_File_Archive_3.0 (docs/phone-files.md §3.1); entries are (type, flags, name, data)."""
     magic = b"CNU_File_Archive_3.0"
     table_end = 0x248 + 20 * len(entries)
     names, offsets = b"", []

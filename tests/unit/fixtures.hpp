@@ -1,5 +1,5 @@
 #pragma once
-// Test-only builders of synthetic firmware files (formats.md §8): TLV signed headers laid
+// Test-only builders of synthetic firmware files (docs/phone-files.md §8): TLV signed headers laid
 // out like Cisco's (§1.2), 78xx little-endian envelopes (§2.3), CNU archives (§3.1) and
 // .loads bodies of every family (§2). No Cisco bytes: every value is made up here.
 
@@ -48,7 +48,7 @@ inline const std::string kSigner = "CN=someSigner;OU=someOrgUnit;O=someOrg";
 inline const std::string kIssuer = "CN=someCA;OU=someOrgUnit;O=someOrg";
 inline const std::string kSerial("\x12\x34\x56\x78\x90\xAB\xCD\xEF", 8);
 
-/// What a TLV header holds; the defaults give the layout of formats.md §1.2.
+/// What a TLV header holds; the defaults give the layout of docs/phone-files.md §1.2.
 struct TlvOptions {
     std::uint8_t major = 1;
     std::uint8_t minor = 1;
@@ -118,7 +118,7 @@ inline std::array<unsigned char, 32> sha256(std::string_view data) {
     return digest;
 }
 
-/// The encryption block of a 8961/9951/9971 `.sebn` (formats.md §1.1): tag 16 declaring 72
+/// The encryption block of a 8961/9951/9971 `.sebn` (docs/phone-files.md §1.1): tag 16 declaring 72
 /// bytes, tag 17 declaring 26, then children 18 (1), 19 (16), 20 (2), 21 (13), 26 (1), 27
 /// (20), which take 71 bytes: the declared lengths bound nothing.
 inline std::string encryption_block() {
@@ -130,7 +130,7 @@ inline std::string encryption_block() {
     return out;
 }
 
-/// A 78xx/88xx little-endian envelope around `body` (formats.md §2.3): u32 fields, the name
+/// A 78xx/88xx little-endian envelope around `body` (docs/phone-files.md §2.3): u32 fields, the name
 /// NUL-padded to a 4-byte boundary (no NUL when its length is a multiple of 4) and a 256-byte
 /// fake signature; `good_hash` false stores the hash of something else, `word_08` is the
 /// u32 after the header size (4 on a real 88xx multiplatform .loads).
@@ -157,7 +157,7 @@ struct CnuSpec {
     std::uint32_t mtime = 1234567890;
 };
 
-/// A CNU_File_Archive_3.0 (formats.md §3.1) holding `entries` in order.
+/// A CNU_File_Archive_3.0 (docs/phone-files.md §3.1) holding `entries` in order.
 inline std::string cnu_archive(const std::vector<CnuSpec>& entries) {
     const std::string magic = "CNU_File_Archive_3.0";
     const std::size_t table_end = 0x248 + 20 * entries.size();
@@ -184,7 +184,7 @@ inline std::string cnu_archive(const std::vector<CnuSpec>& entries) {
     return out;
 }
 
-/// A TNP body (formats.md §2.1): comments, optional hardware line, two blank lines, the
+/// A TNP body (docs/phone-files.md §2.1): comments, optional hardware line, two blank lines, the
 /// five components with the real trailing space on dsp and cvm.
 inline std::string tnp_body(std::string_view family, std::string_view proto, std::string_view build,
                             std::optional<unsigned> hardware = {}, std::string_view eol = "\r\n") {
@@ -207,7 +207,7 @@ inline std::string tnp_body(std::string_view family, std::string_view proto, std
     return out;
 }
 
-/// The 78xx INI body of formats.md §2.3 (abridged `ebr_*` lines).
+/// The 78xx INI body of docs/phone-files.md §2.3 (abridged `ebr_*` lines).
 inline std::string ini_78xx_body(std::string_view version) {
     const std::string v(version);
     return "#\n"

@@ -175,7 +175,7 @@ std::string make_tar(const std::vector<TarItem>& items, bool gzip = true) {
     return std::string(buffer.data(), used);
 }
 
-// The minimal TLV signed header of formats.md §8: version 1.1, header length 12, padding.
+// The minimal TLV signed header of docs/phone-files.md §8: version 1.1, header length 12, padding.
 std::string cop_header() {
     return std::string("\x01\x00\x02\x01\x01\x02\x00\x02\x00\x0C\x0D\x0D", 12);
 }

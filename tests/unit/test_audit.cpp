@@ -234,6 +234,29 @@ TEST_CASE("names that are one name in NFC and NFD are reported as twins (issue 1
     CHECK(twins->message.find("Unicode form") != std::string::npos);
 }
 
+// Issue 13, point 5: XMLDefault is what new and reset phones read; a load their factory
+// loads cannot take in one step is a warning.
+TEST_CASE("audit: an XMLDefault load factory-fresh phones cannot reach in one step") {
+    Scratch s;
+    unpack_flat(kSccp852, s.dir);
+    unpack_flat(kSip942, s.dir);
+    write_file(s.dir / "XMLDefault.cnf.xml",
+               "<Default><loadInformation115 model=\"Cisco 7941\">SIP41.9-4-2SR3-1S"
+               "</loadInformation115></Default>");
+    const CheckReport far = check_ok(s.dir);
+    const Diagnostic* warned = find(far, "xml-default-unreachable");
+    REQUIRE(warned != nullptr);
+    CHECK(warned->severity == Severity::Warning);
+    CHECK(warned->where == "XMLDefault.cnf.xml: <loadInformation115>");
+    CHECK(warned->message.find("J-01") != std::string::npos);
+    CHECK(warned->message.find("SCCP41.8-5-2S") != std::string::npos); // what goes first
+
+    write_file(s.dir / "XMLDefault.cnf.xml",
+               "<Default><loadInformation115 model=\"Cisco 7941\">SCCP41.8-5-2S"
+               "</loadInformation115></Default>");
+    CHECK(find(check_ok(s.dir), "xml-default-unreachable") == nullptr);
+}
+
 TEST_CASE("audit: OS79XX.TXT names an image the root must have, of the 7940/7960") {
     const fs::path roots = kTestdata / "roots";
     const CheckReport missing = check_ok(roots / "os79xx-image-missing");

@@ -4,12 +4,14 @@
 
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <set>
 #include <string>
+#include <vector>
 
 using namespace fwplan;
 
-TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
+TEST_CASE("every rule of the published upgrade rules is in the knowledge base") {
     const Catalog& kb = Catalog::builtin();
     const std::set<std::string> table_a = {
         "J-01", "J-02", "J-03", "J-04", "J-05", "J-06",   "J-07", "J-08", "J-09", "J-10", "J-11",
@@ -25,7 +27,7 @@ TEST_CASE("every rule of upgrade-rules.md Table A is in the knowledge base") {
         CHECK_FALSE(rule.title.empty());
         CHECK_FALSE(rule.text.empty());
         CHECK_FALSE(rule.families.empty());
-        // Every rule has a source, except the ones upgrade-rules.md marks as inference.
+        // Every rule has a source, except the ones that are fwplan's own inference (INFERRED).
         if (rule.confidence != Confidence::Inferred)
             CHECK_FALSE(rule.sources.empty());
     }
@@ -117,6 +119,9 @@ TEST_CASE("catalog errors name the file and line") {
              Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"Z99\" confidence=\"CISCO\" "
                  "title=\"t\"><text>x</text></rule></catalog>",
                  "neither a group nor a family"},
+             Bad{"<catalog format=\"1\"><rule id=\"X\" applies-to=\"41\" confidence=\"CISCO\" "
+                 "title=\"t\"><text>x</text><forbid overrules=\"J-01\"/></rule></catalog>",
+                 "only <allow> can overrule other rules"},
              Bad{"<catalog format=\"2\"/>", "unsupported catalog format"},
              Bad{"<catalog format=\"1\"><family id=\"41\">", "not well-formed XML"},
              Bad{"<catalog format=\"1\"><family id=\"41\"><load id=\"SIP41.8-5-4S\"/>"
@@ -137,6 +142,15 @@ TEST_CASE("hardware revisions and confidences parse") {
     CHECK(HardwareRevision::parse("V8").value().str() == "V08");
     CHECK_FALSE(HardwareRevision::parse("V").ok());
     CHECK_FALSE(HardwareRevision::parse("rev A").ok());
+    // A malformed revision is bad input with a hint saying how the label prints it.
+    CHECK(HardwareRevision::parse("XX").error().kind == ErrorKind::BadInput);
+    CHECK(HardwareRevision::parse("XX").error().hint.find("V15") != std::string::npos);
+    // S-08's report that a 7960 goes back from SIP 8.x to SCCP names the rule it contradicts.
+    const Rule* s08 = Catalog::builtin().find_rule("S-08");
+    REQUIRE(s08 != nullptr);
+    CHECK(std::any_of(s08->effects.begin(), s08->effects.end(), [](const RuleEffect& e) {
+        return e.kind == EffectKind::Allow && e.overrules == std::vector<std::string>{"S-06"};
+    }));
     CHECK(parse_confidence("community").value() == Confidence::Community);
     CHECK(to_string(Confidence::Conflict) == "CONFLICT");
 }

@@ -50,6 +50,19 @@ DeviceTemplate tmpl(const std::string& xml, const std::string& name = "fixture")
     return *parsed;
 }
 
+// The text with every <versionStamp> emptied: what stays of a file when its digest is set aside.
+std::string without_stamp(std::string text) {
+    const std::string open = "<versionStamp>";
+    const std::string close = "</versionStamp>";
+    for (std::size_t at = text.find(open); at != std::string::npos; at = text.find(open, at + 1)) {
+        const std::size_t end = text.find(close, at);
+        if (end == std::string::npos)
+            break;
+        text.erase(at + open.size(), end - at - open.size());
+    }
+    return text;
+}
+
 std::string render(const DeviceTemplate& t, const char* id) {
     auto text = t.render(load(id));
     INFO((text ? std::string() : text.error().describe()));
@@ -363,18 +376,18 @@ TEST_CASE("where a missing loadInformation goes without commonProfile") {
     }
     SUBCASE("after the last element CUCM writes before it") {
         const std::string out = render(tmpl("<device>\n  <devicePool/>\n  <sipProfile/>\n  "
-                                            "<versionStamp>1</versionStamp>\n</device>\n"),
+                                            "<userLocale>1</userLocale>\n</device>\n"),
                                        "SCCP41.9-4-2SR1-1S");
         CHECK(out == "<device>\n  <devicePool/>\n  <sipProfile/>\n"
                      "  <loadInformation>SCCP41.9-4-2SR1-1S</loadInformation>\n"
-                     "  <versionStamp>1</versionStamp>\n</device>\n");
+                     "  <userLocale>1</userLocale>\n</device>\n");
     }
     SUBCASE("before the first element CUCM writes after it") {
         const std::string out =
-            render(tmpl("<device>\n  <versionStamp>1</versionStamp>\n  <userLocale/>\n</device>"),
+            render(tmpl("<device>\n  <networkLocale>1</networkLocale>\n  <userLocale/>\n</device>"),
                    "SCCP41.9-4-2SR1-1S");
         CHECK(out == "<device>\n  <loadInformation>SCCP41.9-4-2SR1-1S</loadInformation>\n"
-                     "  <versionStamp>1</versionStamp>\n  <userLocale/>\n</device>");
+                     "  <networkLocale>1</networkLocale>\n  <userLocale/>\n</device>");
     }
     SUBCASE("as the last element among unknown ones") {
         const std::string out =
@@ -471,7 +484,9 @@ TEST_CASE(
         REQUIRE(t.ok());
         CHECK(t->source_name() == template_path(s.file).string());
         CHECK(t->load_information() == s.load);
-        CHECK(render(*t, s.load) == fwplan::test::read_file(template_path(s.file)));
+        // Its own output but for the <versionStamp>, which is the file's digest.
+        CHECK(without_stamp(render(*t, s.load)) ==
+              without_stamp(fwplan::test::read_file(template_path(s.file))));
     }
 }
 
@@ -646,19 +661,38 @@ TEST_CASE("the built-in SIP template filled from settings has what registration 
     CHECK(t->lint(nullptr, Protocol::Sip).empty());
 }
 
-TEST_CASE("the built-in template's versionStamp follows the settings but not the passwords") {
+// Issue 13, point 6: phones skip a configuration whose <versionStamp> they have seen, so
+// the stamp must change whenever the file does, and only then.
+TEST_CASE("versionStamp changes with the file: the load, the protocol, the password") {
     SipSettings settings = fritzbox_settings();
-    auto stamp = [](const SipSettings& s) {
-        return child_text(render(DeviceTemplate::builtin_sip(s).value(), "SIP41.9-4-2SR3-1S"),
+    auto stamp = [](const SipSettings& s, const char* load) {
+        return child_text(render(DeviceTemplate::builtin_sip(s).value(), load),
                           "/device/versionStamp");
     };
-    const std::string first = stamp(settings);
+    const std::string first = stamp(settings, "SIP41.9-4-2SR3-1S");
     CHECK(first.size() == 16);
-    CHECK(stamp(settings) == first);
-    settings.lines[0].auth_password = "changed!";
-    CHECK(stamp(settings) == first);
+    CHECK(stamp(settings, "SIP41.9-4-2SR3-1S") == first); // same file, same stamp
+    // Each step's file is another file: the bridge (SCCP) and the target (SIP).
+    const std::string bridge = stamp(settings, "SCCP41.8-5-2S");
+    CHECK(bridge != first);
+    CHECK(stamp(settings, "SIP41.8-5-2S") != bridge); // same version, other protocol
+    CHECK(stamp(settings, "SIP41.8-5-2S") != first);
+    settings.lines[0].auth_password = "changed!"; // a new password is a new file too
+    CHECK(stamp(settings, "SIP41.9-4-2SR3-1S") != first);
     settings.lines[0].display_name = "Office";
-    CHECK(stamp(settings) != first);
+    CHECK(stamp(settings, "SIP41.9-4-2SR3-1S") != first);
+
+    // A user's template with a stamp of its own gets the digest of each step's file.
+    const DeviceTemplate user = tmpl("<device>\n  <loadInformation/>\n  "
+                                     "<versionStamp>2024-05-01-620</versionStamp>\n</device>\n");
+    const std::string a = child_text(render(user, "SCCP41.8-5-2S"), "/device/versionStamp");
+    const std::string b = child_text(render(user, "SIP41.9-4-2SR3-1S"), "/device/versionStamp");
+    CHECK(a.size() == 16);
+    CHECK(a != "2024-05-01-620");
+    CHECK(a != b);
+    // Without a <versionStamp>, none is added.
+    CHECK(render(tmpl("<device><loadInformation/></device>"), "SIP41.9-4-2SR3-1S")
+              .find("versionStamp") == std::string::npos);
 }
 
 TEST_CASE("the built-in template with an outbound proxy and without lines") {
@@ -916,22 +950,49 @@ TEST_CASE("a 7941 step is one SEP file with the template's lints") {
     auto step = make_step_files(model("7941"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
                                 Protocol::Sip, *t, SipSettings{});
     REQUIRE(step.ok());
-    REQUIRE(step->files.size() == 1);
+    // The template names dialplan.xml, so the step has one (issue 13, point 1).
+    REQUIRE(step->files.size() == 2);
     CHECK(step->files[0].name == "SEP008041AEFD7E.cnf.xml");
     CHECK_FALSE(step->files[0].shared);
     CHECK(child_text(step->files[0].content, "/device/loadInformation") == "SIP41.8-5-4S");
+    CHECK(step->files[1].name == "dialplan.xml");
+    CHECK(step->files[1].shared);
+    CHECK(step->files[1].content == empty_dial_plan());
     CHECK(step->warnings.empty());
 
-    auto with_dial_plan = make_step_files(
-        model("7961"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"), Protocol::Sip,
-        DeviceTemplate::firmware_only(), SipSettings{}, {.dial_plan = true});
-    REQUIRE(with_dial_plan.ok());
-    REQUIRE(with_dial_plan->files.size() == 2);
-    CHECK(with_dial_plan->files[1].name == "dialplan.xml");
-    CHECK(with_dial_plan->files[1].shared);
-    CHECK(with_dial_plan->files[1].content == empty_dial_plan());
-    REQUIRE_FALSE(with_dial_plan->warnings.empty());
-    CHECK(with_dial_plan->warnings[0].where.rfind("SEP008041AEFD7E.cnf.xml: device", 0) == 0);
+    // The firmware-only skeleton names no dial plan: none is written.
+    auto skeleton = make_step_files(model("7961"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
+                                    Protocol::Sip, DeviceTemplate::firmware_only(), SipSettings{});
+    REQUIRE(skeleton.ok());
+    REQUIRE(skeleton->files.size() == 1);
+    REQUIRE_FALSE(skeleton->warnings.empty());
+    CHECK(skeleton->warnings[0].where.rfind("SEP008041AEFD7E.cnf.xml: device", 0) == 0);
+
+    // Asked not to, or asked for the user's own plan under the name the template gives.
+    auto none = make_step_files(model("7941"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
+                                Protocol::Sip, *t, SipSettings{},
+                                {.dial_plan = false, .dial_plan_xml = {}});
+    REQUIRE(none.ok());
+    CHECK(none->files.size() == 1);
+    const std::string own =
+        "<DIALTEMPLATE>\n  <TEMPLATE MATCH=\"*\" Timeout=\"5\"/>\n</DIALTEMPLATE>\n";
+    const DeviceTemplate custom = tmpl("<device><sipProfile><dialTemplate> plan-de.xml "
+                                       "</dialTemplate></sipProfile><loadInformation/></device>");
+    CHECK(custom.dial_template() == "plan-de.xml");
+    auto mine = make_step_files(model("7941"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
+                                Protocol::Sip, custom, SipSettings{},
+                                {.dial_plan = true, .dial_plan_xml = own});
+    REQUIRE(mine.ok());
+    REQUIRE(file_named(*mine, "plan-de.xml") != nullptr);
+    CHECK(file_named(*mine, "plan-de.xml")->content == own);
+    CHECK(file_named(*mine, "dialplan.xml") == nullptr);
+    // A name with a folder in it cannot be written next to the config: nothing is.
+    const DeviceTemplate nested = tmpl("<device><sipProfile><dialTemplate>plans/x.xml"
+                                       "</dialTemplate></sipProfile><loadInformation/></device>");
+    auto skipped = make_step_files(model("7941"), mac("00:80:41:ae:fd:7e"), load("SIP41.8-5-4S"),
+                                   Protocol::Sip, nested, SipSettings{});
+    REQUIRE(skipped.ok());
+    CHECK(skipped->files.size() == 1);
 }
 
 TEST_CASE("a step refuses a load of another family or a protocol the family lacks") {
@@ -958,8 +1019,9 @@ TEST_CASE(
     std::vector<std::string> names;
     for (const GeneratedFile& f : step->files)
         names.push_back(f.name);
+    // dialplan.xml: SIPDefault.cnf names it (dial_template: dialplan).
     CHECK(names == std::vector<std::string>{"SEP008041AEFD7E.cnf.xml", "SIPDefault.cnf",
-                                            "SIP008041AEFD7E.cnf", "OS79XX.TXT"});
+                                            "SIP008041AEFD7E.cnf", "OS79XX.TXT", "dialplan.xml"});
 
     const std::string sep_load = child_text(file_named(*step, "SEP008041AEFD7E.cnf.xml")->content,
                                             "/device/loadInformation");

@@ -18,7 +18,7 @@ TEST_CASE("describe names the file, entry and offset when known") {
     CHECK(placed.in_file("other").file == "cmterm.zip");
 }
 
-TEST_CASE("exit codes follow DESIGN.md") {
+TEST_CASE("exit codes follow the README") {
     CHECK(exit_code_for(ErrorKind::NotPossible) == 1);
     CHECK(exit_code_for(ErrorKind::Conflict) == 1);
     CHECK(exit_code_for(ErrorKind::Usage) == 2);

@@ -288,22 +288,33 @@ TEST_CASE("a mixed fleet: one folder per step and load, the files each phone nee
 
     // The 7941s from 8.3(1) take the 8.5(2) bridge, then SIP; the 7961 from 8.5(4) goes
     // straight to SIP: the same load in two folders, never two loads in one.
+    // Every folder has the dial plan its configs name (issue 13, point 1). XMLDefault.cnf.xml
+    // only where a factory-fresh phone of the model can take the folder's load in one step
+    // (point 5): the 8.5(2) bridge, not SIP 9.4(2)SR3, which a 7941 on 8.3(1) cannot take.
     CHECK(names_in(out / "step-1-SCCP41.8-5-2S") ==
           std::set<std::string>{"SEP008041AEFD7E.cnf.xml", "SEP008041AEFD7F.cnf.xml", "FILES.txt",
-                                "XMLDefault.cnf.xml"});
+                                "XMLDefault.cnf.xml", "dialplan.xml"});
     CHECK(names_in(out / "step-1-SIP41.9-4-2SR3-1S") ==
-          std::set<std::string>{"SEP008041AEFD80.cnf.xml", "FILES.txt", "XMLDefault.cnf.xml"});
+          std::set<std::string>{"SEP008041AEFD80.cnf.xml", "FILES.txt", "dialplan.xml"});
     CHECK(names_in(out / "step-2-SIP41.9-4-2SR3-1S") ==
           std::set<std::string>{"SEP008041AEFD7E.cnf.xml", "SEP008041AEFD7F.cnf.xml", "FILES.txt",
-                                "XMLDefault.cnf.xml"});
-    // The 7960 gets its SIP files in every step, all naming the folder's load.
+                                "dialplan.xml"});
+    CHECK(fwplan::test::read_file(out / "step-1-SCCP41.8-5-2S" / "XMLDefault.cnf.xml")
+              .find(">SCCP41.8-5-2S</loadInformation115>") != std::string::npos);
+    CHECK(std::any_of(report.notes.begin(), report.notes.end(), [](const Diagnostic& n) {
+        return n.code == "fwplan.fleet.xml-default-unreachable" &&
+               n.where == "step-2-SIP41.9-4-2SR3-1S/XMLDefault.cnf.xml" &&
+               n.message.find("leaves out the 7941") != std::string::npos &&
+               n.message.find("J-01") != std::string::npos;
+    }));
+    // The 7960 gets its SIP files in every step, all naming the folder's load; none of its
+    // loads here is one a 7960 on its factory SCCP 3.x or SIP 4.x takes in one step.
     for (const char* step : {"step-1-P0S3-06-0-00", "step-2-P0S3-07-4-00", "step-3-P0S3-8-12-00"}) {
         INFO(step);
         const fs::path dir = out / step;
         CHECK(names_in(dir) == std::set<std::string>{"SEP0019E8F41234.cnf.xml",
                                                      "SIP0019E8F41234.cnf", "SIPDefault.cnf",
-                                                     "OS79XX.TXT", "FILES.txt",
-                                                     "XMLDefault.cnf.xml"});
+                                                     "OS79XX.TXT", "FILES.txt", "dialplan.xml"});
         const std::string load_id = std::string(step).substr(7);
         CHECK(fwplan::test::read_file(dir / "SEP0019E8F41234.cnf.xml")
                   .find("<loadInformation>" + load_id + "</loadInformation>") != std::string::npos);
@@ -311,8 +322,6 @@ TEST_CASE("a mixed fleet: one folder per step and load, the files each phone nee
                   .find("image_version: " + load_id + "\n") != std::string::npos);
         CHECK(fwplan::test::read_file(dir / "SIPDefault.cnf")
                   .find("image_version: " + load_id + "\n") != std::string::npos);
-        CHECK(fwplan::test::read_file(dir / "XMLDefault.cnf.xml")
-                  .find(">" + load_id + "</loadInformation7>") != std::string::npos);
     }
     // Each phone's own line went into its built-in template; its password too, but never
     // into the plan.
@@ -402,6 +411,36 @@ TEST_CASE("a user template is shared, line fields then reach only the 7940/7960 
     });
     REQUIRE(note != report.notes.end());
     CHECK(note->message.rfind("4 phones have line fields", 0) == 0);
+    // The settings given besides the template do not reach it either: said, not ignored
+    // (issue 13, point 3). Here the SIP server only, which XMLDefault.cnf.xml takes.
+    const auto unused = std::find_if(report.notes.begin(), report.notes.end(), [](const auto& n) {
+        return n.code == "fwplan.fleet.template-settings-unused";
+    });
+    REQUIRE(unused != report.notes.end());
+    CHECK(unused->severity == Severity::Warning);
+    CHECK(unused->message.find("the SIP server 192.168.178.1") != std::string::npos);
+    CHECK(unused->message.find("7941-sip-fritzbox.cnf.xml") != std::string::npos);
+
+    // With a line, a password and a time zone given, each is named.
+    EmitOptions more = options;
+    more.out_dir = fresh_dir("template-more") / "out";
+    more.sip.lines.push_back({"630", "630", "secret", "", ""});
+    more.sip.time_zone = "W. Europe Standard/Daylight Time";
+    const EmitReport again = emit(inventory(kMixedFleet), more);
+    const auto named = std::find_if(again.notes.begin(), again.notes.end(), [](const auto& n) {
+        return n.code == "fwplan.fleet.template-settings-unused";
+    });
+    REQUIRE(named != again.notes.end());
+    CHECK(named->message.find("line 1's name, auth name, password") != std::string::npos);
+    CHECK(named->message.find("the time zone") != std::string::npos);
+    CHECK(named->message.find("secret") == std::string::npos); // never the password itself
+
+    // Without a template, nothing to say.
+    const EmitReport builtin =
+        emit(inventory(kMixedFleet), options_for(fresh_dir("no-tmpl") / "out"));
+    CHECK(std::none_of(builtin.notes.begin(), builtin.notes.end(), [](const auto& n) {
+        return n.code == "fwplan.fleet.template-settings-unused";
+    }));
 }
 
 TEST_CASE("emitting twice gives the same bytes, and the second run changes nothing") {
@@ -546,23 +585,21 @@ TEST_CASE("one phone from code: defaults, and the round notes of a mixed round")
     inv.phones.push_back(phone);
     Phone other = phone;
     other.mac = MacAddress::parse("00:80:41:ae:fd:7f").value();
-    other.from = load("SCCP41.8-5-4S");
+    other.to = load("SIP41.8-5-2S"); // a load factory-fresh 7941s take in one step too
     inv.phones.push_back(other);
     EmitOptions options = options_for(out);
     options.default_to = load("SIP41.9-4-2SR3-1S");
-    options.dial_plan = true;
     const EmitReport report = emit(inv, options);
     REQUIRE(report.phones.size() == 2);
     CHECK(report.phones[0].source_line == 0);
     CHECK(report.phones[0].folders ==
           std::vector<std::string>{"step-1-SCCP41.8-5-2S", "step-2-SIP41.9-4-2SR3-1S"});
-    CHECK(report.phones[1].folders == std::vector<std::string>{"step-1-SIP41.9-4-2SR3-1S"});
-    CHECK(fs::exists(out / "step-1-SCCP41.8-5-2S" / "dialplan.xml"));
+    CHECK(report.phones[1].folders == std::vector<std::string>{"step-1-SIP41.8-5-2S"});
+    CHECK(fs::exists(out / "step-1-SCCP41.8-5-2S" / "dialplan.xml")); // written by default
     // Round 1 holds two loads for the 7941: their XMLDefault files differ.
     CHECK(std::any_of(report.notes.begin(), report.notes.end(), [](const Diagnostic& n) {
         return n.code == "fwplan.fleet.round-xml-default" &&
-               n.message.find("step-1-SCCP41.8-5-2S, step-1-SIP41.9-4-2SR3-1S") !=
-                   std::string::npos;
+               n.message.find("step-1-SCCP41.8-5-2S, step-1-SIP41.8-5-2S") != std::string::npos;
     }));
     // The same MAC twice from code is a failed row, not two phones.
     inv.phones.push_back(phone);

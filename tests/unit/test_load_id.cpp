@@ -1,4 +1,4 @@
-// load_id.hpp: every load ID of formats.md §5.1 parses, round-trips and orders as §5.2 says.
+// load_id.hpp: every load ID of docs/phone-files.md §5.1 parses, round-trips and orders as §5.2 says.
 #include <fwplan/load_id.hpp>
 #include <fwplan/models.hpp>
 
@@ -35,7 +35,7 @@ TEST_CASE("every observed load ID parses and keeps its raw text") {
         const char* version;
     };
     const std::vector<Case> cases = {
-        // TNP (formats.md §5.1)
+        // TNP (docs/phone-files.md §5.1)
         {"SIP41.8-3-1S", "41", Protocol::Sip, "8.3(1)"},
         {"SIP41.8-5-2S", "41", Protocol::Sip, "8.5(2)"},
         {"SIP41.8-5-2SR1S", "41", Protocol::Sip, "8.5(2)SR1"},
@@ -136,7 +136,7 @@ TEST_CASE("human release form") {
     CHECK(id("SIP41.9-4-2-1S").version().to_string() == "9.4(2)-1");
 }
 
-TEST_CASE("the total order of formats.md §5.2") {
+TEST_CASE("the total order of docs/phone-files.md §5.2") {
     const std::vector<std::string> ascending = {
         "SCCP41.8-3-1S",      "SCCP41.8-3-3S",      "SCCP41.8-5-2S",   "SCCP41.8-5-2SR1S",
         "SCCP41.8-5-3S",      "SCCP41.9-4-2S",      "SCCP41.9-4-2-1S", "SCCP41.9-4-2SR1-1S",

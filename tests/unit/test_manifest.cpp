@@ -1,4 +1,4 @@
-// manifest.hpp: .loads bodies of every family (formats.md §2) on synthetic files, the
+// manifest.hpp: .loads bodies of every family (docs/phone-files.md §2) on synthetic files, the
 // identity from the signed name, term files and what is refused.
 #include "fixtures.hpp"
 #include "test_support.hpp"

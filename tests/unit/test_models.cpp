@@ -1,4 +1,4 @@
-// models.hpp: the registry answers what formats.md §4 and §6.2 say about each model.
+// models.hpp: the registry answers what docs/phone-files.md §4 and §6.2 say about each model.
 #include <fwplan/load_id.hpp>
 #include <fwplan/models.hpp>
 
@@ -38,7 +38,7 @@ TEST_CASE("unknown models are an error with similar suggestions") {
     CHECK(found.error().hint.find("7941") != std::string::npos);
 }
 
-TEST_CASE("XMLDefault numbers of formats.md §6.2") {
+TEST_CASE("XMLDefault numbers of docs/phone-files.md §6.2") {
     const std::vector<std::pair<std::string, unsigned>> numbers = {
         {"7940", 8},
         {"7960", 7},

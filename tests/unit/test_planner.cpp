@@ -1,4 +1,4 @@
-// planner.hpp: the chains upgrade-rules.md demands, each checked against the rule that
+// planner.hpp: the chains the knowledge base's rules demand, each checked against the rule that
 // makes it so (remove the rule and the test fails, or the plan visibly changes).
 #include <fwplan/planner.hpp>
 
@@ -323,8 +323,155 @@ TEST_CASE("expected files follow each family's naming") {
           std::vector<std::string>{"P0S3-8-12-00.loads", "P003-8-12-00.sbn", "P0S3-8-12-00.sb2"});
     CHECK(expected_files(*kb.find_load("P0S3-04-4-00")) ==
           std::vector<std::string>{"P0S3-04-4-00.bin"});
+    // No build ID in the knowledge base: the components as patterns, not the .loads alone
+    // (issue 13, point 7).
     CHECK(expected_files(*kb.find_load("SCCP41.8-5-2S")) ==
-          std::vector<std::string>{"SCCP41.8-5-2S.loads"});
+          std::vector<std::string>{"SCCP41.8-5-2S.loads", "jar41sccp.*.sbn", "cnu41.*.sbn",
+                                   "apps41.*.sbn", "dsp41.*.sbn", "cvm41sccp.*.sbn"});
+}
+
+TEST_CASE("a 7960 on an unsigned load also fetches the .bin loader of its step") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7960", "P0S3-04-4-00", "P0S3-8-12-00"));
+    REQUIRE(plan.steps.size() >= 2);
+    CHECK(plan.steps[0].load.str() == "P0S3-05-3-00");
+    CHECK(plan.steps[0].files == std::vector<std::string>{"P0S3-05-3-00.loads", "P003-05-3-00.sbn",
+                                                          "P003-05-3-00.bin", "P0S3-05-3-00.sb2"});
+    // From a signed load on, no .bin.
+    for (std::size_t i = 1; i < plan.steps.size(); ++i)
+        for (const std::string& file : plan.steps[i].files)
+            CHECK(file.find(".bin") == std::string::npos);
+}
+
+TEST_CASE("of two copies of a load, the plain package before a bundle holding it") {
+    AvailableLoad bundle;
+    bundle.id = id("SIP41.9-4-2SR3-1S");
+    bundle.package = "/dl/bundle-7941_7961-sip.9-4-2SR3-1.zip"; // listed first, as ls sorts
+    bundle.files = {"SIP41.9-4-2SR3-1S.loads"};
+    AvailableLoad plain = bundle;
+    plain.package = "/dl/cmterm-7941_7961-sip.9-4-2SR3-1.zip";
+    Planner planner(Catalog::builtin(), {bundle, plain});
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-5-4S", "SIP41.9-4-2SR3-1S"));
+    REQUIRE(plan.steps.size() == 1);
+    CHECK(plan.steps[0].available_in == plain.package);
+    // A complete copy before one that lacks a component, whatever the names.
+    AvailableLoad cut = plain;
+    cut.missing = {"dsp41.9-4-2ES26.sbn"};
+    Planner complete_first(Catalog::builtin(), {cut, bundle});
+    CHECK(plan_ok(complete_first, request("7941", "SCCP41.8-5-4S", "SIP41.9-4-2SR3-1S"))
+              .steps[0]
+              .available_in == bundle.package);
+}
+
+TEST_CASE("a bridge the user has in the other protocol is used rather than one to download") {
+    AvailableLoad sip_bridge;
+    sip_bridge.id = id("SIP41.8-5-2S");
+    sip_bridge.package = "/dl/cmterm-7941_7961-sip.8-5-2.zip";
+    sip_bridge.files = {"SIP41.8-5-2S.loads"};
+    Planner planner(Catalog::builtin(), {sip_bridge});
+    const Plan plan = plan_ok(planner, request("7941", "SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S"));
+    CHECK(chain(plan) == std::vector<std::string>{"SIP41.8-5-2S", "SIP41.9-4-2SR3-1S"});
+    CHECK(plan.steps[0].available);
+    CHECK(plan.missing_packages == std::vector<std::string>{"cmterm-7941_7961-sip.9-4-2SR3-1.zip"});
+    CHECK(std::any_of(plan.notes.begin(), plan.notes.end(), [](const Diagnostic& n) {
+        return n.code == "fwplan.plan.own-bridge" &&
+               n.message.find("SIP41.8-5-2S") != std::string::npos;
+    }));
+    // Without it, the expert's chain: stay on SCCP for the bridge, switch last.
+    CHECK(chain(plan_ok(Planner(Catalog::builtin()),
+                        request("7941", "SCCP41.8-3-1S", "SIP41.9-4-2SR3-1S"))) ==
+          std::vector<std::string>{"SCCP41.8-5-2S", "SIP41.9-4-2SR3-1S"});
+}
+
+TEST_CASE("--allow-community lets a COMMUNITY report lift a rule, and a refusal says so") {
+    Planner planner(Catalog::builtin());
+    // A 7960 on SIP 8.12 back to SCCP: S-06 (CISCO) forbids it, S-08 (COMMUNITY) reports it.
+    PlanRequest back = request("7960", "P0S3-8-12-00");
+    back.to_protocol = Protocol::Sccp;
+    auto refused = planner.plan(back);
+    REQUIRE_FALSE(refused.ok());
+    CHECK(refused.error().code == "fwplan.plan.no-path");
+    CHECK(refused.error().hint.find("--allow-community") != std::string::npos);
+    CHECK(refused.error().hint.find("S-08") != std::string::npos);
+
+    back.allow_community = true;
+    const Plan plan = plan_ok(planner, back);
+    REQUIRE(plan.steps.size() == 1);
+    CHECK(plan.steps[0].protocol() == Protocol::Sccp);
+    CHECK(cites(plan.steps[0], "S-06", RuleCitation::kOverruled));
+    CHECK(cites(plan.steps[0], "S-08", RuleCitation::kAllows));
+
+    // A refusal no report can lift says nothing of the option.
+    auto never = planner.plan(request("7941", "SIP41.9-4-2SR3-1S", "SCCP41.8-3-1S"));
+    REQUIRE_FALSE(never.ok());
+    CHECK(never.error().hint.find("--allow-community") == std::string::npos);
+}
+
+TEST_CASE("a rule cited through an effect of its own confidence shows both") {
+    Planner planner(Catalog::builtin());
+    const Plan plan = plan_ok(planner, request("7960", "P0S3-04-4-00", "P0S3-8-12-00"));
+    bool found = false;
+    for (const PlanStep& step : plan.steps)
+        for (const RuleCitation& rule : step.rules)
+            if (rule.id == "S-03" && rule.confidence != rule.rule_confidence) {
+                CHECK(rule.rule_confidence == Confidence::Cisco);
+                CHECK(rule.confidence == Confidence::Inferred);
+                found = true;
+            }
+    CHECK(found);
+}
+
+TEST_CASE("a family fwplan knows no load of: the same words whatever the protocol") {
+    // A knowledge base without any 7925 load (the built-in one has its SCCP 1.4(1)SR1 since
+    // issue 12).
+    const Catalog empty = Catalog::parse(R"(<catalog format="1"></catalog>)", "empty.xml").value();
+    Planner planner(empty);
+    auto sip = planner.plan(request("7925", ""));
+    auto sccp_request = request("7925", "");
+    sccp_request.to_protocol = Protocol::Sccp;
+    auto sccp = planner.plan(sccp_request);
+    REQUIRE_FALSE(sip.ok());
+    REQUIRE_FALSE(sccp.ok());
+    CHECK(sip.error().message.find("Cisco offers SCCP firmware") != std::string::npos);
+    // Neither contradicts the other: both say the knowledge base has no 7925G load yet.
+    CHECK(sip.error().hint == sccp.error().hint);
+    CHECK(sip.error().hint.find("no 7925G load yet") != std::string::npos);
+    CHECK(sip.error().hint.find("knows 7925G loads") == std::string::npos);
+}
+
+TEST_CASE("a family fwplan knows loads of in another protocol: the refusal sends there") {
+    Planner planner(Catalog::builtin());
+    // The 7925 has no SIP firmware; its SCCP load is known, and planning to it works.
+    auto sip = planner.plan(request("7925", ""));
+    REQUIRE_FALSE(sip.ok());
+    CHECK(sip.error().hint == "plan with --to-protocol SCCP");
+    auto sccp_request = request("7925", "");
+    sccp_request.to_protocol = Protocol::Sccp;
+    CHECK(planner.plan(sccp_request).ok());
+    // The 6901 has SIP firmware, but fwplan knows only its SCCP loads: it must not say it
+    // knows no 6901 load at all.
+    auto sip6901 = planner.plan(request("6901", ""));
+    REQUIRE_FALSE(sip6901.ok());
+    CHECK(sip6901.error().code == "fwplan.plan.no-loads");
+    CHECK(sip6901.error().hint.find("load yet") == std::string::npos);
+    CHECK(sip6901.error().hint.find("fwplan knows only SCCP loads of the 6901") !=
+          std::string::npos);
+    CHECK(sip6901.error().hint.find("--to-protocol SCCP") != std::string::npos);
+    auto sccp6901 = request("6901", "");
+    sccp6901.to_protocol = Protocol::Sccp;
+    CHECK(planner.plan(sccp6901).ok());
+}
+
+TEST_CASE("several families in one DOT document") {
+    Planner planner(Catalog::builtin());
+    const std::vector<std::string_view> families{"41", "7940_7960"};
+    const std::string dot = planner.graphviz(families).value();
+    CHECK(dot.find("digraph") == dot.rfind("digraph")); // one document
+    CHECK(dot.find("subgraph \"cluster_family_0\"") != std::string::npos);
+    CHECK(dot.find("f1n0 [label=") != std::string::npos);
+    CHECK(std::count(dot.begin(), dot.end(), '{') == std::count(dot.begin(), dot.end(), '}'));
+    const std::vector<std::string_view> one{"41"};
+    CHECK(planner.graphviz(one).value() == planner.graphviz("41").value());
 }
 
 TEST_CASE("direct_step says whether one step does it, and if not via what and why") {

@@ -1,4 +1,4 @@
-// signed_file.hpp: the TLV and LE envelopes of formats.md §1 and §2.3 and the CNU archive of
+// signed_file.hpp: the TLV and LE envelopes of docs/phone-files.md §1 and §2.3 and the CNU archive of
 // §3.1, on synthetic files built in memory (fixtures.hpp); every rejection names its
 // offset.
 #include "fixtures.hpp"
@@ -52,7 +52,7 @@ const std::string kBody = fixtures::tnp_body("41", "sip", "8-5-4TH1-6");
 
 } // namespace
 
-TEST_CASE("the annotated layout of SIP41.8-5-4S.loads (formats.md 1.2)") {
+TEST_CASE("the annotated layout of SIP41.8-5-4S.loads (docs/phone-files.md 1.2)") {
     const std::string file = fixtures::tlv_file({}, kBody);
     // The builder reproduces the annotated offsets byte for byte.
     REQUIRE(file.size() == 650);
@@ -511,7 +511,7 @@ TEST_CASE("LE envelope: a name filling its 4-byte field has no NUL (78xx 12.8 im
     CHECK(f.header.signed_name == name);
     CHECK(f.header.header_length == 0x38 + 28 + 256);
     CHECK(f.header.signature_size == 256);
-    // 25 to 28 characters give 0x154, 29 to 32 0x158; 23 gives the 0x150 of formats.md 2.3.
+    // 25 to 28 characters give 0x154, 29 to 32 0x158; 23 gives the 0x150 of docs/phone-files.md 2.3.
     const std::string kern = fixtures::le_file("kern78xx.14-2-1-0101-26.sbn", "x");
     CHECK(parsed(kern).header.header_length == 0x154);
     const std::string rootfs = fixtures::le_file("rootfs78xx.14-2-1-0101-26.sbn", "x");

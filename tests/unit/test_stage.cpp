@@ -330,6 +330,24 @@ std::set<std::string> bookkeeping(const fs::path& root) {
 
 } // namespace
 
+// ---------------------------------------------------------------------------------------
+// Issue 13, points 9-11: an incomplete package, the root's own term file, undo's records,
+// a root the user may not write.
+
+namespace {
+
+// A package folder holding the SCCP 8.5(2) load without one of its components.
+fs::path incomplete_package(const fs::path& where) {
+    const fs::path dir = where / "cmterm-7941_7961-sccp.8-5-2-cut";
+    fs::create_directories(dir);
+    for (const auto& [name, bytes] : package_files(kSccp852))
+        if (name != "dsp41.8-5-2TH1-9.sbn")
+            write_file(dir / name, bytes);
+    return dir;
+}
+
+} // namespace
+
 TEST_CASE("a package file named journal is staged like any other file (issue 14.1)") {
     Scratch s;
     const fs::path pkg = sip_folder(s.dir / "pkg");
@@ -733,18 +751,22 @@ TEST_CASE("a tar is read in one pass, whatever the order of its names (issue 14.
     }
     const std::uint64_t size = fs::file_size(tar);
     fs::create_directories(s.dir / "root");
+    // The .loads names components the tar lacks: what is tested here is reading, not that.
     StageOptions dry;
     dry.dry_run = true;
+    dry.allow_incomplete = true;
+    StageOptions real;
+    real.allow_incomplete = true;
     std::uint64_t before = bytes_read_so_far();
     CHECK(stage_ok(s.dir / "root", {tar}, dry).count(StageAction::Create) == 401);
     CHECK(bytes_read_so_far() - before < 6 * size);
     before = bytes_read_so_far();
-    stage_ok(s.dir / "root", {tar});
+    stage_ok(s.dir / "root", {tar}, real);
     CHECK(bytes_read_so_far() - before < 6 * size);
     // Re-staging compares every file: the tar's side is read in one pass too.
     fs::remove(s.dir / "root" / ".fwplan-state");
     before = bytes_read_so_far();
-    CHECK(stage_ok(s.dir / "root", {tar}).count(StageAction::Skip) == 401);
+    CHECK(stage_ok(s.dir / "root", {tar}, real).count(StageAction::Skip) == 401);
     CHECK(bytes_read_so_far() - before < 8 * size);
 }
 
@@ -761,12 +783,117 @@ TEST_CASE("names that are one name in another Unicode form are twins, like case 
     fs::create_directories(nfd);
     write_file(nfd / "cafe\xCC\x81.sbn", "two");
     write_file(nfd / "SIP41.8-5-4S.loads", read_file(kTestdata / "loose" / "SIP41.8-5-4S.loads"));
-    const StageReport r = stage_ok(root, {nfc, nfd});
+    StageOptions options; // nfd's .loads lacks its components: not what is tested here
+    options.allow_incomplete = true;
+    const StageReport r = stage_ok(root, {nfc, nfd}, options);
     REQUIRE_FALSE(r.conflicts.empty());
     CHECK(r.conflicts[0].message.find("Unicode form") != std::string::npos);
     CHECK(everything(root).empty());
     // The same against a twin already in the root.
     stage_ok(root, {nfc});
-    const StageReport again = stage_ok(root, {nfd});
+    const StageReport again = stage_ok(root, {nfd}, options);
     CHECK(file_named(again, "cafe\xCC\x81.sbn").action == StageAction::Conflict);
+}
+
+TEST_CASE("a package that lacks a component is refused unless --allow-incomplete") {
+    Scratch s;
+    Scratch packages;
+    const fs::path cut = incomplete_package(packages.dir);
+    for (bool dry_run : {false, true}) {
+        StageOptions options;
+        options.dry_run = dry_run;
+        auto refused = stage(s.dir, {cut}, options);
+        REQUIRE_FALSE(refused.ok());
+        CHECK(refused.error().code == "fwplan.stage.incomplete");
+        CHECK(exit_code_for(refused.error().kind) == 1);
+        CHECK(refused.error().message.find("dsp41.8-5-2TH1-9.sbn") != std::string::npos);
+        CHECK(refused.error().hint.find("--allow-incomplete") != std::string::npos);
+        CHECK(everything(s.dir).empty()); // nothing written, not even hidden folders
+    }
+    StageOptions anyway;
+    anyway.allow_incomplete = true;
+    const StageReport r = stage_ok(s.dir, {cut}, anyway);
+    CHECK(r.committed);
+    CHECK(fs::exists(s.dir / "SCCP41.8-5-2S.loads"));
+    CHECK_FALSE(fs::exists(s.dir / "dsp41.8-5-2TH1-9.sbn"));
+}
+
+TEST_CASE("restaging names the load the root's term file stood for, as the audit does") {
+    Scratch s;
+    stage_ok(s.dir, {kSccp852, kSip942}, factory_default("SIP41.9-4-2SR3-1S"));
+    const StageReport r = stage_ok(s.dir, {kSccp852, kSip942}, factory_default("SCCP41.8-5-2S"));
+    const StagedFile& term = file_named(r, "term41.default.loads");
+    CHECK(term.action == StageAction::Replace);
+    CHECK(term.reason.find("stood for SIP41.9-4-2SR3-1S") != std::string::npos);
+    CHECK(term.reason.find("unknown load") == std::string::npos);
+}
+
+TEST_CASE("undo keeps the record of a deliberate factory default, and leaves nothing behind") {
+    Scratch s;
+    stage_ok(s.dir, {kSccp852, kSip942}, factory_default("SIP41.9-4-2SR3-1S"));
+    const std::string state_after_first = read_file(s.dir / ".fwplan-state");
+    CHECK(state_after_first.find("SIP41.9-4-2SR3-1S") != std::string::npos);
+    stage_ok(s.dir, {kSccp852, kSip942}, factory_default("SCCP41.8-5-2S"));
+    REQUIRE(undo_last_stage(s.dir).ok());
+    // The restored term files are again the ones --factory-default SIP41... chose.
+    const std::string state = read_file(s.dir / ".fwplan-state");
+    for (const char* term : {"term41.default.loads", "term61.default.loads"}) {
+        CAPTURE(term);
+        const std::size_t at = state.find(term);
+        REQUIRE(at != std::string::npos);
+        const std::string line = state.substr(at, state.find('\n', at) - at);
+        CHECK(line.find("SIP41.9-4-2SR3-1S") != std::string::npos);
+    }
+    // Undoing the first stage too: the root is as empty as it was.
+    REQUIRE(undo_last_stage(s.dir).ok());
+    CHECK(everything(s.dir).empty());
+    auto nothing = undo_last_stage(s.dir);
+    REQUIRE_FALSE(nothing.ok());
+    CHECK(nothing.error().code == "fwplan.stage.nothing-to-undo");
+}
+
+TEST_CASE("a root the user may not write is named, with how to get the right") {
+    Scratch s;
+    ::chmod(s.dir.c_str(), 0755);
+    // Run as someone who may not write there: as root, drop to nobody in a child process.
+    const pid_t child = ::fork();
+    REQUIRE(child >= 0);
+    if (child == 0) {
+        if (::geteuid() == 0 && (::setgid(65534) != 0 || ::setuid(65534) != 0))
+            ::_exit(10);
+        if (::geteuid() != 0)
+            ::chmod(s.dir.c_str(), 0555); // our own root, made read-only for ourselves
+        auto r = stage(s.dir, {kSip942});
+        if (r.ok())
+            ::_exit(11);
+        const Error& e = r.error();
+        const bool named = e.code == "fwplan.stage.root-not-writable" && e.file == s.dir.string() &&
+                           e.message.find("not writable") != std::string::npos &&
+                           e.hint.find("sudo") != std::string::npos &&
+                           e.message.find(".fwplan") == std::string::npos;
+        auto undo = undo_last_stage(s.dir);
+        const bool undo_named = !undo.ok() && undo.error().code == "fwplan.stage.root-not-writable";
+        ::_exit(named && undo_named ? 0 : 12);
+    }
+    int status = 0;
+    REQUIRE(::waitpid(child, &status, 0) == child);
+    ::chmod(s.dir.c_str(), 0755);
+    REQUIRE(WIFEXITED(status));
+    CHECK(WEXITSTATUS(status) == 0);
+    CHECK(everything(s.dir).empty());
+}
+
+TEST_CASE("a term-file conflict advises the load a phone on its factory load can take") {
+    // Issue 13, point 4: the bridge, whatever order the packages come in.
+    Scratch s;
+    for (const std::vector<fs::path>& order :
+         {std::vector<fs::path>{kSccp852, kSip942}, std::vector<fs::path>{kSip942, kSccp852}}) {
+        const StageReport r = stage_ok(s.dir, order);
+        REQUIRE_FALSE(r.conflicts.empty());
+        const StageConflict& term = r.conflicts.front();
+        CHECK(term.hint.find("--factory-default SCCP41.8-5-2S") != std::string::npos);
+        CHECK(term.message.find("A phone on its factory load can take SCCP41.8-5-2S in one "
+                                "step, not SIP41.9-4-2SR3-1S") != std::string::npos);
+        CHECK(everything(s.dir).empty());
+    }
 }

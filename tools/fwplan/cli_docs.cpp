@@ -4,6 +4,10 @@
 
 #include "cli_docs.hpp"
 
+#include <fwplan/catalog.hpp>
+#include <fwplan/models.hpp>
+#include <fwplan/time_zone.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
@@ -18,6 +22,35 @@ namespace {
 const std::set<std::string, std::less<>> kFileOptions = {"--catalog", "--firmware", "--template",
                                                          "--fleet", "--password-file"};
 const std::set<std::string, std::less<>> kDirOptions = {"--out", "--tftp-root"};
+
+// What the shells offer after an option that takes one of a known set of values: the
+// models, protocols and load IDs fwplan knows (the built-in knowledge base), the shells.
+std::vector<std::string> values_for(std::string_view long_name) {
+    std::vector<std::string> out;
+    if (long_name == "--model") {
+        for (const fwplan::ModelInfo& model : fwplan::all_models())
+            out.emplace_back(model.number);
+    } else if (long_name == "--to-protocol") {
+        out = {"SIP", "SCCP"};
+    } else if (long_name == "--from" || long_name == "--to" || long_name == "--factory-default") {
+        for (const fwplan::KnownLoad& load : fwplan::Catalog::builtin().loads())
+            out.push_back(load.id.str());
+    } else if (long_name == "--time-zone") {
+        // The IANA names only: a Cisco name has spaces, which a word list cannot carry.
+        for (const fwplan::CiscoTimeZone& zone : fwplan::cisco_time_zones()) {
+            std::string_view list = zone.iana;
+            while (!list.empty()) {
+                const std::size_t space = list.find(' ');
+                out.emplace_back(list.substr(0, space));
+                list =
+                    space == std::string_view::npos ? std::string_view() : list.substr(space + 1);
+            }
+        }
+    } else if (long_name == "--completion") {
+        out = {"bash", "zsh", "fish"};
+    }
+    return out;
+}
 
 std::vector<const CLI::App*> commands(const CLI::App& app) {
     return app.get_subcommands([](const CLI::App*) { return true; });
@@ -101,15 +134,82 @@ std::string zsh_spec(const CLI::Option& opt) {
     std::string action;
     if (takes_value(opt)) {
         const std::string name = long_name(opt);
+        const std::vector<std::string> values = values_for(name);
         action = kFileOptions.contains(name)  ? ":file:_files"
                  : kDirOptions.contains(name) ? ":folder:_files -/"
-                                              : ":value:";
+                 : values.empty()             ? ":value:"
+                                              : ":value:(" + shell_words(values) + ")";
     }
     const auto names = names_of(opt);
     std::string out;
     for (const std::string& name : names)
         out += "'" + name + "[" + description + "]" + action + "' ";
     return out;
+}
+
+// Every value option (by long name) that has a list of values, once.
+std::vector<std::string> options_with_values(const CLI::App& app) {
+    std::set<std::string> seen;
+    std::vector<std::string> out;
+    std::vector<const CLI::App*> apps{&app};
+    for (const CLI::App* sub : commands(app))
+        apps.push_back(sub);
+    for (const CLI::App* a : apps)
+        for (const CLI::Option* opt : visible_options(*a)) {
+            const std::string name = long_name(*opt);
+            if (takes_value(*opt) && !values_for(name).empty() && seen.insert(name).second)
+                out.push_back(name);
+        }
+    return out;
+}
+
+// Every spelling of those options (-m and --model) with its long name.
+std::vector<std::pair<std::string, std::string>> option_aliases(const CLI::App& app) {
+    std::set<std::pair<std::string, std::string>> out;
+    std::vector<const CLI::App*> apps{&app};
+    for (const CLI::App* sub : commands(app))
+        apps.push_back(sub);
+    for (const CLI::App* a : apps)
+        for (const CLI::Option* opt : visible_options(*a))
+            if (takes_value(*opt) && !values_for(long_name(*opt)).empty())
+                for (const std::string& name : names_of(*opt))
+                    out.emplace(name, long_name(*opt));
+    return {out.begin(), out.end()};
+}
+
+// A fish single-quoted string.
+std::string fish_quote(std::string_view text) {
+    std::string out = "'";
+    for (char c : text) {
+        if (c == '\'' || c == '\\')
+            out += '\\';
+        out += c;
+    }
+    return out + "'";
+}
+
+// One `complete` line for an option; `condition` limits it to a command.
+std::string fish_option(const CLI::Option& opt, const std::string& condition) {
+    std::string out = "complete -c fwplan";
+    if (!condition.empty())
+        out += " -n " + fish_quote(condition);
+    for (const std::string& s : opt.get_snames())
+        out += " -s " + s;
+    for (const std::string& l : opt.get_lnames())
+        out += " -l " + l;
+    if (takes_value(opt)) {
+        const std::string name = long_name(opt);
+        const std::vector<std::string> values = values_for(name);
+        if (kFileOptions.contains(name))
+            out += " -r -F";
+        else if (kDirOptions.contains(name))
+            out += " -r -x -a '(__fish_complete_directories)'";
+        else if (!values.empty())
+            out += " -x -a " + fish_quote(shell_words(values));
+        else
+            out += " -x";
+    }
+    return out + " -d " + fish_quote(opt.get_description()) + "\n";
 }
 
 } // namespace
@@ -133,6 +233,28 @@ std::string man_page(const CLI::App& app, std::string_view version) {
     out << ".SH EXIT STATUS\n"
         << roff(app.get_footer()) << '\n'
         << ".SH ENVIRONMENT\n.TP\n.B NO_COLOR\nWhen set and not empty, output is never coloured.\n"
+        << ".SH EXAMPLES\n";
+    // The README's example phone: a 7941 on SCCP 8.3(1) to SIP on a FritzBox in Germany.
+    const std::pair<const char*, const char*> examples[] = {
+        {"What to download, and why:", "fwplan plan --model 7941 --from SCCP41.8-3-1S"},
+        {"What the zips you downloaded hold:", "fwplan inspect ~/Downloads/cmterm-7941_7961-*.zip"},
+        {"Put them into the TFTP root; a factory-reset phone gets the 8.5(2) bridge:",
+         "fwplan stage --tftp-root /srv/tftp --factory-default SCCP41.8-5-2S "
+         "~/Downloads/cmterm-7941_7961-sccp.8-5-2.zip "
+         "~/Downloads/cmterm-7941_7961-sip.9-4-2SR3-1.zip"},
+        {"The configs for every step, for a FritzBox in Germany:",
+         "fwplan emit --mac 00:80:41:ae:fd:7e --model 7941 --from SCCP41.8-3-1S "
+         "--sip-server 192.168.178.1 --line-name 620 --auth-name 620 "
+         "--password-file line620.pw --time-zone Europe/Berlin --ntp-server 192.168.178.1 "
+         "--out ~/phone-configs"},
+        {"What would break a phone:", "fwplan check /srv/tftp"},
+        {"The help of a command:", "fwplan help emit"},
+    };
+    for (const auto& [what, command] : examples)
+        out << ".PP\n" << roff(what) << "\n.IP\n.B " << roff(command) << '\n';
+    out << ".SH FILES\n"
+        << "The guide (guide.md), the example templates and the example fleet CSV are installed "
+           "with the documentation, usually in /usr/local/share/doc/fwplan.\n"
         << ".SH SEE ALSO\nThe guide, docs/guide.md, and the README of the fwplan sources.\n";
     return out.str();
 }
@@ -165,8 +287,16 @@ std::string bash_completion(const CLI::App& app) {
         << "        " << alternatives(kFileOptions)
         << ") COMPREPLY=($(compgen -f -- \"$cur\")); return ;;\n"
         << "        " << alternatives(kDirOptions)
-        << ") COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n"
-        << "    esac\n"
+        << ") COMPREPLY=($(compgen -d -- \"$cur\")); return ;;\n";
+    for (const std::string& option : options_with_values(app)) {
+        std::vector<std::string> names;
+        for (const auto& [name, long_form] : option_aliases(app))
+            if (long_form == option)
+                names.push_back(name);
+        out << "        " << alternatives(names) << ") COMPREPLY=($(compgen -W \""
+            << shell_words(values_for(option)) << "\" -- \"$cur\")); return ;;\n";
+    }
+    out << "    esac\n"
         << "    local words=\"" << shell_words(global) << "\"\n"
         << "    case $command in\n"
         << "        '') words=\"$words " << shell_words(command_names) << "\" ;;\n";
@@ -231,6 +361,34 @@ std::string zsh_completion(const CLI::App& app) {
     out << "    esac\n"
         << "}\n"
         << "_fwplan \"$@\"\n";
+    return out.str();
+}
+
+std::string fish_completion(const CLI::App& app) {
+    std::ostringstream out;
+    out << "# fish completion for fwplan. Generated by fwplan --completion fish; do not edit.\n"
+        << "complete -c fwplan -f\n";
+    std::vector<std::string> names;
+    for (const CLI::App* sub : commands(app))
+        names.push_back(sub->get_name());
+    const std::string no_command = "not __fish_seen_subcommand_from " + shell_words(names);
+    for (const CLI::App* sub : commands(app))
+        out << "complete -c fwplan -n " << fish_quote(no_command) << " -a " << sub->get_name()
+            << " -d " << fish_quote(sub->get_description()) << '\n';
+    for (const CLI::Option* opt : visible_options(app))
+        out << fish_option(*opt, {});
+    for (const CLI::App* sub : commands(app)) {
+        const std::string condition = "__fish_seen_subcommand_from " + sub->get_name();
+        bool positional = false;
+        for (const CLI::Option* opt : visible_options(*sub)) {
+            if (!opt->nonpositional())
+                positional = true;
+            else
+                out << fish_option(*opt, condition);
+        }
+        if (positional)
+            out << "complete -c fwplan -n " << fish_quote(condition) << " -F\n";
+    }
     return out.str();
 }
 

@@ -16,5 +16,7 @@ std::string man_page(const CLI::App& app, std::string_view version);
 std::string bash_completion(const CLI::App& app);
 /// A zsh completion function (`#compdef fwplan`).
 std::string zsh_completion(const CLI::App& app);
+/// A fish completion script (`complete -c fwplan ...`).
+std::string fish_completion(const CLI::App& app);
 
 } // namespace fwplan::cli

@@ -14,7 +14,7 @@ namespace fwplan::cli {
 
 int run_check(const CheckOptions& options, Console& console) {
     auto fail = [&](const Error& error) { return console.fail_also_as_json(error); };
-    auto catalog = load_catalog(console.globals);
+    auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
     const Planner planner(*catalog);
@@ -34,9 +34,18 @@ int run_check(const CheckOptions& options, Console& console) {
                          std::to_string(inventory->rejected.size()) + " are listed)");
         check_options.inventory = std::move(inventory->phones);
     }
+    console.info("checking " + options.root + " with " +
+                 std::to_string(check_options.firmware.size()) + " --firmware packages and " +
+                 std::to_string(check_options.inventory.size()) + " phones of an inventory");
     auto report = check_root(options.root, check_options);
     if (!report)
         return fail(report.error());
+    console.info("looked at " + std::to_string(report->files) + " files: " +
+                 std::to_string(report->loads) + " .loads, " + std::to_string(report->configs) +
+                 " configs; " + std::to_string(report->findings.size()) + " findings");
+    for (const Diagnostic& finding : report->findings)
+        console.debug(std::string(to_string(finding.severity)) + " " + finding.code + " " +
+                      finding.where);
 
     if (console.globals.json) {
         console.out() << json::check(*report);

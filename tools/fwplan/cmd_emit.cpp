@@ -6,6 +6,7 @@
 
 #include <fwplan/fleet.hpp>
 #include <fwplan/json.hpp>
+#include <fwplan/time_zone.hpp>
 
 #include <algorithm>
 #include <filesystem>
@@ -30,8 +31,15 @@ Result<SipSettings> sip_settings(const EmitOptions& o) {
     sip.port = static_cast<unsigned>(o.sip_port);
     sip.outbound_proxy = o.outbound_proxy;
     sip.ntp_server = o.ntp_server;
-    if (!o.time_zone.empty())
-        sip.time_zone = o.time_zone;
+    if (!o.time_zone.empty()) {
+        auto zone = find_time_zone(o.time_zone);
+        if (!zone) {
+            Error error = zone.error();
+            error.message = "--time-zone: " + error.message;
+            return error;
+        }
+        set_time_zone(sip, **zone);
+    }
     if (!o.password_file.empty() && !o.password_env.empty())
         return usage("give the password with --password-file or --password-env, not both");
     SipLine line;
@@ -64,6 +72,8 @@ Result<SipSettings> sip_settings(const EmitOptions& o) {
     return sip;
 }
 
+} // namespace
+
 // The one phone of `--mac`, through the same row parser as a CSV row; bad values here are
 // errors of the command, not rows. Its line comes from the options (`sip_settings`).
 Result<Inventory> single_phone(const EmitOptions& o) {
@@ -91,7 +101,14 @@ Result<fwplan::EmitOptions> emit_options(const EmitOptions& o) {
     fwplan::EmitOptions options;
     options.out_dir = o.out_dir;
     options.policy.force = o.force;
-    options.dial_plan = o.dialplan;
+    options.dial_plan = !o.no_dialplan;
+    options.allow_community = o.plan.allow_community;
+    if (!o.dialplan_file.empty()) {
+        auto dial_plan = read_dial_plan(o.dialplan_file);
+        if (!dial_plan)
+            return dial_plan.error();
+        options.dial_plan_xml = std::move(*dial_plan);
+    }
     auto to = optional_load_id(o.plan.to, "--to");
     if (!to)
         return to.error();
@@ -110,6 +127,8 @@ Result<fwplan::EmitOptions> emit_options(const EmitOptions& o) {
     }
     return options;
 }
+
+namespace {
 
 struct FolderCounts {
     std::map<WriteOutcome, std::size_t> outcomes;
@@ -186,10 +205,10 @@ int run_emit(const EmitOptions& options, Console& console) {
     const bool fleet = !options.fleet.empty();
     auto fail = [&](const Error& error) { return console.fail_also_as_json(error); };
 
-    auto catalog = load_catalog(console.globals);
+    auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
-    auto available = find_firmware(options.plan.firmware);
+    auto available = find_firmware(options.plan.firmware, console);
     if (!available)
         return fail(available.error());
     const int firmware_exit = report_unreadable(*available, console);

@@ -141,12 +141,13 @@ void print_package(const FirmwarePackage& package, Console& c) {
 int run_inspect(const InspectOptions& options, Console& console) {
     std::vector<FirmwarePackage> packages;
     std::vector<Error> failures;
-    auto catalog = load_catalog(console.globals);
+    auto catalog = load_catalog(console);
     if (!catalog)
         return console.fail_also_as_json(catalog.error());
     fwplan::InspectOptions inspect;
     inspect.catalog = &*catalog;
     for (const std::string& path : options.paths) {
+        console.info("reading " + path);
         auto found = inspect_path(path, inspect);
         if (found)
             packages.insert(packages.end(), std::make_move_iterator(found->begin()),
@@ -155,6 +156,13 @@ int run_inspect(const InspectOptions& options, Console& console) {
             failures.push_back(found.error().in_file(path));
     }
     resolve_term_files(packages);
+    for (const FirmwarePackage& package : packages) {
+        console.info(package.path.string() + ": " + std::to_string(package.files.size()) +
+                     " files, " + std::to_string(package.loads.size()) + " loads, " +
+                     std::to_string(package.term_files.size()) + " term files");
+        for (const InspectedFile& file : package.files)
+            console.debug("  " + file.entry + ": " + std::string(to_string(file.kind)));
+    }
 
     if (console.globals.json)
         console.out() << json::inspect(packages, failures);

@@ -71,6 +71,8 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
     for (const RuleCitation& rule : step.rules)
         if (rule.role == RuleCitation::kCaution || rule.role == RuleCitation::kFloor)
             out << "  " << c.yellow("caution") << "   " << rule.id << ": " << rule.detail << '\n';
+        else if (rule.role == RuleCitation::kOverruled)
+            out << "  " << c.yellow("overruled") << " " << rule.detail << '\n';
     for (const Fallback& f : step.fallbacks) {
         out << "  " << c.yellow("if it fails with " + f.symptom) << " (" << f.rule << ", "
             << to_string(f.confidence) << "): " << f.advice;
@@ -80,20 +82,33 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
     }
 }
 
+// Each rule once, with the rule's confidence; where the effect a step cites has a
+// confidence of its own (S-03's last rung is INFERRED in a CISCO rule), that effect is named
+// with it, so that a rule shown with two confidences in two plans says which carries which.
 void print_rules(const Plan& plan, Console& c) {
-    std::vector<const RuleCitation*> cited;
+    using Use = std::pair<unsigned, const RuleCitation*>; // step number, citation
+    std::vector<std::pair<const RuleCitation*, std::vector<Use>>> cited;
     for (const PlanStep& step : plan.steps)
-        for (const RuleCitation& rule : step.rules)
-            if (std::none_of(cited.begin(), cited.end(),
-                             [&](const RuleCitation* r) { return r->id == rule.id; }))
-                cited.push_back(&rule);
+        for (const RuleCitation& rule : step.rules) {
+            auto it = std::find_if(cited.begin(), cited.end(),
+                                   [&](const auto& entry) { return entry.first->id == rule.id; });
+            if (it == cited.end())
+                cited.push_back({&rule, {{step.number, &rule}}});
+            else
+                it->second.emplace_back(step.number, &rule);
+        }
     if (cited.empty())
         return;
     std::ostream& out = c.out();
     out << '\n' << c.bold("Rules behind this plan") << '\n';
-    for (const RuleCitation* rule : cited) {
-        out << "  " << c.bold(rule->id) << "  " << to_string(rule->confidence) << "  "
+    for (const auto& [rule, uses] : cited) {
+        out << "  " << c.bold(rule->id) << "  " << to_string(rule->rule_confidence) << "  "
             << rule->title << '\n';
+        for (const auto& [number, use] : uses)
+            if (use->confidence != use->rule_confidence)
+                out << "        step " << number << ": the effect that " << use->role << " is "
+                    << to_string(use->confidence) << ", not " << to_string(use->rule_confidence)
+                    << '\n';
         for (const std::string& source : rule->sources)
             out << "        " << c.dim(source) << '\n';
     }
@@ -136,19 +151,13 @@ int run_plan(const PlanOptions& options, Console& console) {
             console.out() << json::plan_failure(options.model, options.from, options.to, error);
         return console.fail(error);
     };
-    auto catalog = load_catalog(console.globals);
+    auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
-    console.info("knowledge: " + std::to_string(catalog->loads().size()) + " loads and " +
-                 std::to_string(catalog->rules().size()) + " rules (built-in" +
-                 (console.globals.catalogs.empty() ? std::string(")") : " + --catalog files)"));
-    auto available = find_firmware(options.firmware);
+    auto available = find_firmware(options.firmware, console);
     if (!available)
         return fail(available.error());
     const int firmware_exit = report_unreadable(*available, console);
-    for (const AvailableLoad& load : available->loads)
-        console.info("found " + load.id.str() + " in " + load.package +
-                     (load.missing.empty() ? "" : " (incomplete)"));
 
     PlanRequest request;
     request.model = options.model;
@@ -169,8 +178,15 @@ int run_plan(const PlanOptions& options, Console& console) {
         request.hw_rev = *hw;
     }
 
+    request.allow_community = options.allow_community;
+
     Planner planner(*catalog, std::move(available->loads));
     Result<Plan> plan = planner.plan(request);
+    if (plan)
+        for (const PlanStep& step : plan->steps)
+            console.debug("step " + std::to_string(step.number) + ": " + step.from.str() + " -> " +
+                          step.load.str() + ", " + std::to_string(step.rules.size()) +
+                          " rules cited, " + std::to_string(step.files.size()) + " files");
     if (!plan)
         return std::max(fail(plan.error()), firmware_exit);
     if (console.globals.json)

@@ -136,7 +136,8 @@ int run_stage(const StageOptions& options, Console& console) {
     }
     stage_options.dry_run = options.dry_run;
     stage_options.force = options.force;
-    auto catalog = load_catalog(console.globals);
+    stage_options.allow_incomplete = options.allow_incomplete;
+    auto catalog = load_catalog(console);
     if (!catalog)
         return fail(catalog.error());
     const Planner planner(*catalog);

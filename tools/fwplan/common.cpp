@@ -6,22 +6,29 @@
 
 namespace fwplan::cli {
 
-Result<Catalog> load_catalog(const Globals& globals) {
+Result<Catalog> load_catalog(Console& console) {
     Catalog catalog = Catalog::builtin();
-    for (const std::string& path : globals.catalogs)
+    for (const std::string& path : console.globals.catalogs) {
         if (auto merged = catalog.merge_file(path); !merged)
             return merged.error();
+        console.debug("merged the knowledge of " + path);
+    }
+    console.info("knowledge: " + std::to_string(catalog.loads().size()) + " loads and " +
+                 std::to_string(catalog.rules().size()) + " rules (built-in" +
+                 (console.globals.catalogs.empty() ? std::string(")") : " + --catalog files)"));
     return catalog;
 }
 
-Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths) {
+Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths, Console& console) {
     std::vector<FirmwarePackage> packages;
     FoundFirmware out;
     for (const std::string& path : paths) {
+        console.debug("reading " + path);
         auto found = inspect_path(path);
         if (!found)
             return found.error().in_file(path).with_hint(
-                "--firmware takes firmware zips, .cop.sgn files, folders or .loads files");
+                "--firmware takes firmware zips, .cop.sgn files, folders or .loads files; "
+                "move the file named above out of the way or give the packages one by one");
         for (FirmwarePackage& package : *found) {
             if (package.unreadable) {
                 for (const Error& error : package.errors)
@@ -34,6 +41,9 @@ Result<FoundFirmware> find_firmware(const std::vector<std::string>& paths) {
         }
     }
     out.loads = available_loads(packages);
+    for (const AvailableLoad& load : out.loads)
+        console.info("found " + load.id.str() + " in " + load.package +
+                     (load.missing.empty() ? "" : " (incomplete)"));
     return out;
 }
 

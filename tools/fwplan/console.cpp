@@ -27,13 +27,36 @@ Console Console::standard() {
     return Console(std::cout, std::cerr, isatty(STDOUT_FILENO) == 1, isatty(STDERR_FILENO) == 1);
 }
 
+namespace {
+// The hint of an error that brings none (a safety net: the errors people meet bring their
+// own): what to do, by what kind of failure it is.
+std::string fallback_hint(const Error& error) {
+    switch (error.kind) {
+    case ErrorKind::Io:
+        return error.file.empty()
+                   ? "check that fwplan may read and write where it was pointed"
+                   : "check that " + error.file + " exists and that you may read (or write) it";
+    case ErrorKind::BadInput:
+        return error.file.empty() ? "check the value named above"
+                                  : "the file is damaged or not what fwplan expects there: "
+                                    "fetch it again, or give the right one";
+    case ErrorKind::Usage:
+        return "'fwplan help' lists the commands and their options";
+    case ErrorKind::NotPossible:
+    case ErrorKind::Conflict:
+        return "'fwplan help' lists what each command can be asked";
+    }
+    return {};
+}
+} // namespace
+
 int Console::fail(const Error& error) {
     const std::string label = err_colour_ ? "\x1b[1;31merror:\x1b[0m" : "error:";
     // Messages quote what they repeat; terminal_safe is the last guard for what they do not
     // (a path with an escape sequence, a name with a right-to-left override).
     err_ << "fwplan: " << label << ' ' << terminal_safe(error.describe()) << '\n';
-    if (!error.hint.empty())
-        err_ << "fwplan: hint: " << terminal_safe(error.hint) << '\n';
+    err_ << "fwplan: hint: "
+         << terminal_safe(error.hint.empty() ? fallback_hint(error) : error.hint) << '\n';
     return exit_code_for(error.kind);
 }
 
@@ -53,6 +76,11 @@ void Console::warn(std::string_view message) {
 void Console::info(std::string_view message) {
     if (globals.verbose > 0 && !globals.quiet)
         err_ << "fwplan: " << terminal_safe(message) << '\n';
+}
+
+void Console::debug(std::string_view message) {
+    if (globals.verbose > 1 && !globals.quiet)
+        err_ << "fwplan: " << message << '\n';
 }
 
 std::string Console::style(std::string_view code, std::string_view text) const {

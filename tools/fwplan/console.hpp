@@ -4,7 +4,7 @@
 
 #include <fwplan/error.hpp>
 
-#include <iosfwd>
+#include <ostream>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -25,7 +25,8 @@ public:
     /// A console on the process's stdout/stderr, with colour decided by isatty and NO_COLOR.
     static Console standard();
 
-    std::ostream& out() { return out_; }
+    /// Where results go: stdout, or nowhere with -q unless --json asked for them.
+    std::ostream& out() { return globals.quiet && !globals.json ? null_ : out_; }
     std::ostream& err() { return err_; }
 
     /// Prints "fwplan: error: <where>: <message> [code]" and a hint line; returns the exit
@@ -36,8 +37,10 @@ public:
     int fail_also_as_json(const Error& error);
     /// Prints "fwplan: warning: ..." unless quiet.
     void warn(std::string_view message);
-    /// Prints a progress/info line on stderr when -v was given.
+    /// Prints a progress/info line on stderr when -v was given (and not -q).
     void info(std::string_view message);
+    /// Prints a detail line on stderr when -vv was given (and not -q).
+    void debug(std::string_view message);
 
     /// Whether a progress bar may be drawn: stderr is a terminal and neither --json nor
     /// --quiet was given.
@@ -58,6 +61,7 @@ private:
     [[nodiscard]] std::string style(std::string_view code, std::string_view text) const;
     std::ostream& out_;
     std::ostream& err_;
+    std::ostream null_{nullptr}; // badbit set: writes are dropped
     bool out_colour_;
     bool err_colour_;
     bool err_is_tty_;
