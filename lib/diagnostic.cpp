@@ -1,3 +1,5 @@
+#include "detail/text.hpp"
+
 #include <fwplan/diagnostic.hpp>
 
 #include <algorithm>
@@ -24,6 +26,10 @@ Diagnostic warning(std::string code, std::string message, std::string where) {
 
 Diagnostic info(std::string code, std::string message, std::string where) {
     return Diagnostic{std::move(code), Severity::Info, std::move(message), std::move(where), {}};
+}
+
+std::string terminal_safe(std::string_view text) {
+    return detail::escape_for_terminal(text);
 }
 
 std::size_t count(const std::vector<Diagnostic>& diagnostics, Severity severity) noexcept {

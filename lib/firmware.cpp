@@ -82,9 +82,18 @@ public:
 
     void run() {
         package_.not_firmware = std::string(not_firmware_package());
-        for (const ArchiveEntry& entry : archive_.entries())
-            package_.files.push_back(package_.not_firmware.empty() ? inspect(entry)
-                                                                   : not_firmware(entry));
+        // Read in storage order (a tar is walked once), reported in the archive's order.
+        const auto& entries = archive_.entries();
+        std::vector<std::size_t> order(entries.size());
+        for (std::size_t i = 0; i < order.size(); ++i)
+            order[i] = i;
+        std::stable_sort(order.begin(), order.end(), [&](std::size_t a, std::size_t b) {
+            return entries[a].ordinal < entries[b].ordinal;
+        });
+        package_.files.resize(entries.size());
+        for (std::size_t i : order)
+            package_.files[i] =
+                package_.not_firmware.empty() ? inspect(entries[i]) : not_firmware(entries[i]);
         match_components();
         resolve_terms_locally();
         std::sort(package_.loads.begin(), package_.loads.end(),
@@ -418,6 +427,12 @@ Result<std::vector<FirmwarePackage>> inspect_path(const std::filesystem::path& p
     bool has_loads = false;
     fs::recursive_directory_iterator it(path, fs::directory_options::none, ec), end;
     for (; !ec && it != end; it.increment(ec)) {
+        // Hidden entries (fwplan's own .fwplan-backup/ in a TFTP root, .git/) are never
+        // firmware: not walked, as Archive leaves them out.
+        if (it->path().filename().string().front() == '.') {
+            it.disable_recursion_pending();
+            continue;
+        }
         if (!it->is_regular_file(ec) || it->is_symlink(ec))
             continue;
         if (is_package_file(it->path()))

@@ -2,6 +2,7 @@
 
 #include <fwplan/mac_address.hpp>
 
+#include <algorithm>
 #include <cstddef>
 
 namespace fwplan {
@@ -90,6 +91,24 @@ std::string diagnose(std::string_view text, bool sep_prefix) {
     return "its separators are not one of the accepted layouts";
 }
 
+// A phone's own address is a unicast one with a vendor part: never all zeros, never the
+// broadcast address, never a group address (the I/G bit, the low bit of the first byte).
+Result<MacAddress> phone_address(std::string_view text, MacAddress mac) {
+    const MacAddress::Bytes& b = mac.bytes();
+    const bool zero = std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0; });
+    const bool broadcast =
+        std::all_of(b.begin(), b.end(), [](std::uint8_t x) { return x == 0xFF; });
+    if (!zero && (b[0] & 0x01U) == 0)
+        return mac;
+    const std::string what = zero        ? "the all-zero address"
+                             : broadcast ? "the broadcast address"
+                                         : "a group (multicast) address: its first byte is odd";
+    Error error =
+        bad_input("mac.not-a-phone", detail::quote(text) + " is " + what + ", which no phone has");
+    return error.with_hint("give the MAC address printed on the phone's label, e.g. "
+                           "00:80:41:ae:fd:7e");
+}
+
 } // namespace
 
 Result<MacAddress> MacAddress::parse(std::string_view text) {
@@ -98,12 +117,12 @@ Result<MacAddress> MacAddress::parse(std::string_view text) {
     if (sep_prefix) {
         body.remove_prefix(3);
         if (body.size() == 12 && all_hex(body))
-            return from_digits(body);
+            return phone_address(text, from_digits(body));
     } else {
         if (body.size() == 12 && all_hex(body))
-            return from_digits(body);
+            return phone_address(text, from_digits(body));
         if (std::string digits = separated_digits(body); digits.size() == 12)
-            return from_digits(digits);
+            return phone_address(text, from_digits(digits));
     }
     Error error = bad_input("mac.malformed", detail::quote(text) + " is not a MAC address: " +
                                                  diagnose(body, sep_prefix) + " (" +

@@ -9,11 +9,13 @@
 /// Everything a package says is treated as hostile until checked, because what fwplan reads
 /// ends up in a flat TFTP root that phones (and Windows TFTP servers) read back:
 /// - `open()` refuses `..`, absolute and drive paths, backslashes, control characters,
-///   Windows device names (`CON`, `AUX.loads`, `com1`...), links and special files,
-///   duplicate names and names that would collide in a flat folder (same base name, any
-///   case), more entries than the limit, and declared sizes or compression ratios over the
-///   limits (zip bombs). Every refusal names the package (`Error::file`) and the entry
-///   (`Error::entry`).
+///   bidi and invisible characters, names over 255 bytes, Windows device names (`CON`,
+///   `AUX.loads`, `com1`...), links and special files, duplicate names and names that would
+///   collide in a flat folder (same base name, any case, NFC or NFD), zip entries whose
+///   data overlap, more entries than the limit, and declared sizes or compression ratios
+///   over the limits (zip bombs). Every refusal names the package (`Error::file`) and the
+///   entry (`Error::entry`). Hidden files and folders and macOS metadata are checked, then
+///   left out (`left_out()`): they are never firmware.
 /// - `read()` counts the bytes really produced and stops as soon as they exceed what the
 ///   entry declared (a lying header); zips are CRC-checked at the end.
 /// - Memory stays flat: entries are streamed in 64 KiB chunks. The only thing written is an
@@ -97,6 +99,10 @@ struct ArchiveEntry {
     std::uint64_t size = 0; ///< expanded size, as declared (checked while reading)
     std::uint64_t compressed_size = 0;  ///< as stored; equals `size` outside zips
     std::optional<std::uint32_t> crc32; ///< as recorded in a zip; absent elsewhere
+    /// Where the entry comes in the order the package stores its entries (not the sorted
+    /// order of `entries()`). A tar can only be read front to back: reading its entries by
+    /// increasing `ordinal` is one pass over it, any other order walks it again.
+    std::uint64_t ordinal = 0;
 
     /// `container + "/" + name` for a nested entry, else `name`: how messages name it.
     /// (Identity is the pair (container, name); this string is for people.)
@@ -116,7 +122,8 @@ public:
     /// (I/O); `not-a-package` (neither file nor folder), `not-a-zip`, `damaged`,
     /// `bad-signed-header`; the hostile-entry codes (`path-traversal`, `absolute-path`,
     /// `bad-name`, `device-name`, `link`, `special-file`, `duplicate`, `name-collision`,
-    /// `case-collision`, `encrypted`, `unsupported-compression`); the limit codes of
+    /// `case-collision`, `form-collision` (one name in NFC and NFD), `name-too-long`,
+    /// `encrypted`, `unsupported-compression`); the limit codes of
     /// `ArchiveLimits`, and `too-deep` for folders nested over 64 levels. The path itself may
     /// be a symbolic link; links inside a package or folder are never followed.
     ///
@@ -145,12 +152,20 @@ public:
     [[nodiscard]] const std::filesystem::path& path() const;
     /// What the package is.
     [[nodiscard]] ArchiveKind kind() const;
-    /// Every file, sorted by (`container`, `name`) bytewise: entries of the package itself
-    /// (empty container) first, then those of each nested zip. A nested zip is not an entry
+    /// Every file but those `left_out()`, sorted by (`container`, `name`) bytewise: entries
+    /// of the package itself (empty container) first, then those of each nested zip. A
+    /// nested zip is not an entry
     /// itself; its name is the `container` of its entries. Zips nested deeper stay entries.
     [[nodiscard]] const std::vector<ArchiveEntry>& entries() const;
     /// Problems found under `UnsafeEntryPolicy::Report` (always empty under `Refuse`).
     [[nodiscard]] const std::vector<Error>& findings() const;
+    /// What the package holds that never goes into a TFTP root and so is not in
+    /// `entries()`: hidden files and folders (a path component starting with a dot, such as
+    /// `.git/config`, `._x.sbn` or `.DS_Store`) and macOS metadata (`__MACOSX/`), by
+    /// qualified, printable name, in the order found. They are checked like entries (a
+    /// hostile name or a link is still refused) but never read; in a folder a hidden folder
+    /// is one item ending in `/` and is not walked (a TFTP root's `.fwplan-backup/`).
+    [[nodiscard]] const std::vector<std::string>& left_out() const;
 
     /// The first entry (in `entries()` order) whose `name` equals `name`; failing that, the
     /// first whose `base_name` does. Exact, case-sensitive. Null when there is none. (In a
@@ -167,9 +182,9 @@ public:
     /// CRC-checked at the end (`fwplan.archive.crc-mismatch`). A file in a folder that
     /// changed since `open()` fails with `fwplan.archive.changed`. Returns the CRC-32 of the
     /// bytes delivered (for folders and tars it is computed here). Errors name the package
-    /// and the entry. A tar entry is found by decompressing the tar from its start on every
-    /// call (tar has no index), so reading all of a `.cop.sgn` costs O(n^2) in its size;
-    /// packages are small enough for that.
+    /// and the entry. A tar has no index: reading an entry continues the walk of the last
+    /// read when the entry comes later in storage order (`ArchiveEntry::ordinal`), and
+    /// starts a new walk otherwise, so read a tar's entries by increasing ordinal.
     [[nodiscard]] Result<std::uint32_t> read(const ArchiveEntry& entry,
                                              const ArchiveSink& sink) const;
     /// The whole entry as a string, for small entries such as `.loads`; refuses

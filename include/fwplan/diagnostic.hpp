@@ -47,6 +47,18 @@ struct Diagnostic {
 /// A diagnostic of severity Info.
 [[nodiscard]] Diagnostic info(std::string code, std::string message, std::string where = {});
 
+/// `text` as it may be printed on a terminal: control characters (tab and line breaks
+/// included) and bytes that are not UTF-8 written as `\xNN`, characters that reorder or
+/// hide text (bidi overrides such as U+202E, zero-width characters, U+2028) as `\uXXXX`;
+/// everything else, backslashes included, as it is. Messages fwplan makes already quote
+/// untrusted values; this is the last guard for whatever a program prints, and the CLI
+/// passes every error, hint, warning and note through it.
+///
+/// **Example**
+///
+///     std::cerr << fwplan::terminal_safe(error.describe()) << '\n';
+[[nodiscard]] std::string terminal_safe(std::string_view text);
+
 /// How many of `diagnostics` have `severity`.
 [[nodiscard]] std::size_t count(const std::vector<Diagnostic>& diagnostics,
                                 Severity severity) noexcept;

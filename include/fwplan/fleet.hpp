@@ -149,7 +149,8 @@ struct EmittedFile {
 struct EmitReport {
     std::size_t rows = 0;                 ///< phones given plus rows rejected by the inventory
     std::vector<EmittedPhone> phones;     ///< sorted by MAC
-    std::vector<RowError> failed;         ///< sorted by line, then MAC
+    std::vector<RowError> failed;         ///< the first `kMaxListedRows`, by line, then MAC
+    std::size_t failed_more = 0;          ///< rows that failed after those, counted only
     std::vector<StepFolder> folders;      ///< sorted by step, then load
     std::vector<ModelSummary> models;     ///< sorted by model
     std::vector<WarningSummary> warnings; ///< sorted by folder, then code
@@ -161,6 +162,8 @@ struct EmitReport {
 
     /// No failed row and no conflict.
     [[nodiscard]] bool ok() const noexcept { return failed.empty() && conflicts.empty(); }
+    /// Every row that failed: those listed and those only counted.
+    [[nodiscard]] std::size_t failed_count() const noexcept { return failed.size() + failed_more; }
 };
 
 /// The plan request of one phone under `options`: its own target, else the options' default
@@ -217,7 +220,8 @@ struct PlanTextParts {
 /// `fwplan emit` prints the same text, with `parts` leaving out what a terminal does not need.
 [[nodiscard]] std::string plan_text(const EmitReport& report, const PlanTextParts& parts = {});
 
-/// The text of `plan.json`: `rows`, `planned`, `failed_rows`, `phones[]` (`mac`, `model`,
+/// The text of `plan.json`: `rows`, `planned`, `failed_rows` (all of them),
+/// `failed_not_listed` (only when some are not in `failed[]`), `phones[]` (`mac`, `model`,
 /// `line`, `from`, `from_assumed`, `to`, `steps`, `loads[]`, `folders[]`), `folders[]`
 /// (`name`, `step`, `load`, `protocol`, `version`, `package`, `available`, `available_in`,
 /// `files[]`, `files_from_manifest`, `missing[]`, `models[]`, `phones`), `models[]` (`model`,

@@ -7,7 +7,7 @@
 ///
 /// **The inventory** (`parse_inventory`, `read_inventory`) is CSV as RFC 4180 writes it: a
 /// header row, comma-separated fields, fields in double quotes where they hold commas,
-/// quotes (doubled: `""`) or line breaks; CRLF or LF line ends; an optional UTF-8
+/// quotes (doubled: `""`) or line breaks; CRLF, LF or CR line ends; an optional UTF-8
 /// byte-order mark; blank lines are skipped. Columns are found by their header name
 /// (case-insensitive; spaces and `-` count as `_`), in any order:
 ///
@@ -72,11 +72,17 @@ struct RowError {
     Error error;          ///< what is wrong
 };
 
+/// How many failed rows a report keeps with their errors: the first ones, in file order.
+/// Later ones are only counted (`Inventory::rejected_more`, `EmitReport::failed_more`), so a
+/// file of a million bad rows costs no more memory or output than one of a hundred.
+inline constexpr std::size_t kMaxListedRows = 100;
+
 /// A parsed inventory.
 struct Inventory {
     std::string source;               ///< the file name, for messages
     std::vector<Phone> phones;        ///< the good rows, in file order
-    std::vector<RowError> rejected;   ///< the bad rows, in file order
+    std::vector<RowError> rejected;   ///< the first `kMaxListedRows` bad rows, in file order
+    std::size_t rejected_more = 0;    ///< bad rows after those, counted only
     std::vector<Diagnostic> warnings; ///< unknown columns and the like (`fwplan.fleet.*`)
     std::size_t rows = 0;             ///< data rows read (blank lines not counted)
 };

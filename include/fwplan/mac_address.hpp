@@ -49,6 +49,10 @@ public:
     ///
     /// Anything else (spaces, mixed separators, 11 or 13 digits, a `.cnf.xml` suffix) is an
     /// error `fwplan.mac.malformed` that says what is wrong and lists the accepted forms.
+    /// An address no phone can have is `fwplan.mac.not-a-phone`: the all-zero address, the
+    /// broadcast address `ff:ff:ff:ff:ff:ff` and any group (multicast) address, whose first
+    /// byte is odd (IEEE 802-2014, 8.2: the I/G bit); a config written for one would never
+    /// be fetched.
     [[nodiscard]] static Result<MacAddress> parse(std::string_view text);
 
     /// The six bytes.

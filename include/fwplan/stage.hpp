@@ -11,15 +11,18 @@
 ///
 /// **Staging** works out every action and every conflict before it writes anything. Files
 /// of a package go to the root under their base name (folders in zips are flattened), in
-/// the exact case the `.loads` asks for (docs/phone-files.md §2.1). Identical files are left alone;
+/// the exact case the `.loads` asks for (docs/phone-files.md §2.1); hidden files and folders and
+/// macOS metadata never do (`Archive::left_out`). Identical files are left alone;
 /// the same name with different content (from two packages, or already in the root) is a
 /// conflict: a term file is chosen only by `factory_defaults`, any other file is replaced
 /// only with `force`. Then it extracts into a hidden folder inside the root
-/// (`.fwplan-stage-<id>/`), streaming every entry (size and CRC-32 checked, flushed to
-/// disk), writes a journal and renames each file into place. Replaced files are kept as
-/// hard links in `.fwplan-backup/<id>/` with the journal, so the stage can be undone.
-/// A run killed at any moment leaves every file of the root complete, old or new; the
-/// next run (or undo) first finishes the interrupted one from its journal.
+/// (`.fwplan-stage-<id>/files/`), streaming every entry (size, CRC-32 and SHA-256 checked,
+/// flushed to disk), writes a journal beside it and renames each file into place. Replaced
+/// files are kept as hard links in `.fwplan-backup/<id>/files/` with the journal, so the
+/// stage can be undone. A commit that fails half-way is taken back at once. A run killed at
+/// any moment leaves every file of the root complete, old or new; the next run finishes the
+/// interrupted one from its journal, and an undo takes it back. The layout is described in
+/// docs/staging.md; roots staged by older versions are read as they are.
 ///
 /// The hidden entries fwplan keeps in the root (`.fwplan-stage-*`, `.fwplan-backup/`,
 /// `.fwplan-state`) are never requested by phones: a TFTP server serves
@@ -27,10 +30,11 @@
 /// files, none of which starts with a dot. fwplan also creates its folders with mode 0700,
 /// so a server running as its own user cannot read them at all.
 ///
-/// `.fwplan-state` records what fwplan staged (name, size, mtime, ctime, inode, CRC-32), so
-/// re-staging recognises unchanged files without reading them; a file whose metadata no
-/// longer matches is read again. "Identical" always means same size and same CRC-32 (the
-/// CRC a zip records, so a package entry is never decompressed to compare it).
+/// `.fwplan-state` records what fwplan staged (name, size, mtime, ctime, inode, CRC-32,
+/// SHA-256), so re-staging recognises unchanged files without reading them; a file whose
+/// metadata no longer matches is read again. "Identical" means same size, same CRC-32 and
+/// same SHA-256, each compared only when the one before agrees: a root file of another size
+/// is never read, and a CRC-32 (easily forged) never decides alone that a file is the same.
 ///
 /// **Example**
 ///
@@ -79,7 +83,8 @@ enum class StageAction {
 /// One step of a stage, reported to `StageOptions::on_step` as it happens.
 struct StageStep {
     std::string_view what; ///< `extracted`, `prepared`, `backup`, `renamed`, `committed`,
-                           ///< `state`, `cleaned`
+                           ///< `state`, `cleaned`; `rolled-back` per file taken back
+                           ///< after a commit failed
     std::string_view name; ///< the file concerned, or empty
 };
 
@@ -169,14 +174,17 @@ struct StageReport {
 /// Returns a report; when `conflicts` is not empty, nothing was written (not even the
 /// hidden folders). Errors: a package that cannot be opened or is hostile, or holds a file
 /// that does not parse (BadInput, the archive's or the parser's code, nothing written);
+/// `fwplan.stage.no-firmware` (BadInput) for a package with no firmware in it;
 /// `fwplan.stage.incomplete` (NotPossible) for a package that lacks components its `.loads`
 /// names, unless `allow_incomplete`; `fwplan.stage.no-root` (Io) when `root` is not a
 /// folder; `fwplan.stage.root-not-writable` (Io) when the caller may not write there (the
 /// hint says how: sudo, the owner, the group); `fwplan.stage.busy` (Io)
 /// when another fwplan stages into the root; `fwplan.stage.factory-default` (Usage) when a
 /// factory default names a load none of the competing term files stands for;
-/// `fwplan.stage.*` (Io) when the system refuses a write: what was prepared is removed,
-/// and a journal already written is finished by the next run.
+/// `fwplan.stage.*` (Io) when the system refuses a write, with its reason: what was
+/// prepared is removed, and a commit that fails half-way is taken back (when even that
+/// fails, the journal stays, and the next run finishes the stage or `undo_last_stage` takes
+/// it back).
 ///
 /// **Example**
 ///
@@ -213,14 +221,14 @@ struct UndoReport {
 };
 
 /// Undoes the last stage that changed `root`: files it created are removed, files it
-/// replaced are restored from `.fwplan-backup/<id>/`, and what `.fwplan-state` knew of a
-/// restored file (its CRC, the load a chosen term file stands for) is what the earlier
+/// replaced are restored from `.fwplan-backup/<id>/files/`, and what `.fwplan-state` knew of
+/// a restored file (its CRC, the load a chosen term file stands for) is what the earlier
 /// stage recorded, so a deliberate `factory_defaults` choice stays on record. A file changed
-/// since the stage is left alone (reported as `kept`). An interrupted stage is finished
-/// first, then undone. Undoing the last stage left leaves no hidden entry of fwplan in the
-/// root. Calling it again undoes the stage before. Errors: `fwplan.stage.nothing-to-undo`
-/// (NotPossible), `fwplan.stage.no-root`, `fwplan.stage.root-not-writable`,
-/// `fwplan.stage.busy` and I/O errors (Io).
+/// since the stage is left alone (reported as `kept`). An interrupted stage is the last one:
+/// it is taken back from its journal without being finished first. Undoing the last stage
+/// left leaves no hidden entry of fwplan in the root. Calling it again undoes the stage
+/// before. Errors: `fwplan.stage.nothing-to-undo` (NotPossible), `fwplan.stage.no-root`,
+/// `fwplan.stage.root-not-writable`, `fwplan.stage.busy` and I/O errors (Io).
 ///
 /// **Example**
 ///

@@ -6,6 +6,7 @@
 #include "detail/crc32.hpp"
 #include "detail/entry_name.hpp"
 #include "detail/posix.hpp"
+#include "detail/unicode.hpp"
 
 #include <fwplan/archive.hpp>
 
@@ -159,6 +160,7 @@ struct PackageState {
     std::vector<ArchiveEntry> entries;
     std::vector<Slot> slots; // parallel to entries
     std::vector<Error> findings;
+    std::vector<std::string> left_out;
 };
 } // namespace detail
 
@@ -269,6 +271,15 @@ private:
             impl_.findings.push_back(std::move(*problem));
             return {};
         }
+        // Hidden files and folders and macOS metadata are never firmware and never go into
+        // a root: named here, not listed (checked like every entry first, so a hostile
+        // name or a link is refused wherever it hides).
+        if (detail::left_out_of_root(name)) {
+            impl_.left_out.push_back(detail::printable(
+                (where.container.empty() ? std::string() : where.container + "/") +
+                std::string(name) + (raw.type == RawType::Directory ? "/" : "")));
+            return {};
+        }
         if (raw.type == RawType::Directory)
             return {};
         Staged item;
@@ -278,6 +289,7 @@ private:
         item.entry.size = raw.size;
         item.entry.compressed_size = raw.compressed_size;
         item.entry.crc32 = raw.crc32;
+        item.entry.ordinal = raw_count_; // listing order is storage order
         item.slot.backend = &backend;
         item.slot.raw = std::move(raw);
         out.push_back(std::move(item));
@@ -347,7 +359,7 @@ private:
         std::map<std::string, const ArchiveEntry*> seen;
         for (std::size_t i : order) {
             const ArchiveEntry& entry = staged[i].entry;
-            auto [it, inserted] = seen.emplace(detail::ascii_lower(entry.base_name), &entry);
+            auto [it, inserted] = seen.emplace(detail::folded_name(entry.base_name), &entry);
             if (inserted)
                 continue;
             const ArchiveEntry& first = *it->second;
@@ -357,10 +369,15 @@ private:
                     ? bad_input("archive.name-collision",
                                 "has the same file name as '" + detail::printable(first.name) +
                                     "'; in a flat TFTP root they would be one file")
-                    : bad_input("archive.case-collision",
+                : detail::ascii_lower(first.base_name) == detail::ascii_lower(entry.base_name)
+                    ? bad_input("archive.case-collision",
                                 "differs only in case from '" + detail::printable(first.name) +
                                     "'; in a TFTP root served case-insensitively they "
-                                    "would be one file");
+                                    "would be one file")
+                    : bad_input("archive.form-collision",
+                                "is the same name as '" + detail::printable(first.name) +
+                                    "' in another Unicode form (NFC or NFD); a server that "
+                                    "normalises names would serve one for the other");
             clash = where.at(std::move(clash).with_hint(kDownloadAgain), staged[i].slot.raw.name);
             if (impl_.policy == UnsafeEntryPolicy::Refuse)
                 return clash;
@@ -504,6 +521,12 @@ const std::vector<Error>& Archive::findings() const {
     if (!impl_)
         moved_from();
     return impl_->findings;
+}
+
+const std::vector<std::string>& Archive::left_out() const {
+    if (!impl_)
+        moved_from();
+    return impl_->left_out;
 }
 
 const ArchiveEntry* Archive::find(std::string_view name) const {

@@ -97,7 +97,9 @@ private:
             } else {
                 raw.type = RawType::Special;
             }
-            const bool descend = raw.type == RawType::Directory;
+            // A hidden folder (`.git/`, fwplan's own `.fwplan-backup/`) is named, not walked:
+            // nothing below it is ever firmware, and it may hold more than a package may.
+            const bool descend = raw.type == RawType::Directory && name.front() != '.';
             const std::string path = raw.name;
             if (auto ok = visit(std::move(raw)); !ok)
                 return ok;

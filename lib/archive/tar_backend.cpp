@@ -91,7 +91,7 @@ public:
             archive_entry* entry = nullptr;
             const int status = archive_read_next_header(a, &entry);
             if (status == ARCHIVE_EOF)
-                return {};
+                return check_stream(a); // what the last entry and the padding expanded to
             // ARCHIVE_WARN too: libarchive warns when it ignored part of a header (an
             // oversized pax record, say), and then the name may not be the one stored.
             if (status != ARCHIVE_OK)
@@ -102,6 +102,8 @@ public:
             if (!raw)
                 return raw.error();
             if (auto ok = visit(std::move(*raw)); !ok)
+                return ok;
+            if (auto ok = drain(a); !ok)
                 return ok;
         }
     }
@@ -118,14 +120,19 @@ public:
             cursor_ = std::move(*stream);
             next_ordinal_ = 0;
         }
-        auto ok = read_at_cursor(entry, sink);
-        if (!ok)
-            cursor_.reset(); // the stream's state is unknown after a failure: walk afresh
+        bool stopped_by_sink = false;
+        auto ok = read_at_cursor(entry, sink, stopped_by_sink);
+        // A reader that stopped early (it had the header it wanted) leaves the stream
+        // sound: the next header read skips the rest of the entry. After a failure of the
+        // stream itself its state is unknown: walk afresh.
+        if (!ok && !stopped_by_sink)
+            cursor_.reset();
         return ok;
     }
 
 private:
-    Result<void> read_at_cursor(const RawEntry& entry, const ArchiveSink& sink) const {
+    Result<void> read_at_cursor(const RawEntry& entry, const ArchiveSink& sink,
+                                bool& stopped_by_sink) const {
         archive* a = cursor_->get();
         for (; next_ordinal_ <= entry.locator; ++next_ordinal_) {
             archive_entry* header = nullptr;
@@ -151,7 +158,27 @@ private:
             // later header would check them.
             if (auto ok = check_stream(a); !ok)
                 return ok;
-            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok)
+            if (auto ok = sink(std::string_view(buffer.data(), static_cast<std::size_t>(n))); !ok) {
+                stopped_by_sink = true;
+                return ok;
+            }
+        }
+    }
+
+    // Walks over an entry's data block by block with the stream's bounds checked at each,
+    // rather than letting libarchive skip it unchecked: a bomb in the last entry (400 MB
+    // of zeros from 400 KB) is stopped at the ratio limit, not after expanding whole.
+    Result<void> drain(archive* a) const {
+        for (;;) {
+            const void* block = nullptr;
+            std::size_t size = 0;
+            la_int64_t offset = 0;
+            const int status = archive_read_data_block(a, &block, &size, &offset);
+            if (status == ARCHIVE_EOF)
+                return {};
+            if (status != ARCHIVE_OK)
+                return where_.at(damaged(a, "listing the entries"));
+            if (auto ok = check_stream(a); !ok)
                 return ok;
         }
     }

@@ -9,6 +9,7 @@
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
+#include <limits>
 #include <map>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -114,16 +115,32 @@ std::uint64_t le(const unsigned char* p, int bytes) {
     return value;
 }
 
+// Where an entry's bytes lie in the zip: from its local header to the end of its data.
+struct Span {
+    std::uint64_t begin = 0;
+    std::uint64_t end = 0;
+    std::string name;
+};
+
+// What the central directory says beyond what libzip hands out.
+struct DirectoryFacts {
+    std::map<std::uint64_t, std::string> names_with_nul; ///< full names that hold a NUL
+    std::vector<Span> spans;                             ///< one per entry, in storage order
+};
+
 // libzip 1.7 hands names out as C strings, so a NUL inside a stored name would silently cut
-// it short (and fwplan would check a different name than the one stored). This walks the
-// central directory once more, only to see every name's real bytes. It looks for the end
-// record libzip must have used: the last one whose entry count matches libzip's and whose
-// directory walks cleanly. Returns the full names that hold a NUL, by entry index.
+// it short (and fwplan would check a different name than the one stored); and it reads
+// each entry where the directory points, so two entries may share their compressed bytes
+// (David Fifield's overlapping zip bomb: a 42 KB zip that expands to gigabytes, refused by
+// Info-ZIP's unzip since 6.0-25 as "invalid zip file with overlapped components"). This
+// walks the central directory once more to see every name's real bytes and where every
+// entry's data lies. It looks for the end record libzip must have used: the last one whose
+// entry count matches libzip's and whose directory walks cleanly.
 class CentralDirectoryScan {
 public:
     CentralDirectoryScan(int fd, std::uint64_t file_size) : fd_(fd), size_(file_size) {}
 
-    Result<std::map<std::uint64_t, std::string>> names_with_nul(std::uint64_t expected) {
+    Result<DirectoryFacts> scan(std::uint64_t expected) {
         constexpr std::uint64_t kEocd = 22;
         if (size_ < kEocd)
             return damaged("it is too short for an end-of-directory record");
@@ -142,8 +159,8 @@ public:
     }
 
 private:
-    std::optional<std::map<std::uint64_t, std::string>>
-    walk_from(std::uint64_t eocd_offset, const unsigned char* eocd, std::uint64_t expected) {
+    std::optional<DirectoryFacts> walk_from(std::uint64_t eocd_offset, const unsigned char* eocd,
+                                            std::uint64_t expected) {
         std::uint64_t count = le(eocd + 10, 2);
         std::uint64_t offset = le(eocd + 16, 4);
         if (count == 0xFFFF || offset == 0xFFFFFFFF || le(eocd + 12, 4) == 0xFFFFFFFF) {
@@ -163,26 +180,76 @@ private:
         }
         if (count != expected)
             return std::nullopt;
-        std::map<std::uint64_t, std::string> with_nul;
+        DirectoryFacts facts;
         std::array<unsigned char, 46> header{};
         std::vector<unsigned char> name;
+        std::vector<unsigned char> extra;
         for (std::uint64_t i = 0; i < count; ++i) {
             if (offset > size_ || size_ - offset < header.size() ||
                 !pread_exact(fd_, header.data(), header.size(), offset) ||
                 std::memcmp(header.data(), "PK\x01\x02", 4) != 0)
                 return std::nullopt;
             const std::uint64_t name_size = le(&header[28], 2);
-            const std::uint64_t rest = name_size + le(&header[30], 2) + le(&header[32], 2);
+            const std::uint64_t extra_size = le(&header[30], 2);
+            const std::uint64_t rest = name_size + extra_size + le(&header[32], 2);
             if (size_ - offset - header.size() < rest)
                 return std::nullopt;
             name.resize(static_cast<std::size_t>(name_size));
-            if (!pread_exact(fd_, name.data(), name.size(), offset + header.size()))
+            extra.resize(static_cast<std::size_t>(extra_size));
+            if (!pread_exact(fd_, name.data(), name.size(), offset + header.size()) ||
+                !pread_exact(fd_, extra.data(), extra.size(), offset + header.size() + name_size))
                 return std::nullopt;
             if (std::find(name.begin(), name.end(), 0) != name.end())
-                with_nul.emplace(i, std::string(name.begin(), name.end()));
+                facts.names_with_nul.emplace(i, std::string(name.begin(), name.end()));
+            auto span = span_of(header, extra);
+            if (!span)
+                return std::nullopt;
+            span->name.assign(name.begin(), name.end());
+            facts.spans.push_back(std::move(*span));
             offset += header.size() + rest;
         }
-        return with_nul;
+        return facts;
+    }
+
+    // From an entry's local header to the end of its compressed data. Sizes and offset of
+    // 0xFFFFFFFF are in the zip64 extra field (APPNOTE.TXT 4.5.3), in that order.
+    std::optional<Span> span_of(const std::array<unsigned char, 46>& header,
+                                const std::vector<unsigned char>& extra) {
+        std::uint64_t compressed = le(&header[20], 4);
+        const std::uint64_t expanded = le(&header[24], 4);
+        std::uint64_t local = le(&header[42], 4);
+        for (std::size_t at = 0; at + 4 <= extra.size();) {
+            const std::uint64_t id = le(&extra[at], 2);
+            const std::size_t length = static_cast<std::size_t>(le(&extra[at + 2], 2));
+            if (at + 4 + length > extra.size())
+                break;
+            if (id == 0x0001) {
+                std::size_t field = at + 4;
+                auto next = [&](std::uint64_t& value) {
+                    if (field + 8 <= at + 4 + length) {
+                        value = le(&extra[field], 8);
+                        field += 8;
+                    }
+                };
+                std::uint64_t ignored = 0;
+                if (expanded == 0xFFFFFFFF)
+                    next(ignored);
+                if (compressed == 0xFFFFFFFF)
+                    next(compressed);
+                if (local == 0xFFFFFFFF)
+                    next(local);
+            }
+            at += 4 + length;
+        }
+        std::array<unsigned char, 30> head{};
+        if (local > size_ || size_ - local < head.size() ||
+            !pread_exact(fd_, head.data(), head.size(), local) ||
+            std::memcmp(head.data(), "PK\x03\x04", 4) != 0)
+            return Span{local, local, {}}; // libzip refuses to read it; nothing to overlap
+        const std::uint64_t data = local + head.size() + le(&head[26], 2) + le(&head[28], 2);
+        if (compressed > std::numeric_limits<std::uint64_t>::max() - data)
+            return std::nullopt;
+        return Span{local, data + compressed, {}};
     }
 
     int fd_;
@@ -206,6 +273,28 @@ std::string duplicate_name(zip_source_t* source) {
     std::sort(names.begin(), names.end());
     const auto twice = std::adjacent_find(names.begin(), names.end());
     return twice == names.end() ? std::string() : *twice;
+}
+
+// Two entries whose bytes overlap: a zip tool writes every entry once, one after the other.
+// Returns the error and the name of the entry it concerns.
+std::optional<std::pair<Error, std::string>> find_overlap(std::vector<Span> spans) {
+    std::sort(spans.begin(), spans.end(),
+              [](const Span& a, const Span& b) { return a.begin < b.begin; });
+    for (std::size_t i = 1; i < spans.size(); ++i) {
+        const Span& before = spans[i - 1];
+        const Span& span = spans[i];
+        if (span.begin >= before.end || before.begin == before.end)
+            continue;
+        Error error =
+            bad_input("archive.overlap", "its data overlaps that of '" + printable(before.name) +
+                                             "': one compressed stream read as several files, the "
+                                             "shape of a zip bomb");
+        return std::pair{
+            error.with_hint("no zip tool writes this; the file was made to expand far beyond "
+                            "its size"),
+            span.name};
+    }
+    return std::nullopt;
 }
 
 class ZipBackend final : public Backend {
@@ -360,12 +449,13 @@ Result<std::unique_ptr<Backend>> open_zip(UniqueFd fd, Where where, std::size_t 
                                   "has " + std::to_string(count) + " entries, more than the " +
                                       std::to_string(max_entries) + " allowed")
                             .with_hint("no firmware package holds that many files"));
-    auto nul_names =
-        CentralDirectoryScan(raw_fd, size).names_with_nul(static_cast<std::uint64_t>(count));
-    if (!nul_names)
-        return where.at(nul_names.error());
-    return std::unique_ptr<Backend>(
-        std::make_unique<ZipBackend>(std::move(zip), std::move(where), std::move(*nul_names)));
+    auto facts = CentralDirectoryScan(raw_fd, size).scan(static_cast<std::uint64_t>(count));
+    if (!facts)
+        return where.at(facts.error());
+    if (auto overlap = find_overlap(facts->spans))
+        return where.at(std::move(overlap->first), overlap->second);
+    return std::unique_ptr<Backend>(std::make_unique<ZipBackend>(std::move(zip), std::move(where),
+                                                                 std::move(facts->names_with_nul)));
 }
 
 } // namespace fwplan::detail

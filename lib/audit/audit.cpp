@@ -1,9 +1,11 @@
 // The audit of a TFTP root (`check_root`): what a phone asking this root for its files
 // would stumble over. Every finding code is documented in docs/findings.md.
 
+#include "detail/digest.hpp"
 #include "detail/entry_name.hpp"
 #include "detail/not_firmware.hpp"
 #include "detail/text.hpp"
+#include "detail/unicode.hpp"
 #include "tftp/root_fs.hpp"
 
 #include <fwplan/archive.hpp>
@@ -129,7 +131,7 @@ private:
             if (entry.name.find('/') != std::string::npos)
                 continue;
             top_[entry.name] = &entry;
-            by_lower_[ascii_lower(entry.name)].push_back(entry.name);
+            by_lower_[detail::folded_name(entry.name)].push_back(entry.name);
         }
     }
 
@@ -139,7 +141,7 @@ private:
 
     // Another spelling of `name` in the root, if any.
     std::optional<std::string> other_case(const std::string& name) const {
-        auto it = by_lower_.find(ascii_lower(name));
+        auto it = by_lower_.find(detail::folded_name(name));
         if (it == by_lower_.end())
             return std::nullopt;
         for (const std::string& candidate : it->second)
@@ -196,7 +198,7 @@ private:
         }
         if (path.find('/') == std::string::npos) {
             linked_.insert(path);
-            by_lower_[ascii_lower(path)].push_back(path);
+            by_lower_[detail::folded_name(path)].push_back(path);
         }
     }
 
@@ -243,8 +245,9 @@ private:
             if (names.size() < 2)
                 continue;
             add("case-twins", Severity::Warning, names.front(),
-                "differs only in case from " + join({names.begin() + 1, names.end()}) +
-                    ": phones ask with the exact case, but a case-insensitive TFTP server "
+                "differs only in case (or in its Unicode form, NFC or NFD) from " +
+                    join({names.begin() + 1, names.end()}) +
+                    ": phones ask with the exact name, but a case-insensitive TFTP server "
                     "(Windows, or one resolving names loosely) serves one for the other");
         }
     }
@@ -775,16 +778,43 @@ private:
     // ---------------------------------------------------------------------------------
     // --firmware: what the packages meant for this root would put there.
 
-    std::optional<std::uint32_t> root_crc(const std::string& name) {
+    // Whether the root's file `name` is the same file as `entry` of `archive`: same size
+    // (nothing is read otherwise), same CRC-32, and same SHA-256, because a CRC-32 is easily
+    // forged. The root's side comes from the index when the file is as fwplan left it.
+    // nullopt when either cannot be read.
+    std::optional<bool> root_matches(const std::string& name, const Archive& archive,
+                                     const ArchiveEntry& entry, std::uint32_t crc,
+                                     const std::optional<std::string>& entry_sha) {
         auto st = detail::stat_at(root_fd_, name, root_);
         if (!st || !st->regular)
             return std::nullopt;
-        if (const detail::StateRecord* r = state_.match(name, *st))
-            return r->crc32;
-        auto sum = detail::checksum_at(root_fd_, name, root_);
-        if (!sum)
+        if (st->size != entry.size)
+            return false;
+        std::optional<std::uint32_t> root_crc;
+        std::string root_sha;
+        if (const detail::StateRecord* r = state_.match(name, *st)) {
+            root_crc = r->crc32;
+            root_sha = r->sha256;
+        }
+        if (!root_crc || (*root_crc == crc && root_sha.empty())) {
+            auto sum = detail::checksum_at(root_fd_, name, root_);
+            if (!sum)
+                return std::nullopt;
+            root_crc = sum->crc32;
+            root_sha = sum->sha256;
+        }
+        if (*root_crc != crc)
+            return false;
+        if (entry_sha)
+            return *entry_sha == root_sha;
+        detail::ContentHasher hasher;
+        auto read = archive.read(entry, [&](std::string_view chunk) -> Result<void> {
+            hasher.update(chunk);
+            return {};
+        });
+        if (!read)
             return std::nullopt;
-        return sum->crc32;
+        return hasher.sha256_hex() == root_sha;
     }
 
     struct TermOffer {
@@ -792,6 +822,7 @@ private:
         std::uint64_t size = 0;
         std::uint32_t crc = 0;
         std::optional<LoadId> stands_for;
+        bool matches_root = false; ///< the root's file of that name is this very file
     };
 
     void check_firmware() {
@@ -808,24 +839,41 @@ private:
                     rename.emplace(m.present, m.listed);
             std::vector<std::string> absent;
             const std::string package = p.path.filename().string();
-            for (const ArchiveEntry& entry : archive->entries()) {
+            // In storage order: a tar is walked once, not once per entry.
+            std::vector<const ArchiveEntry*> stored;
+            for (const ArchiveEntry& entry : archive->entries())
+                stored.push_back(&entry);
+            std::sort(stored.begin(), stored.end(),
+                      [](const ArchiveEntry* a, const ArchiveEntry* b) {
+                          return a->ordinal < b->ordinal;
+                      });
+            for (const ArchiveEntry* stored_entry : stored) {
+                const ArchiveEntry& entry = *stored_entry;
                 if (hidden(entry.base_name))
                     continue;
                 std::string name = entry.base_name;
                 if (auto it = rename.find(name); it != rename.end())
                     name = it->second;
                 std::uint32_t crc = 0;
+                std::optional<std::string> sha; // computed with the CRC where none is recorded
                 if (entry.crc32) {
                     crc = *entry.crc32;
                 } else {
+                    detail::ContentHasher hasher;
                     auto computed =
-                        archive->read(entry, [](std::string_view) -> Result<void> { return {}; });
+                        archive->read(entry, [&](std::string_view chunk) -> Result<void> {
+                            hasher.update(chunk);
+                            return {};
+                        });
                     if (!computed)
                         continue;
                     crc = *computed;
+                    sha = hasher.sha256_hex();
                 }
                 if (model_for_term_file(name) != nullptr) {
-                    TermOffer offer{package, entry.size, crc, {}};
+                    TermOffer offer{package, entry.size, crc, {}, {}};
+                    offer.matches_root =
+                        root_matches(name, *archive, entry, crc, sha).value_or(false);
                     for (const TermFile& t : p.term_files)
                         if (t.entry == entry.qualified_name())
                             offer.stands_for = t.stands_for;
@@ -837,12 +885,14 @@ private:
                     continue;
                 }
                 const auto it = top_.find(name);
-                const auto mine = root_crc(name);
-                if (it != top_.end() && mine && (it->second->size != entry.size || *mine != crc))
+                if (it == top_.end())
+                    continue;
+                if (!root_matches(name, *archive, entry, crc, sha).value_or(true))
                     add("firmware-differs", Severity::Warning, name,
                         "differs from the file of the same name in " + package +
                             ": the root holds another build of it");
             }
+            std::sort(absent.begin(), absent.end()); // named in order, however stored
             if (!absent.empty())
                 add("firmware-not-staged", Severity::Warning, package,
                     std::to_string(absent.size()) + " of its files are not in the root: " +
@@ -860,16 +910,13 @@ private:
                     return d->size == o.size && d->crc == o.crc;
                 }))
                 distinct.push_back(&o);
-        const auto mine = root_crc(name);
         const RootManifest* in_root = nullptr;
         for (const RootManifest& t : terms_)
             if (t.name == name)
                 in_root = &t;
         const bool root_matches =
-            mine && std::any_of(list.begin(), list.end(), [&](const TermOffer& o) {
-                auto it = top_.find(name);
-                return it != top_.end() && it->second->size == o.size && *mine == o.crc;
-            });
+            top_.count(name) != 0 && std::any_of(list.begin(), list.end(),
+                                                 [](const TermOffer& o) { return o.matches_root; });
         if (distinct.size() < 2 && (!in_root || root_matches))
             return;
         std::vector<std::string> parts;

@@ -1,9 +1,12 @@
 #include "detail/digest.hpp"
 
+#include "detail/crc32.hpp"
+
 #include <openssl/evp.h>
 
 #include <fstream>
 #include <memory>
+#include <new>
 #include <vector>
 
 namespace fwplan::detail {
@@ -28,6 +31,41 @@ std::string to_hex(std::string_view bytes) {
         out += kDigits[byte & 0x0F];
     }
     return out;
+}
+
+struct ContentHasher::State {
+    EVP_MD_CTX* sha = nullptr;
+    Crc32 crc;
+};
+
+ContentHasher::ContentHasher() : state_(std::make_unique<State>()) {
+    state_->sha = EVP_MD_CTX_new();
+    if (state_->sha == nullptr || EVP_DigestInit_ex(state_->sha, EVP_sha256(), nullptr) != 1) {
+        EVP_MD_CTX_free(state_->sha);
+        throw std::bad_alloc();
+    }
+}
+
+ContentHasher::~ContentHasher() {
+    EVP_MD_CTX_free(state_->sha);
+}
+
+void ContentHasher::update(std::string_view chunk) {
+    state_->crc.update(chunk);
+    if (EVP_DigestUpdate(state_->sha, chunk.data(), chunk.size()) != 1)
+        throw std::bad_alloc();
+}
+
+std::uint32_t ContentHasher::crc32() const noexcept {
+    return state_->crc.value();
+}
+
+std::string ContentHasher::sha256_hex() {
+    Sha256Digest digest{};
+    unsigned int length = 0;
+    if (EVP_DigestFinal_ex(state_->sha, digest.data(), &length) != 1 || length != digest.size())
+        throw std::bad_alloc();
+    return to_hex(std::string_view(reinterpret_cast<const char*>(digest.data()), digest.size()));
 }
 
 std::string_view to_string(DigestAlgorithm algorithm) noexcept {

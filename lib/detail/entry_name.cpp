@@ -1,5 +1,6 @@
 #include "detail/entry_name.hpp"
 
+#include <algorithm>
 #include <array>
 #include <cstdio>
 
@@ -15,6 +16,15 @@ std::string hex_byte(unsigned char c) {
     std::array<char, 8> buf{};
     std::snprintf(buf.data(), buf.size(), "\\x%02X", static_cast<unsigned>(c));
     return buf.data();
+}
+
+// The bytes of the UTF-8 character at `at`: the lead byte and its continuation bytes.
+std::size_t character_length(std::string_view text, std::size_t at) {
+    std::size_t length = 1;
+    while (at + length < text.size() &&
+           (static_cast<unsigned char>(text[at + length]) & 0xC0U) == 0x80U)
+        ++length;
+    return length;
 }
 
 Error problem(const char* code, std::string message) {
@@ -67,6 +77,11 @@ std::optional<Error> check_component(std::string_view part) {
     if (part.back() == '.' || part.back() == ' ')
         return problem("archive.bad-name", "has a component ending in a dot or a space, "
                                            "which Windows silently drops");
+    if (part.size() > kMaxNameBytes)
+        return problem("archive.name-too-long", "has a name of " + std::to_string(part.size()) +
+                                                    " bytes, more than the " +
+                                                    std::to_string(kMaxNameBytes) +
+                                                    " a file system takes for one name (NAME_MAX)");
     if (is_device_name(part))
         return problem("archive.device-name",
                        "uses the Windows device name '" + std::string(part) +
@@ -92,6 +107,17 @@ std::optional<Error> check_entry_name(std::string_view name) {
         if (is_control(static_cast<unsigned char>(c)))
             return problem("archive.bad-name", "contains the control character " +
                                                    hex_byte(static_cast<unsigned char>(c)));
+    // A right-to-left override makes "evil\u202Egpj.sbn" read as "evilnbs.jpg"; zero-width
+    // characters make two names that look alike. No firmware name holds one.
+    if (const std::size_t at = find_hidden_or_reordering(name); at != std::string_view::npos)
+        return problem("archive.bad-name",
+                       "contains an invisible or text-reordering character (" +
+                           escape_for_terminal(name.substr(at, character_length(name, at))) +
+                           "), which makes the name read otherwise than it is");
+    if (name.size() > kMaxEntryPath)
+        return problem("archive.name-too-long",
+                       "has a path of " + std::to_string(name.size()) + " bytes, more than the " +
+                           std::to_string(kMaxEntryPath) + " any file system takes");
     const bool drive = name.size() >= 2 && name[1] == ':' &&
                        ((name[0] >= 'A' && name[0] <= 'Z') || (name[0] >= 'a' && name[0] <= 'z'));
     if (name[0] == '/' || name[0] == '\\' || drive)
@@ -122,6 +148,19 @@ std::optional<Error> check_entry_name(std::string_view name) {
     return std::nullopt;
 }
 
+bool left_out_of_root(std::string_view name) {
+    std::size_t start = 0;
+    for (std::size_t i = 0; i <= name.size(); ++i) {
+        if (i == name.size() || name[i] == '/') {
+            const std::string_view part = name.substr(start, i - start);
+            if ((!part.empty() && part.front() == '.') || part == "__MACOSX")
+                return true;
+            start = i + 1;
+        }
+    }
+    return false;
+}
+
 std::string_view base_name_of(std::string_view name) {
     const std::size_t slash = name.rfind('/');
     return slash == std::string_view::npos ? name : name.substr(slash + 1);
@@ -133,15 +172,33 @@ bool ends_with_ignoring_case(std::string_view text, std::string_view suffix) {
 }
 
 std::string printable(std::string_view name) {
+    // Long names are cut (at a character boundary): an error line stays an error line.
+    std::size_t cut = std::min(name.size(), kMaxPrintedName);
+    while (cut < name.size() && cut > 0 && (static_cast<unsigned char>(name[cut]) & 0xC0U) == 0x80U)
+        --cut;
     std::string out;
-    out.reserve(name.size());
-    for (char ch : name) {
-        const auto c = static_cast<unsigned char>(ch);
-        if (is_control(c) || c == '\\')
-            out += c == '\\' ? std::string("\\\\") : hex_byte(c);
-        else
-            out += ch;
+    out.reserve(cut);
+    std::string_view rest = name.substr(0, cut);
+    while (!rest.empty()) {
+        // Characters that reorder or hide text are written as \uXXXX (escape_for_terminal);
+        // control bytes as \xNN, backslashes doubled.
+        const std::size_t hidden = find_hidden_or_reordering(rest);
+        const std::string_view plain = rest.substr(0, hidden);
+        for (char ch : plain) {
+            const auto c = static_cast<unsigned char>(ch);
+            if (is_control(c) || c == '\\')
+                out += c == '\\' ? std::string("\\\\") : hex_byte(c);
+            else
+                out += ch;
+        }
+        if (hidden == std::string_view::npos)
+            break;
+        const std::size_t length = character_length(rest, hidden);
+        out += escape_for_terminal(rest.substr(hidden, length));
+        rest.remove_prefix(hidden + length);
     }
+    if (cut < name.size())
+        out += "... (" + std::to_string(name.size()) + " bytes)";
     return out;
 }
 

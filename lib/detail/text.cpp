@@ -2,6 +2,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <cstdint>
 
 namespace fwplan::detail {
@@ -50,10 +51,10 @@ std::size_t utf8_sequence(std::string_view text, std::size_t i,
     return length;
 }
 
-void append_escaped(std::string& out, char c) {
+void append_escaped(std::string& out, char c, bool double_backslash = true) {
     static constexpr char kDigits[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(c);
-    if (byte >= 0x20 && byte < 0x7F && c != '\\') {
+    if (byte >= 0x20 && byte < 0x7F && (c != '\\' || !double_backslash)) {
         out += c;
         return;
     }
@@ -66,27 +67,63 @@ void append_escaped(std::string& out, char c) {
     out += kDigits[byte & 0x0F];
 }
 
-} // namespace
-
-std::string quote(std::string_view text, std::size_t max_chars) {
-    std::string out = "'";
-    const std::string_view shown = text.substr(0, max_chars);
-    for (std::size_t i = 0; i < shown.size();) {
-        // Printable non-ASCII text (a display name in German) is shown as it is; invalid
-        // bytes and C1 control characters (U+0080..U+009F) are escaped like C0 ones.
+// Escapes `text` into `out`: printable UTF-8 stays as it is (a display name in German);
+// invalid bytes and C0/C1 controls become \xNN, characters that reorder or hide text \uXXXX.
+void append_escaped_text(std::string& out, std::string_view text, bool double_backslash) {
+    for (std::size_t i = 0; i < text.size();) {
         std::uint32_t code = 0;
-        const std::size_t length = utf8_sequence(shown, i, &code);
-        if (length > 1 && code >= 0xA0) {
-            out.append(shown.substr(i, length));
+        const std::size_t length = utf8_sequence(text, i, &code);
+        if (length > 1 && code >= 0xA0 && !is_hidden_or_reordering(code)) {
+            out.append(text.substr(i, length));
+            i += length;
+        } else if (length > 1 && code >= 0xA0) {
+            out += fmt::format("\\u{:04X}", code);
             i += length;
         } else {
-            append_escaped(out, shown[i]);
+            append_escaped(out, text[i], double_backslash);
             ++i;
         }
     }
+}
+
+} // namespace
+
+bool is_hidden_or_reordering(std::uint32_t code) noexcept {
+    return (code >= 0x80 && code <= 0x9F) || code == 0xAD || code == 0x061C ||
+           (code >= 0x200B && code <= 0x200F) || (code >= 0x2028 && code <= 0x202E) ||
+           (code >= 0x2060 && code <= 0x2064) || (code >= 0x2066 && code <= 0x2069) ||
+           code == 0xFEFF;
+}
+
+std::size_t find_hidden_or_reordering(std::string_view text) noexcept {
+    for (std::size_t i = 0; i < text.size();) {
+        std::uint32_t code = 0;
+        const std::size_t length = utf8_sequence(text, i, &code);
+        if (length > 1 && is_hidden_or_reordering(code))
+            return i;
+        i += length == 0 ? 1 : length;
+    }
+    return std::string_view::npos;
+}
+
+std::string quote(std::string_view text, std::size_t max_chars) {
+    std::string out = "'";
+    // Cut at a character boundary, so a cut never leaves half a character to escape.
+    std::size_t cut = std::min(max_chars, text.size());
+    while (cut < text.size() && cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0U) == 0x80U)
+        --cut;
+    const std::string_view shown = text.substr(0, cut);
+    append_escaped_text(out, shown, true);
     out += '\'';
     if (shown.size() < text.size())
         out += "... (" + std::to_string(text.size()) + " bytes)";
+    return out;
+}
+
+std::string escape_for_terminal(std::string_view text) {
+    std::string out;
+    out.reserve(text.size());
+    append_escaped_text(out, text, false);
     return out;
 }
 

@@ -4,15 +4,29 @@
 // well-formed.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace fwplan::detail {
 
-/// `'text'` with control characters and bytes that are not UTF-8 shown as `\xNN` and long
-/// text cut, so an error message never carries terminal escapes or a megabyte of input.
+/// `'text'` with control characters and bytes that are not UTF-8 shown as `\xNN`, the
+/// characters that reorder or hide text (bidi controls such as U+202E, zero-width and line
+/// separator characters) shown as `\uXXXX`, and long text cut, so an error message never
+/// carries terminal escapes, text that reads otherwise than it is, or a megabyte of input.
 std::string quote(std::string_view text, std::size_t max_chars = 64);
+/// The same escaping as `quote`, without the quotes, without cutting and with backslashes
+/// left alone (so text already quoted is not escaped twice): `terminal_safe`
+/// (diagnostic.hpp), which the CLI applies to every message it prints.
+std::string escape_for_terminal(std::string_view text);
+/// True for the code points `quote` shows as `\uXXXX`: bidi controls (U+061C, U+200E,
+/// U+200F, U+202A..U+202E, U+2066..U+2069), zero-width and invisible characters (U+200B..
+/// U+200D, U+2060..U+2064, U+FEFF, U+00AD), the line and paragraph separators (U+2028,
+/// U+2029) and C1 controls (U+0080..U+009F).
+bool is_hidden_or_reordering(std::uint32_t code_point) noexcept;
+/// The offset of the first character `is_hidden_or_reordering`, or npos.
+std::size_t find_hidden_or_reordering(std::string_view text) noexcept;
 /// One character the same way: `'g'`, `'\x00'`.
 std::string quote_char(char c);
 

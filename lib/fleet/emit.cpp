@@ -420,6 +420,12 @@ void Emitter::summarize() {
                          return std::tie(a.line, a.mac) < std::tie(b.line, b.mac);
                      });
     note_template_settings();
+    // The report lists the first rows that failed and counts the rest (the per-model counts
+    // above include them all, but for rows the inventory only counted).
+    if (report_.failed.size() > kMaxListedRows) {
+        report_.failed_more += report_.failed.size() - kMaxListedRows;
+        report_.failed.resize(kMaxListedRows);
+    }
     if (line_fields_unused_ > 0)
         report_.notes.push_back(
             warning("fwplan.fleet.line-fields-unused",
@@ -506,8 +512,9 @@ std::future<Emitter::Generated> Emitter::start(std::size_t begin) {
 Result<EmitReport> Emitter::run(const Inventory& inventory) {
     if (auto ok = validate(options_.sip); !ok)
         return ok.error();
-    report_.rows = inventory.phones.size() + inventory.rejected.size();
+    report_.rows = inventory.phones.size() + inventory.rejected.size() + inventory.rejected_more;
     report_.failed = inventory.rejected;
+    report_.failed_more = inventory.rejected_more;
     report_.notes = inventory.warnings;
     if (auto ok = ensure_out_dir(options_.out_dir, created_); !ok)
         return ok.error();

@@ -39,7 +39,7 @@ std::string plan_text(const EmitReport& r, const PlanTextParts& parts) {
     if (parts.summary)
         out += "fwplan emit: " + plural(r.rows, "phone", "phones") + ", " +
                std::to_string(r.phones.size()) + " planned, " +
-               plural(r.failed.size(), "row failed", "rows failed") + "\n";
+               plural(r.failed_count(), "row failed", "rows failed") + "\n";
 
     if (parts.rounds && !r.folders.empty()) {
         out +=
@@ -103,6 +103,9 @@ std::string plan_text(const EmitReport& r, const PlanTextParts& parts) {
             if (!row.error.hint.empty())
                 out += "      hint: " + row.error.hint + "\n";
         }
+        if (r.failed_more > 0)
+            out += "  ... and " + plural(r.failed_more, "more row", "more rows") +
+                   " failed (only the first " + std::to_string(r.failed.size()) + " are listed)\n";
     }
 
     if (parts.warnings && !r.warnings.empty()) {
@@ -134,7 +137,9 @@ ordered_json plan_object(const EmitReport& r) {
     ordered_json out;
     out["rows"] = r.rows;
     out["planned"] = r.phones.size();
-    out["failed_rows"] = r.failed.size();
+    out["failed_rows"] = r.failed_count();
+    if (r.failed_more > 0)
+        out["failed_not_listed"] = r.failed_more;
 
     ordered_json phones = ordered_json::array();
     for (const EmittedPhone& p : r.phones) {

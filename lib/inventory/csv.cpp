@@ -7,7 +7,9 @@ namespace fwplan::detail {
 void CsvReader::skip_rest_of_line() {
     while (pos_ < text_.size()) {
         const char c = text_[pos_++];
-        if (c == '\n') {
+        if (c == '\n' || c == '\r') {
+            if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n')
+                ++pos_;
             ++line_;
             return;
         }
@@ -41,15 +43,16 @@ bool CsvReader::next(CsvRecord& record) {
             fail("the row has more than " + std::to_string(kMaxFields) + " fields");
         field.clear();
     };
-    // At a line end: consumes "\n" or "\r\n" and says whether there was one.
+    // At a line end: consumes "\n", "\r\n" or a lone "\r" (what Excel for the Mac and
+    // classic Mac OS write) and says whether there was one.
     auto line_end = [&]() -> bool {
         if (text_[pos_] == '\n') {
             ++pos_;
             ++line_;
             return true;
         }
-        if (text_[pos_] == '\r' && pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n') {
-            pos_ += 2;
+        if (text_[pos_] == '\r') {
+            pos_ += pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n' ? 2U : 1U;
             ++line_;
             return true;
         }

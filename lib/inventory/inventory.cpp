@@ -335,6 +335,10 @@ Result<Inventory> parse_inventory(std::string_view csv, std::string source) {
                                         std::to_string(it->second) + "; each phone is listed once");
             phone = error.with_hint("remove one of the two rows");
         }
+        if (inventory.rejected.size() == kMaxListedRows) {
+            ++inventory.rejected_more;
+            continue;
+        }
         row.error = phone.error().in_file(source);
         inventory.rejected.push_back(std::move(row));
     }

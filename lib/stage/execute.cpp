@@ -2,6 +2,7 @@
 
 #include "stage/execute.hpp"
 
+#include "detail/digest.hpp"
 #include "detail/posix.hpp"
 
 #include <algorithm>
@@ -29,6 +30,7 @@ struct Job {
     StageGroup* group = nullptr;
     std::uint64_t new_inode = 0;
     std::uint32_t crc = 0;
+    std::string sha256;
 };
 
 class Executor {
@@ -41,7 +43,7 @@ public:
     Result<void> run() {
         for (StageGroup& g : plan_.groups)
             if (g.action == StageAction::Create || g.action == StageAction::Replace)
-                jobs_.push_back(Job{&g, 0, 0});
+                jobs_.push_back(Job{&g, 0, 0, {}});
         sync_each_ = jobs_.size() <= kSyncEachLimit;
         const bool skipped_changed = remember_skipped();
         if (jobs_.empty()) {
@@ -58,7 +60,16 @@ public:
         auto stage_fd = open_dir_at(root_fd_, stage_name, root_);
         if (!stage_fd)
             return stage_fd.error();
-        if (auto extracted = extract_all(stage_fd->get()); !extracted) {
+        // The files go into their own folder beside the journal: a staged file named
+        // "journal" is a file like any other (journal version 2).
+        Journal journal;
+        journal.id = id;
+        auto files_fd = open_files_dir(stage_fd->get(), journal, true, stage_path);
+        if (!files_fd) {
+            (void)remove_tree_at(root_fd_, stage_name, root_);
+            return files_fd.error();
+        }
+        if (auto extracted = extract_all(files_fd->get()); !extracted) {
             (void)remove_tree_at(root_fd_, stage_name, root_);
             return extracted.error();
         }
@@ -69,20 +80,33 @@ public:
             return root_write_error(stage_name, "cannot flush", errno);
         for (const Job& job : jobs_)
             step("extracted", job.group->name);
+        if (auto ok = sync_dir(files_fd->get(), files_path(stage_path, journal)); !ok)
+            return ok;
         if (auto ok = sync_dir(stage_fd->get(), stage_path); !ok)
             return ok;
 
-        const Journal journal = journal_of(id);
-        if (auto ok = write_prepared_journal(stage_fd->get(), journal, stage_path); !ok)
+        journal.entries = journal_entries();
+        if (auto ok = write_prepared_journal(stage_fd->get(), journal, stage_path); !ok) {
+            // Nothing of it reached the root: the prepared files go, the error stays.
+            (void)remove_tree_at(root_fd_, stage_name, root_);
+            (void)sync_dir(root_fd_, root_);
             return ok;
+        }
         step("prepared", {});
 
         std::vector<bool> done;
         const auto on_step = [this](std::string_view w, std::string_view n) { step(w, n); };
-        if (auto ok = commit(root_fd_, root_, journal, done, state_, on_step); !ok)
+        if (auto ok = commit(root_fd_, root_, journal, done, state_, on_step); !ok) {
+            // Half a stage is worse than none: take back what this commit put in place.
+            auto undone = roll_back(root_fd_, root_, journal, state_, on_step);
+            if (undone)
+                return Error(ok.error())
+                    .with_hint("nothing was changed: the files this stage had put in place were "
+                               "taken back; fix the cause, then run the same command again");
             return Error(ok.error())
-                .with_hint(
-                    "run the same command again to finish the stage, or --undo to take it back");
+                .with_hint("the root is part old, part new (every file whole): run the same "
+                           "command again to finish the stage, or --undo to take it back");
+        }
         record_outcome(done, id);
         if (auto ok = write_state(root_fd_, state_, root_); !ok)
             return ok;
@@ -107,19 +131,24 @@ private:
     bool remember_skipped() {
         bool changed = false;
         for (const StageGroup& g : plan_.groups)
-            if (g.action == StageAction::Skip && g.root.regular && g.root_crc && !g.keep_root &&
-                !state_.match(g.name, g.root)) {
+            if (g.action == StageAction::Skip && g.root.regular && g.root_digest.crc &&
+                !g.keep_root && !known_with_sha(g)) {
                 const StageContent& c = g.chosen_content();
-                state_.remember(g.name, g.root, *g.root_crc,
+                state_.remember(g.name, g.root, *g.root_digest.crc, g.root_digest.sha.value_or(""),
                                 c.term_for ? c.term_for->str() : std::string());
                 changed = true;
             }
         return changed;
     }
 
-    Journal journal_of(const std::string& id) const {
-        Journal journal;
-        journal.id = id;
+    // The index knows the file as it is, SHA-256 included (an index of version 1 has none).
+    bool known_with_sha(const StageGroup& g) const {
+        const StateRecord* r = state_.match(g.name, g.root);
+        return r != nullptr && (!r->sha256.empty() || !g.root_digest.sha);
+    }
+
+    std::vector<JournalEntry> journal_entries() const {
+        std::vector<JournalEntry> entries;
         for (const Job& job : jobs_) {
             const StageGroup& g = *job.group;
             const StageContent& c = g.chosen_content();
@@ -129,14 +158,15 @@ private:
             e.replace = g.action == StageAction::Replace;
             e.size = c.size;
             e.crc32 = job.crc;
+            e.sha256 = job.sha256;
             e.new_inode = job.new_inode;
             e.old_inode = g.root.inode;
             e.term_for = c.term_for ? c.term_for->str() : std::string();
             e.package = sources_[want.source].path().string();
             e.entry = sources_[want.source].entries()[want.entry].qualified_name();
-            journal.entries.push_back(std::move(e));
+            entries.push_back(std::move(e));
         }
-        return journal;
+        return entries;
     }
 
     void record_outcome(const std::vector<bool>& done, const std::string& id) {
@@ -156,7 +186,7 @@ private:
     }
 
     // Streams every job's entry into the stage folder. Each package is read by one worker,
-    // through the archive the plan opened, in its own entry order (a tar is walked once);
+    // through the archive the plan opened, in its storage order (a tar is walked once);
     // up to `threads` packages are read at a time.
     Result<void> extract_all(int stage_fd) {
         std::vector<std::vector<Job*>> by_source(sources_.size());
@@ -165,8 +195,10 @@ private:
         std::vector<std::size_t> order; // largest package first: the slowest starts first
         std::vector<std::uint64_t> bytes(sources_.size(), 0);
         for (std::size_t s = 0; s < sources_.size(); ++s) {
-            std::sort(by_source[s].begin(), by_source[s].end(), [](const Job* a, const Job* b) {
-                return a->group->chosen_want().entry < b->group->chosen_want().entry;
+            const auto& entries = sources_[s].entries();
+            std::sort(by_source[s].begin(), by_source[s].end(), [&](const Job* a, const Job* b) {
+                return entries[a->group->chosen_want().entry].ordinal <
+                       entries[b->group->chosen_want().entry].ordinal;
             });
             for (const Job* job : by_source[s])
                 bytes[s] += job->group->chosen_content().size;
@@ -241,7 +273,9 @@ private:
             return root_write_error(g.name, "cannot create", errno);
         const int out = fd.get();
         int write_errno = 0;
+        ContentHasher hasher;
         auto crc = source.read(want.entry, [&](std::string_view chunk) -> Result<void> {
+            hasher.update(chunk);
             write_errno = write_fully(out, chunk);
             if (write_errno != 0)
                 return root_write_error(g.name, "cannot write", write_errno);
@@ -251,13 +285,14 @@ private:
             return root_write_error(g.name, "cannot write", write_errno);
         if (!crc)
             return crc.error();
-        if (content.crc && *crc != *content.crc) {
+        std::string sha = hasher.sha256_hex();
+        if ((content.crc && *crc != *content.crc) || (content.sha && sha != *content.sha)) {
             Error error = bad_input("stage.changed", "changed while fwplan was staging it");
             error.file = source.path().string();
             error.entry = entry.qualified_name();
             return error;
         }
-        source.remember_crc(want.entry, *crc);
+        source.remember(want.entry, *crc, sha);
         // Whatever the package said: TFTP servers serve only world-readable files.
         if (::fchmod(out, 0644) != 0)
             return root_write_error(g.name, "cannot set mode 0644 on", errno);
@@ -270,6 +305,7 @@ private:
             return root_write_error(g.name, "cannot write", errno);
         job.new_inode = st->inode;
         job.crc = *crc;
+        job.sha256 = std::move(sha);
         return {};
     }
 

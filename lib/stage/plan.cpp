@@ -4,6 +4,7 @@
 
 #include "detail/entry_name.hpp"
 #include "detail/text.hpp"
+#include "detail/unicode.hpp"
 
 #include <fwplan/catalog.hpp>
 #include <fwplan/models.hpp>
@@ -20,11 +21,6 @@ namespace fwplan::detail {
 namespace fs = std::filesystem;
 
 namespace {
-
-bool is_macos_metadata(const ArchiveEntry& entry) {
-    return entry.base_name.front() == '.' || entry.name.rfind("__MACOSX/", 0) == 0 ||
-           entry.name.find("/__MACOSX/") != std::string::npos;
-}
 
 std::string file_name_of(const fs::path& path) {
     return path.filename().string();
@@ -46,6 +42,8 @@ public:
         if (auto ok = collect_wants(); !ok)
             return ok.error();
         if (auto ok = read_root(); !ok)
+            return ok.error();
+        if (auto ok = prefetch_digests(); !ok)
             return ok.error();
         for (StageGroup& group : plan_.groups)
             if (auto ok = decide(group); !ok)
@@ -71,15 +69,15 @@ private:
     }
 
     // ---------------------------------------------------------------------------------
-    // Identity: same size and same CRC-32, with the CRC read only when the sizes agree.
-
-    Result<std::uint32_t> crc_of(const StageWant& want) {
-        return sources_[want.source].crc(want.entry);
-    }
+    // Identity: same size, same CRC-32 and same SHA-256. Each is looked at only when the
+    // one before agrees: the CRC-32 (recorded by zips and the index) tells files apart
+    // cheaply, and only a SHA-256 decides that two are the same, because a CRC-32 is easily
+    // forged (a trojaned root file made to match the package's CRC is not "unchanged").
 
     Result<std::uint32_t> crc_of(StageGroup& group, StageContent& content) {
         if (!content.crc) {
-            auto crc = crc_of(group.wants[content.wants.front()]);
+            const StageWant& want = group.wants[content.wants.front()];
+            auto crc = sources_[want.source].crc(want.entry);
             if (!crc)
                 return crc.error();
             content.crc = *crc;
@@ -87,25 +85,49 @@ private:
         return *content.crc;
     }
 
-    // The CRC of the root's file: from the index when the file is as fwplan left it, else
-    // read (only ever asked for when a content of the same size is to be compared).
-    Result<std::uint32_t> root_crc_of(const std::string& name, const FileStat& st) {
-        if (const StateRecord* known = state_.match(name, st))
-            return known->crc32;
+    Result<std::string> sha_of(StageGroup& group, StageContent& content) {
+        if (!content.sha) {
+            const StageWant& want = group.wants[content.wants.front()];
+            auto sha = sources_[want.source].sha256(want.entry);
+            if (!sha)
+                return sha.error();
+            content.sha = *sha;
+            content.crc = *sources_[want.source].known_crc(want.entry);
+        }
+        return *content.sha;
+    }
+
+    // The root's file as the index knows it (when it is as fwplan left it), else read; only
+    // ever asked for when a content of the same size is to be compared.
+    Result<void> root_digest_of(const std::string& name, const FileStat& st, RootDigest& out,
+                                bool need_sha) {
+        if (const StateRecord* known = state_.match(name, st)) {
+            out.crc = known->crc32;
+            if (!known->sha256.empty())
+                out.sha = known->sha256;
+            if (out.sha || !need_sha)
+                return {};
+        }
         auto sum = checksum_at(root_fd_, name, root_);
         if (!sum)
             return sum.error();
-        return sum->crc32;
+        out.crc = sum->crc32;
+        out.sha = sum->sha256;
+        return {};
     }
 
     Result<std::uint32_t> root_crc_of(StageGroup& group) {
-        if (!group.root_crc) {
-            auto crc = root_crc_of(group.name, group.root);
-            if (!crc)
-                return crc.error();
-            group.root_crc = *crc;
-        }
-        return *group.root_crc;
+        if (!group.root_digest.crc)
+            if (auto ok = root_digest_of(group.name, group.root, group.root_digest, false); !ok)
+                return ok.error();
+        return *group.root_digest.crc;
+    }
+
+    Result<std::string> root_sha_of(StageGroup& group) {
+        if (!group.root_digest.sha)
+            if (auto ok = root_digest_of(group.name, group.root, group.root_digest, true); !ok)
+                return ok.error();
+        return *group.root_digest.sha;
     }
 
     Result<bool> same_content(StageGroup& a, StageContent& ca, StageGroup& b, StageContent& cb) {
@@ -117,7 +139,15 @@ private:
         auto y = crc_of(b, cb);
         if (!y)
             return y.error();
-        return *x == *y;
+        if (*x != *y)
+            return false;
+        auto sx = sha_of(a, ca);
+        if (!sx)
+            return sx.error();
+        auto sy = sha_of(b, cb);
+        if (!sy)
+            return sy.error();
+        return *sx == *sy;
     }
 
     // ---------------------------------------------------------------------------------
@@ -127,16 +157,9 @@ private:
         auto& groups = plan_.groups;
         for (std::size_t s = 0; s < sources_.size(); ++s) {
             const StageSource& source = sources_[s];
+            note_left_out(source);
             for (std::size_t e = 0; e < source.entries().size(); ++e) {
                 const ArchiveEntry& entry = source.entries()[e];
-                if (is_macos_metadata(entry)) {
-                    report().notes.push_back(info("fwplan.stage.left-out",
-                                                  "left out " + entry.qualified_name() + " of " +
-                                                      file_name_of(source.path()) +
-                                                      ": hidden or macOS metadata, not firmware",
-                                                  source.path().string()));
-                    continue;
-                }
                 StageWant want;
                 want.source = s;
                 want.entry = e;
@@ -167,10 +190,31 @@ private:
         return {};
     }
 
+    // Hidden files and folders (.git/config, .ssh/id_rsa) and macOS metadata never reach the
+    // root, which a TFTP server serves to anyone: the package's archive left them out; say so
+    // once per package, naming the first few.
+    void note_left_out(const StageSource& source) {
+        const std::vector<std::string>& left = source.left_out();
+        if (left.empty())
+            return;
+        constexpr std::size_t kNamed = 5;
+        std::vector<std::string> named(
+            left.begin(),
+            left.begin() + static_cast<std::ptrdiff_t>(std::min(left.size(), kNamed)));
+        std::string message = "left out " + join(named);
+        if (left.size() > kNamed)
+            message += " and " + std::to_string(left.size() - kNamed) + " more";
+        message += " of " + file_name_of(source.path()) +
+                   ": hidden files and folders and macOS metadata are not firmware and are "
+                   "never put into the root";
+        report().notes.push_back(info("fwplan.stage.left-out", message, source.path().string()));
+    }
+
     Result<void> add_content(StageGroup& group, std::size_t w) {
         const StageWant& want = group.wants[w];
         StageContent mine{sources_[want.source].entries()[want.entry].size,
                           sources_[want.source].known_crc(want.entry),
+                          sources_[want.source].known_sha256(want.entry),
                           want.term_for,
                           {w}};
         for (StageContent& content : group.contents) {
@@ -196,7 +240,7 @@ private:
             if (name.front() == '.')
                 continue; // fwplan's own hidden entries, and names no phone asks for
             root_names_.insert(name);
-            by_lower_[ascii_lower(name)].push_back(name);
+            by_lower_[folded_name(name)].push_back(name);
         }
         for (StageGroup& group : plan_.groups) {
             auto st = stat_at(root_fd_, group.name, root_);
@@ -207,7 +251,36 @@ private:
         return {};
     }
 
-    // Which content the root's file already is, if any.
+    // Entries without a recorded CRC (tars, folders) that a comparison will need are read
+    // now, in each package's storage order, rather than one by one in name order as the
+    // groups come: a tar of 10,000 entries is walked once, not 10,000 times.
+    Result<void> prefetch_digests() {
+        std::vector<std::pair<std::size_t, std::size_t>> wanted; // (source, entry)
+        for (const StageGroup& group : plan_.groups)
+            for (const StageWant& want : group.wants) {
+                const StageSource& source = sources_[want.source];
+                const ArchiveEntry& entry = source.entries()[want.entry];
+                const bool compared =
+                    (group.root.regular && group.root.size == entry.size) ||
+                    std::any_of(group.wants.begin(), group.wants.end(), [&](const StageWant& w) {
+                        return &w != &want &&
+                               sources_[w.source].entries()[w.entry].size == entry.size;
+                    });
+                if (compared && !source.known_crc(want.entry))
+                    wanted.emplace_back(want.source, want.entry);
+            }
+        std::sort(wanted.begin(), wanted.end(), [&](const auto& a, const auto& b) {
+            return std::tie(a.first, sources_[a.first].entries()[a.second].ordinal) <
+                   std::tie(b.first, sources_[b.first].entries()[b.second].ordinal);
+        });
+        for (const auto& [s, e] : wanted)
+            if (auto sha = sources_[s].sha256(e); !sha)
+                return sha.error();
+        return {};
+    }
+
+    // Which content the root's file already is, if any. A root file of another size is
+    // never read (a 20 GiB file in the way costs a stat, not a read).
     Result<std::optional<std::size_t>> root_content(StageGroup& group) {
         if (!group.root.regular)
             return std::optional<std::size_t>();
@@ -221,8 +294,17 @@ private:
             auto theirs = crc_of(group, content);
             if (!theirs)
                 return theirs.error();
-            if (*mine == *theirs)
+            if (*mine != *theirs)
+                continue;
+            auto my_sha = root_sha_of(group);
+            if (!my_sha)
+                return my_sha.error();
+            auto their_sha = sha_of(group, content);
+            if (!their_sha)
+                return their_sha.error();
+            if (*my_sha == *their_sha)
                 return std::optional<std::size_t>(c);
+            group.forged_crc = true;
         }
         return std::optional<std::size_t>();
     }
@@ -321,7 +403,11 @@ private:
                            "for undo";
         } else {
             conflict(group, {package_names(group, group.contents[0]), "the root's file"},
-                     group.name + ": the root already has a different file of this name",
+                     group.name + ": the root already has a different file of this name" +
+                         (group.forged_crc ? std::string(" (of the same size and CRC-32, but "
+                                                         "another SHA-256: someone made its "
+                                                         "CRC-32 match)")
+                                           : std::string()),
                      "give --force to replace differing files (they are kept for --undo)");
         }
         return {};
@@ -556,12 +642,12 @@ private:
         auto& groups = plan_.groups;
         std::map<std::string, std::vector<StageGroup*>> by_lower;
         for (StageGroup& g : groups)
-            by_lower[ascii_lower(g.name)].push_back(&g);
+            by_lower[folded_name(g.name)].push_back(&g);
         for (StageGroup& g : groups) {
             if (!writes(g))
                 continue;
             StageContent& mine = g.contents[*g.chosen];
-            for (StageGroup* other : by_lower[ascii_lower(g.name)]) {
+            for (StageGroup* other : by_lower[folded_name(g.name)]) {
                 if (other == &g || !other->chosen)
                     continue;
                 StageContent& theirs = other->contents[*other->chosen];
@@ -574,7 +660,7 @@ private:
                     continue; // reported once, from the first of the pair
                 twin_conflict(g, other->name + " (" + package_names(*other, theirs) + ")");
             }
-            auto it = by_lower_.find(ascii_lower(g.name));
+            auto it = by_lower_.find(folded_name(g.name));
             if (it == by_lower_.end() || g.action == StageAction::Conflict)
                 continue;
             for (const std::string& twin : it->second) {
@@ -583,11 +669,17 @@ private:
                 auto st = stat_at(root_fd_, twin, root_);
                 bool identical = false;
                 if (st && st->regular && st->size == mine.size) {
-                    auto theirs = root_crc_of(twin, *st);
+                    RootDigest theirs;
+                    auto read = root_digest_of(twin, *st, theirs, true);
                     auto ours = crc_of(g, mine);
                     if (!ours)
                         return ours.error();
-                    identical = theirs && *theirs == *ours;
+                    if (read && *theirs.crc == *ours) {
+                        auto our_sha = sha_of(g, mine);
+                        if (!our_sha)
+                            return our_sha.error();
+                        identical = *theirs.sha == *our_sha;
+                    }
                 }
                 if (identical) {
                     report().notes.push_back(info("fwplan.stage.case-twin",
@@ -606,10 +698,11 @@ private:
         if (g.action == StageAction::Conflict)
             return;
         conflict(g, {g.name, twin},
-                 g.name + ": differs only in case from " + twin +
-                     " and has other content; a case-insensitive TFTP server would serve one "
-                     "for the other",
-                 "remove or rename the file that differs only in case");
+                 g.name + ": differs only in case (or in its Unicode form, NFC or NFD) from " +
+                     twin +
+                     " and has other content; a case-insensitive or normalising TFTP server "
+                     "would serve one for the other",
+                 "remove or rename the file whose name differs only in case or form");
     }
 
     void fill_report() {
@@ -635,7 +728,7 @@ private:
                                    want.renamed_from;
             } else if (g.keep_root) {
                 file.size = g.root.size;
-                file.crc32 = g.root_crc.value_or(0);
+                file.crc32 = g.root_digest.crc.value_or(0);
                 file.term_for = term_chosen(g.name);
             }
             report().files.push_back(std::move(file));
@@ -682,8 +775,9 @@ Result<void> complete_crcs(StagePlan& plan, std::vector<StageSource>& sources) {
             const StageWant& want = plan.groups[i].wants[content->wants.front()];
             missing.push_back({want.source, want.entry, i});
         }
-    std::sort(missing.begin(), missing.end(), [](const Missing& a, const Missing& b) {
-        return std::tie(a.source, a.entry) < std::tie(b.source, b.entry);
+    std::sort(missing.begin(), missing.end(), [&](const Missing& a, const Missing& b) {
+        return std::tie(a.source, sources[a.source].entries()[a.entry].ordinal) <
+               std::tie(b.source, sources[b.source].entries()[b.entry].ordinal);
     });
     for (const Missing& m : missing) {
         auto crc = sources[m.source].crc(m.entry);

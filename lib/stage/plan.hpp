@@ -1,6 +1,7 @@
 #pragma once
 // The first half of a stage: a pure planning pass. It reads the root (names, sizes, the
-// bytes of a file only when a comparison needs them) and the packages, decides for every
+// bytes of a file only when a comparison needs them: same size, then same CRC-32, then
+// SHA-256 decides) and the packages, decides for every
 // name what happens — create, replace, skip, or a conflict only a person can decide — and
 // words why. It writes nothing, takes no lock and changes no index: a dry run is this pass
 // alone, and a real run hands its result to the executor (execute.hpp).
@@ -28,12 +29,19 @@ struct StageWant {
     std::optional<LoadId> term_for;
 };
 
-/// Distinct contents that want one name (same size and CRC-32 are one content).
+/// Distinct contents that want one name (same size, CRC-32 and SHA-256 are one content).
 struct StageContent {
     std::uint64_t size = 0;
     std::optional<std::uint32_t> crc; ///< known once a comparison or the extraction needed it
+    std::optional<std::string> sha;   ///< SHA-256 (hex), known once a comparison needed it
     std::optional<LoadId> term_for;
     std::vector<std::size_t> wants; ///< indexes into StageGroup::wants
+};
+
+/// The root's file under a name, as far as a comparison needed to know it.
+struct RootDigest {
+    std::optional<std::uint32_t> crc;
+    std::optional<std::string> sha; ///< SHA-256, hex
 };
 
 /// Everything that wants one name of the root, and what was decided for it.
@@ -43,8 +51,9 @@ struct StageGroup {
     std::vector<StageContent> contents;
     const ModelInfo* term_model = nullptr; ///< set for termNN.default.loads
     FileStat root;                         ///< what the root has under this name
-    std::optional<std::uint32_t> root_crc; ///< known once a comparison needed it
-    std::optional<std::size_t> chosen;     ///< index into contents
+    RootDigest root_digest;                ///< known as far as a comparison needed it
+    bool forged_crc = false; ///< the root's file has a content's size and CRC-32, not its SHA
+    std::optional<std::size_t> chosen; ///< index into contents
     StageAction action = StageAction::Create;
     std::string reason;
     bool term_conflict = false; ///< a term file nobody chose

@@ -194,7 +194,7 @@ Result<void> settle_after_undo(int root_fd, const fs::path& root, detail::StateI
                 });
             if (entry == journal.entries.end())
                 continue;
-            state.remember(file.name, *st, entry->crc32, entry->term_for);
+            state.remember(file.name, *st, entry->crc32, entry->sha256, entry->term_for);
             break;
         }
     }
@@ -352,9 +352,16 @@ Result<UndoReport> undo_last_stage(const fs::path& root) {
     if (!lock)
         return lock.error();
     detail::StateIndex state = detail::read_state(root_fd->get());
-    auto recovered = detail::recover(root_fd->get(), root, state, {});
-    if (!recovered)
-        return recovered.error();
+    // An interrupted stage is the newest: it is taken back from its journal, not finished
+    // first (a commit that failed half-way would only fail again).
+    auto interrupted = detail::roll_back_interrupted(root_fd->get(), root, state);
+    if (!interrupted)
+        return interrupted.error();
+    if (*interrupted) {
+        if (auto ok = detail::write_state(root_fd->get(), state, root); !ok)
+            return ok.error();
+        return std::move(**interrupted);
+    }
     auto report = detail::undo_newest(root_fd->get(), root, state);
     if (!report)
         return report.error();

@@ -1,6 +1,6 @@
 #include "tftp/root_fs.hpp"
 
-#include "detail/crc32.hpp"
+#include "detail/digest.hpp"
 
 #include <algorithm>
 #include <atomic>
@@ -72,6 +72,14 @@ bool plain_field(std::string_view text) {
                         [](char c) { return c == '\t' || c == '\n' || c == '\r'; });
 }
 
+// A SHA-256 as the index and the journal keep it: 64 lower-case hex digits, or empty
+// (not known).
+bool is_sha256_hex(std::string_view text) {
+    return text.empty() || (text.size() == 64 && std::all_of(text.begin(), text.end(), [](char c) {
+                                return (c >= '0' && c <= '9') || (c >= 'a' && c <= 'f');
+                            }));
+}
+
 } // namespace
 
 Result<FileStat> stat_at(int dir_fd, const std::string& name, const fs::path& where) {
@@ -110,19 +118,20 @@ Result<Checksum> checksum_at(int dir_fd, const std::string& name, const fs::path
     if (!fd)
         return fd.error();
     std::vector<char> buffer(64 * 1024);
-    Crc32 crc;
+    ContentHasher hash;
     Checksum out;
     auto read = read_to_end(
         fd->get(), buffer,
         [&](std::string_view chunk) -> Result<void> {
-            crc.update(chunk);
+            hash.update(chunk);
             out.size += chunk.size();
             return {};
         },
         where / name, "stage.read");
     if (!read)
         return read.error();
-    out.crc32 = crc.value();
+    out.crc32 = hash.crc32();
+    out.sha256 = hash.sha256_hex();
     return out;
 }
 
@@ -232,8 +241,8 @@ Result<RootLock> RootLock::acquire(int root_fd, const fs::path& root) {
 }
 
 // ---------------------------------------------------------------------------------------
-// .fwplan-state: "fwplan-state 1", then name TAB size TAB mtime TAB ctime TAB inode TAB
-// crc32 TAB term_for per line.
+// .fwplan-state: "fwplan-state 2", then name TAB size TAB mtime TAB ctime TAB inode TAB
+// crc32 TAB sha256 TAB term_for per line. Version 1 (still read) had no sha256 field.
 
 const StateRecord* StateIndex::match(const std::string& name, const FileStat& st) const {
     auto it = files.find(name);
@@ -247,46 +256,59 @@ const StateRecord* StateIndex::match(const std::string& name, const FileStat& st
 }
 
 void StateIndex::remember(const std::string& name, const FileStat& st, std::uint32_t crc32,
-                          std::string term_for) {
-    if (!plain_field(name) || !plain_field(term_for))
+                          std::string sha256, std::string term_for) {
+    if (!plain_field(name) || !plain_field(term_for) || !is_sha256_hex(sha256))
         return;
-    files[name] =
-        StateRecord{st.size, st.mtime_ns, st.ctime_ns, st.inode, crc32, std::move(term_for)};
+    files[name] = StateRecord{st.size, st.mtime_ns,       st.ctime_ns,        st.inode,
+                              crc32,   std::move(sha256), std::move(term_for)};
 }
 
 std::string format_state(const StateIndex& state) {
-    std::string out = "fwplan-state 1\n";
+    std::string out = "fwplan-state 2\n";
     for (const auto& [name, r] : state.files)
         out += name + '\t' + std::to_string(r.size) + '\t' + std::to_string(r.mtime_ns) + '\t' +
                std::to_string(r.ctime_ns) + '\t' + std::to_string(r.inode) + '\t' +
-               std::to_string(r.crc32) + '\t' + r.term_for + '\n';
+               std::to_string(r.crc32) + '\t' + r.sha256 + '\t' + r.term_for + '\n';
     return out;
 }
 
 StateIndex read_state(int root_fd) {
-    StateIndex state;
     auto text = read_small_at(root_fd, std::string(kStateFile), 64u << 20, {});
     if (!text)
-        return state;
-    std::string_view rest = *text;
+        return {};
+    return parse_state(*text);
+}
+
+StateIndex parse_state(std::string_view rest) {
+    StateIndex state;
     bool first = true;
+    std::size_t fields = 0;
     while (!rest.empty()) {
         const std::size_t eol = rest.find('\n');
         const std::string_view line = rest.substr(0, eol);
         rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
         if (first) {
             first = false;
-            if (line != "fwplan-state 1")
+            if (line == "fwplan-state 1")
+                fields = 7;
+            else if (line == "fwplan-state 2")
+                fields = 8;
+            else
                 return {};
             continue;
         }
         const auto f = split(line, '\t');
         StateRecord r;
-        if (f.size() != 7 || f[0].empty() || !parse_number(f[1], r.size) ||
+        if (f.size() != fields || f[0].empty() || !parse_number(f[1], r.size) ||
             !parse_number(f[2], r.mtime_ns) || !parse_number(f[3], r.ctime_ns) ||
             !parse_number(f[4], r.inode) || !parse_number(f[5], r.crc32))
             continue; // a damaged line only costs a re-read of that file
-        r.term_for = std::string(f[6]);
+        if (fields == 8) {
+            if (!is_sha256_hex(f[6]))
+                continue;
+            r.sha256 = std::string(f[6]);
+        }
+        r.term_for = std::string(f[fields - 1]);
         state.files[std::string(f[0])] = std::move(r);
     }
     return state;
@@ -297,15 +319,19 @@ Result<void> write_state(int root_fd, const StateIndex& state, const fs::path& r
 }
 
 // ---------------------------------------------------------------------------------------
-// Journal: "fwplan-journal 1", "id ID", then one line per entry:
-// create|replace TAB name TAB size TAB crc32 TAB new_inode TAB old_inode TAB term_for TAB
-// package TAB entry; and a final "end" line, so a torn journal is recognised.
+// Journal: "fwplan-journal 2", "id ID", then one line per entry:
+// create|replace TAB name TAB size TAB crc32 TAB sha256 TAB new_inode TAB old_inode TAB
+// term_for TAB package TAB entry; and a final "end" line, so a torn journal is recognised.
+// Version 1 (still read: roots staged before) had no sha256 field, and kept the files in
+// the journal's own folder.
 
 std::string format_journal(const Journal& journal) {
-    std::string out = "fwplan-journal 1\nid " + journal.id + '\n';
+    std::string out =
+        "fwplan-journal " + std::to_string(journal.version) + "\nid " + journal.id + '\n';
     for (const JournalEntry& e : journal.entries) {
         out += std::string(e.replace ? "replace" : "create") + '\t' + e.name + '\t' +
                std::to_string(e.size) + '\t' + std::to_string(e.crc32) + '\t' +
+               (journal.version >= 2 ? e.sha256 + '\t' : std::string()) +
                std::to_string(e.new_inode) + '\t' + std::to_string(e.old_inode) + '\t' +
                e.term_for + '\t' + (plain_field(e.package) ? e.package : std::string()) + '\t' +
                (plain_field(e.entry) ? e.entry : std::string()) + '\n';
@@ -327,7 +353,11 @@ std::optional<Journal> parse_journal(std::string_view text) {
         if (ended)
             return std::nullopt;
         if (line_number == 1) {
-            if (line != "fwplan-journal 1")
+            if (line == "fwplan-journal 1")
+                journal.version = 1;
+            else if (line == "fwplan-journal 2")
+                journal.version = 2;
+            else
                 return std::nullopt;
             continue;
         }
@@ -341,8 +371,14 @@ std::optional<Journal> parse_journal(std::string_view text) {
             ended = true;
             continue;
         }
-        const auto f = split(line, '\t');
+        auto f = split(line, '\t');
         JournalEntry e;
+        if (journal.version >= 2) {
+            if (f.size() != 10 || !is_sha256_hex(f[4]))
+                return std::nullopt;
+            e.sha256 = std::string(f[4]);
+            f.erase(f.begin() + 4); // the rest is laid out as in version 1
+        }
         if (f.size() != 9 || (f[0] != "create" && f[0] != "replace") || f[1].empty() ||
             !parse_number(f[2], e.size) || !parse_number(f[3], e.crc32) ||
             !parse_number(f[4], e.new_inode) || !parse_number(f[5], e.old_inode))
@@ -359,6 +395,26 @@ std::optional<Journal> parse_journal(std::string_view text) {
     if (!ended)
         return std::nullopt;
     return journal;
+}
+
+Result<UniqueFd> open_files_dir(int dir_fd, const Journal& journal, bool create,
+                                const fs::path& where) {
+    if (journal.version < 2) {
+        UniqueFd fd(::dup(dir_fd));
+        if (!fd.valid())
+            return system_error("stage.open-dir", where, "cannot open the folder", errno);
+        return fd;
+    }
+    const std::string files(kFilesDir);
+    if (create) {
+        if (auto ok = make_private_dir_at(dir_fd, files, where); !ok)
+            return ok.error();
+    }
+    return open_dir_at(dir_fd, files, where);
+}
+
+fs::path files_path(const fs::path& dir, const Journal& journal) {
+    return journal.version < 2 ? dir : dir / kFilesDir;
 }
 
 std::string new_stage_id() {

@@ -21,6 +21,9 @@ inline constexpr std::string_view kStagePrefix = ".fwplan-stage-";
 inline constexpr std::string_view kBackupDir = ".fwplan-backup";
 inline constexpr std::string_view kStateFile = ".fwplan-state";
 inline constexpr std::string_view kJournal = "journal";
+/// Where a stage folder and a backup folder keep the files themselves (journal version 2),
+/// so no staged name can meet fwplan's own `journal` (version 1 kept them side by side).
+inline constexpr std::string_view kFilesDir = "files";
 
 /// What `lstat` says about a name, in the units the index keeps.
 struct FileStat {
@@ -46,10 +49,11 @@ Result<UniqueFd> open_dir_at(int dir_fd, const std::string& name,
 /// Opens a folder by path.
 Result<UniqueFd> open_dir(const std::filesystem::path& path);
 
-/// CRC-32 and size of the regular file `name`, streamed (64 KiB at a time).
+/// Size, CRC-32 and SHA-256 (hex) of the regular file `name`, streamed (64 KiB at a time).
 struct Checksum {
     std::uint64_t size = 0;
     std::uint32_t crc32 = 0;
+    std::string sha256;
 };
 Result<Checksum> checksum_at(int dir_fd, const std::string& name,
                              const std::filesystem::path& where);
@@ -94,6 +98,7 @@ struct StateRecord {
     std::int64_t ctime_ns = 0;
     std::uint64_t inode = 0;
     std::uint32_t crc32 = 0;
+    std::string sha256;   ///< hex; empty in an index written before version 2
     std::string term_for; ///< for term files chosen by staging: the load ID
 };
 
@@ -105,10 +110,13 @@ struct StateIndex {
     [[nodiscard]] const StateRecord* match(const std::string& name, const FileStat& st) const;
     /// Remembers `name` as it is now.
     void remember(const std::string& name, const FileStat& st, std::uint32_t crc32,
-                  std::string term_for = {});
+                  std::string sha256, std::string term_for = {});
 };
 
 StateIndex read_state(int root_fd);
+/// The index from its text (version 1 or 2); anything else is an empty index, and a damaged
+/// line is dropped (it only costs a re-read of that file).
+StateIndex parse_state(std::string_view text);
 Result<void> write_state(int root_fd, const StateIndex& state, const std::filesystem::path& root);
 std::string format_state(const StateIndex& state);
 
@@ -118,6 +126,7 @@ struct JournalEntry {
     bool replace = false; ///< false: create
     std::uint64_t size = 0;
     std::uint32_t crc32 = 0;
+    std::string sha256;          ///< hex; empty in a version-1 journal
     std::uint64_t new_inode = 0; ///< the extracted file (renaming keeps the inode)
     std::uint64_t old_inode = 0; ///< replace: the file it replaces
     std::string term_for;        ///< term files: the load they stand for
@@ -126,9 +135,20 @@ struct JournalEntry {
 };
 
 struct Journal {
+    /// 2: the files are in a `files/` folder beside the journal; 1 (fwplan before
+    /// version 2 of the layout, still read): in the same folder as the journal.
+    int version = 2;
     std::string id;
     std::vector<JournalEntry> entries;
 };
+
+/// The folder that holds the files of `journal` inside `dir_fd` (a stage folder or a
+/// backup folder): `files/` for version 2, the folder itself for version 1. With `create`,
+/// `files/` is made first (mode 0700).
+Result<UniqueFd> open_files_dir(int dir_fd, const Journal& journal, bool create,
+                                const std::filesystem::path& where);
+/// The path of that folder, for messages.
+std::filesystem::path files_path(const std::filesystem::path& dir, const Journal& journal);
 
 std::string format_journal(const Journal& journal);
 /// Parses a journal; nullopt when it is not one (a torn or foreign file).

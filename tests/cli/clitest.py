@@ -28,13 +28,13 @@ class Run:
         return f"fwplan {' '.join(self.args)} -> {self.code}\nstdout:\n{self.out}\nstderr:\n{self.err}"
 
 
-def fwplan(*args, env=None, cwd=None, input=None):
+def fwplan(*args, env=None, cwd=None, input=None, timeout=300):
     full_env = dict(os.environ)
     full_env.pop("NO_COLOR", None)
     if env:
         full_env.update(env)
     completed = subprocess.run([FWPLAN, *map(str, args)], capture_output=True, text=True,
-                               env=full_env, cwd=cwd, input=input, timeout=300)
+                               env=full_env, cwd=cwd, input=input, timeout=timeout)
     return Run([str(a) for a in args], completed)
 
 

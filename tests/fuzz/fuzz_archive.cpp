@@ -2,10 +2,11 @@
 // fwplan's own central-directory scan, nested zips), .cop.sgn (signed header + tar.gz) and
 // tar. The first input byte picks the kind and the policy; the rest becomes the file. No
 // input may crash, over-read, leak, or yield an entry that breaks the promises of
-// archive.hpp: safe names, sorted order, limits, and reads that deliver exactly the
-// declared size (with the recorded CRC). Then inspect_package classifies what was opened
-// (manifests, signed images, renamed .sb2 as .bin, files that are not firmware, .loads of
-// unknown families), and its answer must hang together (firmware.hpp).
+// archive.hpp: safe names (nothing hidden: that is left out), sorted order, limits, and
+// reads that deliver exactly the declared size (with the recorded CRC). Then
+// inspect_package classifies what was opened (manifests, signed images, renamed .sb2 as
+// .bin, files that are not firmware, .loads of unknown families), and its answer must hang
+// together (firmware.hpp).
 #include <fwplan/archive.hpp>
 #include <fwplan/firmware.hpp>
 
@@ -55,6 +56,9 @@ bool safe_name(std::string_view name) {
         if (i == name.size() || name[i] == '/') {
             const std::string_view part = name.substr(start, i - start);
             if (part.empty() || part == "." || part == "..")
+                return false;
+            // Hidden entries and macOS metadata are left out; no name is over NAME_MAX.
+            if (part.front() == '.' || part == "__MACOSX" || part.size() > 255)
                 return false;
             start = i + 1;
         }

@@ -14,10 +14,17 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     auto inventory = fwplan::parse_inventory(text, "fuzz.csv");
     if (!inventory)
         return 0;
+    // Lines end with LF, CRLF or a lone CR.
     std::size_t lines = 1;
-    for (char c : text)
-        lines += c == '\n' ? 1U : 0U;
-    if (inventory->rows != inventory->phones.size() + inventory->rejected.size())
+    for (std::size_t i = 0; i < text.size(); ++i)
+        lines +=
+            text[i] == '\n' || (text[i] == '\r' && (i + 1 == text.size() || text[i + 1] != '\n'))
+                ? 1U
+                : 0U;
+    if (inventory->rows !=
+            inventory->phones.size() + inventory->rejected.size() + inventory->rejected_more ||
+        inventory->rejected.size() > fwplan::kMaxListedRows ||
+        (inventory->rejected_more > 0 && inventory->rejected.size() != fwplan::kMaxListedRows))
         std::abort();
     std::set<fwplan::MacAddress> macs;
     std::size_t previous = 0;
@@ -39,6 +46,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     fwplan::EmitReport report;
     report.rows = inventory->rows;
     report.failed = inventory->rejected;
+    report.failed_more = inventory->rejected_more;
     report.notes = inventory->warnings;
     (void)fwplan::plan_text(report);
     (void)fwplan::plan_json(report);

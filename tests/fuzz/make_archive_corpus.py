@@ -8,8 +8,10 @@ seed is the fuzz target's selector: 0 zip, 1 .cop.sgn, 2 tar.gz; +3 for the Repo
 import gzip
 import io
 import os
+import struct
 import tarfile
 import zipfile
+import zlib
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 OUT = os.path.join(HERE, "corpus", "archive")
@@ -63,6 +65,27 @@ def tar_bytes(items, compress=True):
     return packed.getvalue()
 
 
+def stored_local(name, data):
+    """A stored zip entry: its local header, then its data."""
+    return (struct.pack("<IHHHHHIIIHH", 0x04034B50, 20, 0, 0, 0, 0, zlib.crc32(data),
+                        len(data), len(data), len(name), 0) + name + data)
+
+
+def central(name, data, offset):
+    return (struct.pack("<IHHHHHHIIIHHHHHII", 0x02014B50, 20, 20, 0, 0, 0, 0, zlib.crc32(data),
+                        len(data), len(data), len(name), 0, 0, 0, 0, 0, offset) + name)
+
+
+def overlapping_zip():
+    """Two entries with consistent headers, the first one's data holding the second whole
+    (the overlap of David Fifield's zip bombs): fwplan refuses it (archive.overlap)."""
+    inner = stored_local(b"b.sbn", b"SECOND FILE")
+    outer = stored_local(b"a.sbn", inner)
+    directory = central(b"a.sbn", inner, 0) + central(b"b.sbn", b"SECOND FILE", 30 + 5)
+    return outer + directory + struct.pack("<IHHHHIIH", 0x06054B50, 0, 0, 2, 2, len(directory),
+                                           len(outer), 0)
+
+
 def main():
     os.makedirs(OUT, exist_ok=True)
     basic = zip_bytes([
@@ -101,6 +124,18 @@ def main():
             ("P0S3-8-12-00/", b"", tarfile.DIRTYPE, ""),
             ("P0S3-8-12-00/OS79XX.TXT", b"P003 \r\n", tarfile.REGTYPE, ""),
         ], compress=False),
+        "zip-overlap": b"\x00" + overlapping_zip(),
+        "zip-hidden": b"\x00" + zip_bytes([
+            ("SIP41.9-4-2SR3-1S.loads", LOADS, False, None),
+            ("__MACOSX/._SIP41.9-4-2SR3-1S.loads", b"\0\5\x16\7", False, None),
+            (".git/config", b"[core]", True, None),
+            ("caf\u00e9.sbn", b"one", False, None),
+            ("cafe\u0301.sbn", b"two", False, None),
+        ]),
+        "cop-last-bomb": b"\x01" + COP_HEADER + tar_bytes([
+            ("SIP41.loads", LOADS, tarfile.REGTYPE, ""),
+            ("zeros.sbn", bytes(200000), tarfile.REGTYPE, ""),
+        ]),
         "tar-hostile": b"\x05" + tar_bytes([
             ("a.sbn", b"a", tarfile.REGTYPE, ""),
             ("b.sbn", b"", tarfile.SYMTYPE, "/etc/passwd"),

@@ -1,6 +1,8 @@
 // archive.hpp: packages of every kind list and stream their entries; hostile packages are
 // refused at open() naming package and entry; lying sizes, bad CRCs and bombs are caught.
 // Every fixture is built here, with libzip's and libarchive's write APIs.
+#include "hostile_fixtures.hpp"
+
 #include <fwplan/archive.hpp>
 
 #include <archive.h>
@@ -534,7 +536,10 @@ TEST_CASE("hostile entry names are refused at open, naming package and entry") {
                     {"lpt.sbn", "x"},
                     {"..dots..sbn", "x"},
                     {"jar41sip.9-4-2ES26.sbn", "x"}});
-    CHECK(open_ok(zip).entries().size() == 6);
+    const Archive fine = open_ok(zip);
+    CHECK(fine.entries().size() == 5);
+    // A name starting with a dot is hidden: checked, then left out, never refused.
+    CHECK(fine.left_out() == std::vector<std::string>{"..dots..sbn"});
 }
 
 TEST_CASE("a NUL inside a stored zip name is refused, though libzip would cut the name there") {
@@ -940,4 +945,171 @@ TEST_CASE("a path that is neither file nor folder, or a folder too deep, is refu
     auto too_deep = open_fails(scratch / "deep");
     CHECK(too_deep.code == "fwplan.archive.too-deep");
     CHECK(too_deep.file == (scratch / "deep").string());
+}
+
+// ---------------------------------------------------------------------------------------
+// Hostile packages (issue 14).
+
+namespace {
+
+std::string le16(std::uint32_t v) {
+    return {static_cast<char>(v & 0xFFu), static_cast<char>((v >> 8) & 0xFFu)};
+}
+std::string le32(std::uint32_t v) {
+    return le16(v & 0xFFFFu) + le16(v >> 16);
+}
+
+// A stored (uncompressed) zip entry's local header followed by its data.
+std::string stored_local(const std::string& name, const std::string& data) {
+    return "PK\x03\x04" + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) +
+           le32(fwplan::test::crc32_of(data)) + le32(static_cast<std::uint32_t>(data.size())) +
+           le32(static_cast<std::uint32_t>(data.size())) +
+           le16(static_cast<std::uint32_t>(name.size())) + le16(0) + name + data;
+}
+
+std::string central(const std::string& name, const std::string& data, std::uint32_t offset) {
+    return "PK\x01\x02" + le16(20) + le16(20) + le16(0) + le16(0) + le16(0) + le16(0) +
+           le32(fwplan::test::crc32_of(data)) + le32(static_cast<std::uint32_t>(data.size())) +
+           le32(static_cast<std::uint32_t>(data.size())) +
+           le16(static_cast<std::uint32_t>(name.size())) + le16(0) + le16(0) + le16(0) + le16(0) +
+           le32(0) + le32(offset) + name;
+}
+
+// Two entries with consistent headers, the data of the first holding the second whole:
+// the overlap David Fifield's zip bombs are made of ("quoted overlap").
+std::string overlapping_zip() {
+    const std::string inner_data = "SECOND FILE";
+    const std::string inner = stored_local("b.sbn", inner_data);
+    const std::string outer = stored_local("a.sbn", inner);
+    const std::string directory =
+        central("a.sbn", inner, 0) + central("b.sbn", inner_data, 30 + 5); // inside a's data
+    return outer + directory + "PK\x05\x06" + le16(0) + le16(0) + le16(2) + le16(2) +
+           le32(static_cast<std::uint32_t>(directory.size())) +
+           le32(static_cast<std::uint32_t>(outer.size())) + le16(0);
+}
+
+} // namespace
+
+TEST_CASE("zip entries whose data overlap are refused: the zip bomb of one stream read many "
+          "times (issue 14.8)") {
+    Scratch scratch;
+    const fs::path zip = scratch / "overlap.zip";
+    spit(zip, overlapping_zip());
+    const fwplan::Error error = open_fails(zip);
+    CHECK(error.code == "fwplan.archive.overlap");
+    check_names_package_and_entry(error, zip, "b.sbn");
+    CHECK(error.message.find("'a.sbn'") != std::string::npos);
+    // The same two files written one after the other are fine.
+    const fs::path fine = scratch / "fine.zip";
+    const std::string a = stored_local("a.sbn", "FIRST");
+    const std::string b = stored_local("b.sbn", "SECOND FILE");
+    const std::string directory =
+        central("a.sbn", "FIRST", 0) +
+        central("b.sbn", "SECOND FILE", static_cast<std::uint32_t>(a.size()));
+    spit(fine, a + b + directory + "PK\x05\x06" + le16(0) + le16(0) + le16(2) + le16(2) +
+                   le32(static_cast<std::uint32_t>(directory.size())) +
+                   le32(static_cast<std::uint32_t>(a.size() + b.size())) + le16(0));
+    CHECK(names(open_ok(fine)) == std::vector<std::string>{"a.sbn", "b.sbn"});
+}
+
+TEST_CASE("the last entry of a .cop.sgn is held to the ratio limit too (issue 14.9)") {
+    Scratch scratch;
+    const fs::path cop = scratch / "last.cop.sgn";
+    // 16 MiB of zeros squeeze into a few KiB: far beyond the ratio of 200 allowed.
+    spit(cop,
+         cop_header() + make_tar({{"a.loads", kLoads}, {"z.sbn", std::string(16u << 20, '\0')}}));
+    const fwplan::Error error = open_fails(cop);
+    CHECK(error.code == "fwplan.archive.ratio");
+    CHECK(error.file == cop.string());
+    // In the middle it was already caught; a harmless last entry still opens.
+    spit(cop, cop_header() + make_tar({{"a.loads", kLoads}, {"z.sbn", noise(2u << 20)}}));
+    CHECK(open_ok(cop).entries().size() == 2);
+}
+
+TEST_CASE("names over 255 bytes are refused at open, and cut in the message (issue 14.13)") {
+    Scratch scratch;
+    const fs::path zip = scratch / "long.zip";
+    const std::string longest(255 - 4, 'a');
+    write_zip(zip, {{"SIP41.9-4-2SR3-1S.loads", kLoads}, {longest + ".sbn", "x"}});
+    CHECK(open_ok(zip).entries().size() == 2);
+    write_zip(zip, {{"SIP41.9-4-2SR3-1S.loads", kLoads}, {longest + "a.sbn", "x"}});
+    fwplan::Error error = open_fails(zip);
+    CHECK(error.code == "fwplan.archive.name-too-long");
+    CHECK(error.entry.size() < 200);
+    CHECK(error.entry.find("(256 bytes)") != std::string::npos);
+    CHECK(error.describe().size() < 500);
+    // A path of short names that is longer than any file system takes.
+    std::string deep;
+    for (int i = 0; i < 1100; ++i)
+        deep += "abc/";
+    write_zip(zip, {{deep + "x.sbn", "x"}});
+    error = open_fails(zip);
+    CHECK(error.code == "fwplan.archive.name-too-long");
+    CHECK(error.describe().size() < 500);
+}
+
+TEST_CASE("names with invisible or text-reordering characters are refused, escaped in the "
+          "message (issue 14.14)") {
+    Scratch scratch;
+    const fs::path zip = scratch / "bidi.zip";
+    struct Case {
+        std::string name;
+        std::string shown;
+    };
+    for (const Case& c : {Case{"evil\xE2\x80\xAEgpj.sbn", "evil\\u202Egpj.sbn"},
+                          Case{"a\xE2\x80\x8B"
+                               "b.sbn",
+                               "a\\u200Bb.sbn"},
+                          Case{"x\xC2\x9B"
+                               "2J.sbn",
+                               "x\\xc2\\x9b2J.sbn"},
+                          Case{"line\xE2\x80\xA8.sbn", "line\\u2028.sbn"}}) {
+        CAPTURE(c.shown);
+        write_zip(zip, {{"SIP41.9-4-2SR3-1S.loads", kLoads}, {c.name, "x"}});
+        const fwplan::Error error = open_fails(zip);
+        CHECK(error.code == "fwplan.archive.bad-name");
+        CHECK(error.entry == c.shown);
+        CHECK(error.describe().find(c.name) == std::string::npos);
+    }
+    // Printable text beyond ASCII is a name like any other.
+    write_zip(zip, {{"SIP41.9-4-2SR3-1S.loads", kLoads}, {"caf\xC3\xA9.txt", "x"}});
+    CHECK(open_ok(zip).entries().size() == 2);
+}
+
+TEST_CASE("one name in NFC and NFD within a package is refused like a case twin (issue 14.14)") {
+    Scratch scratch;
+    const fs::path zip = scratch / "forms.zip";
+    write_zip(zip, {{"caf\xC3\xA9.sbn", "one"}, {"cafe\xCC\x81.sbn", "two"}});
+    const fwplan::Error error = open_fails(zip);
+    CHECK(error.code == "fwplan.archive.form-collision");
+    CHECK(error.message.find("NFC or NFD") != std::string::npos);
+    // Hangul syllables decompose too: U+D55C against its jamo U+1112 U+1161 U+11AB.
+    write_zip(zip,
+              {{"\xED\x95\x9C.sbn", "one"}, {"\xE1\x84\x92\xE1\x85\xA1\xE1\x86\xAB.sbn", "two"}});
+    CHECK(open_fails(zip).code == "fwplan.archive.form-collision");
+    // Two marks in either order are one name (canonical order): U+0323 (class 220) and
+    // U+0307 (class 230) after s, and U+1E69, which decomposes to both.
+    write_zip(zip, {{"s\xCC\x87\xCC\xA3.sbn", "one"}, {"\xE1\xB9\xA9.sbn", "two"}});
+    CHECK(open_fails(zip).code == "fwplan.archive.form-collision");
+    // Different letters are different names.
+    write_zip(zip, {{"caf\xC3\xA9.sbn", "one"}, {"caf\xC3\xA8.sbn", "two"}});
+    CHECK(open_ok(zip).entries().size() == 2);
+}
+
+TEST_CASE("hidden folders of a folder are named, not walked, and hidden links are still refused") {
+    Scratch scratch;
+    const fs::path root = scratch / "root";
+    fs::create_directories(root / ".fwplan-backup" / "x");
+    for (int i = 0; i < 50; ++i)
+        spit(root / ".fwplan-backup" / "x" / ("f" + std::to_string(i)), "old");
+    fs::create_symlink("/etc/passwd", root / ".fwplan-backup" / "x" / "link");
+    spit(root / "SIP41.9-4-2SR3-1S.loads", kLoads);
+    spit(root / ".fwplan-state", "fwplan-state 2\n");
+    ArchiveLimits few;
+    few.max_entries = 10;
+    const Archive archive = open_ok(root, few);
+    CHECK(names(archive) == std::vector<std::string>{"SIP41.9-4-2SR3-1S.loads"});
+    CHECK(archive.left_out() == std::vector<std::string>{".fwplan-backup/", ".fwplan-state"});
+    fs::create_symlink("/etc/passwd", root / ".hidden-link");
+    CHECK(open_fails(root).code == "fwplan.archive.link");
 }

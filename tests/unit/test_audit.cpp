@@ -1,4 +1,5 @@
 // audit.hpp: every finding code, on roots built in temporary folders from testdata.
+#include "hostile_fixtures.hpp"
 #include "tftp_fixtures.hpp"
 
 #include <fwplan/audit.hpp>
@@ -197,6 +198,40 @@ TEST_CASE("audit: --firmware packages missing from the root or differing") {
     CheckOptions bad;
     bad.firmware = {kTestdata / "hostile/zip-slip.zip"};
     CHECK_FALSE(check_root(s.dir, bad).ok());
+}
+
+TEST_CASE("--firmware: a root file forged to the package's size and CRC-32 differs "
+          "(issue 14.11), and one of another size is not read (issue 14.12)") {
+    Scratch s;
+    unpack_flat(kSip942, s.dir);
+    const std::string real = read_file(s.dir / "jar41sip.9-4-2ES26.sbn");
+    std::string trojan = real;
+    trojan.replace(trojan.size() / 2, 6, "TROJAN");
+    trojan = forge_crc32(trojan, crc32_of(real));
+    REQUIRE(crc32_of(trojan) == crc32_of(real));
+    write_file(s.dir / "jar41sip.9-4-2ES26.sbn", trojan);
+    CheckOptions options;
+    options.firmware = {kSip942};
+    const CheckReport forged = check_ok(s.dir, options);
+    INFO(codes(forged));
+    CHECK(find(forged, "firmware-differs", "jar41sip.9-4-2ES26.sbn") != nullptr);
+    CHECK(find(forged, "firmware-differs", "apps41.9-4-2ES26.sbn") == nullptr);
+
+    fs::resize_file(s.dir / "jar41sip.9-4-2ES26.sbn", 64ull << 30); // sparse: costs no disk
+    const std::uint64_t before = bytes_read_so_far();
+    const CheckReport big = check_ok(s.dir, options);
+    CHECK(bytes_read_so_far() - before < (64u << 20));
+    CHECK(find(big, "firmware-differs", "jar41sip.9-4-2ES26.sbn") != nullptr);
+}
+
+TEST_CASE("names that are one name in NFC and NFD are reported as twins (issue 14.14)") {
+    Scratch s;
+    write_file(s.dir / "caf\xC3\xA9.txt", "one");
+    write_file(s.dir / "cafe\xCC\x81.txt", "two");
+    const CheckReport r = check_ok(s.dir);
+    const Diagnostic* twins = find(r, "case-twins");
+    REQUIRE(twins != nullptr);
+    CHECK(twins->message.find("Unicode form") != std::string::npos);
 }
 
 // Issue 13, point 5: XMLDefault is what new and reset phones read; a load their factory

@@ -36,8 +36,25 @@ TEST_CASE("names derived from a MAC are upper case") {
     CHECK(m.sep_config_file_name() == "SEP008041AEFD7E.cnf.xml");
     CHECK(m.sip_config_file_name() == "SIP008041AEFD7E.cnf");
     CHECK(m.to_string() == "00:80:41:ae:fd:7e");
-    CHECK(mac("ffffffffffff").hex() == "FFFFFFFFFFFF");
-    CHECK(mac("000000000000").sep_name() == "SEP000000000000");
+    CHECK(mac("fcffffffffff").hex() == "FCFFFFFFFFFF");
+    CHECK(mac("000000000001").sep_name() == "SEP000000000001");
+}
+
+TEST_CASE("addresses no phone has are refused: all zeros, broadcast, group addresses") {
+    for (const char* text : {"00:00:00:00:00:00", "ff:ff:ff:ff:ff:ff", "FFFFFFFFFFFF",
+                             "SEP000000000000", "01:00:5e:00:00:fb", "33-33-00-00-00-01"}) {
+        CAPTURE(text);
+        auto parsed = MacAddress::parse(text);
+        REQUIRE_FALSE(parsed.ok());
+        CHECK(parsed.error().code == "fwplan.mac.not-a-phone");
+        CHECK(parsed.error().kind == fwplan::ErrorKind::BadInput);
+        CHECK(parsed.error().message.find("no phone has") != std::string::npos);
+    }
+    CHECK(MacAddress::parse("ff:ff:ff:ff:ff:ff").error().message.find("broadcast") !=
+          std::string::npos);
+    CHECK(MacAddress::parse("000000000000").error().message.find("all-zero") != std::string::npos);
+    // A locally administered unicast address (second-lowest bit) is a phone's all the same.
+    CHECK(MacAddress::parse("02:00:00:00:00:01").ok());
 }
 
 TEST_CASE("malformed MACs are refused with what is wrong and the accepted forms") {

@@ -1,6 +1,7 @@
 // manifest.hpp: .loads bodies of every family (docs/phone-files.md §2) on synthetic files, the
 // identity from the signed name, term files and what is refused.
 #include "fixtures.hpp"
+#include "test_support.hpp"
 
 #include <fwplan/manifest.hpp>
 
@@ -84,16 +85,44 @@ TEST_CASE("TNP: SIP41.8-5-4S.loads, CRLF body with trailing spaces") {
     CHECK(m.warnings.empty());
 }
 
-TEST_CASE("TNP: LF line ends and a missing final newline read the same") {
+TEST_CASE("TNP: LF line ends read the same as CRLF") {
     const std::string crlf = fixtures::tnp_body("41", "sip", "8-5-4TH1-6");
-    std::string lf = fixtures::tnp_body("41", "sip", "8-5-4TH1-6", {}, "\n");
-    lf.pop_back();
+    const std::string lf = fixtures::tnp_body("41", "sip", "8-5-4TH1-6", {}, "\n");
     const Manifest a =
         manifest("SIP41.8-5-4S.loads", fixtures::signed_as("SIP41.8-5-4S.loads", crlf));
     const Manifest b =
         manifest("SIP41.8-5-4S.loads", fixtures::signed_as("SIP41.8-5-4S.loads", lf));
     CHECK(names(a) == names(b));
     CHECK(a.build_id == b.build_id);
+}
+
+TEST_CASE("TNP and 7940/7960: a body cut short is refused, wherever the cut falls") {
+    // Every line of these bodies ends with a line break (formats.md 2.1, 2.2): a file that
+    // stops inside its last line was cut, and its last name may be cut too.
+    const std::string whole =
+        fixtures::signed_as("SIP41.8-5-4S.loads", fixtures::tnp_body("41", "sip", "8-5-4TH1-6"));
+    REQUIRE(fwplan::parse_manifest("SIP41.8-5-4S.loads", whole).ok());
+    const std::size_t header = whole.size() - fixtures::tnp_body("41", "sip", "8-5-4TH1-6").size();
+    std::size_t refused = 0;
+    for (std::size_t cut = header + 1; cut < whole.size(); ++cut) {
+        const std::string part = whole.substr(0, cut);
+        auto parsed = fwplan::parse_manifest("SIP41.8-5-4S.loads", part);
+        if (part.back() == '\n')
+            continue; // cut at a line end: a shorter list, told apart only by its signature
+        CAPTURE(cut);
+        REQUIRE_FALSE(parsed.ok());
+        if (parsed.error().code == "fwplan.loads.truncated") {
+            ++refused;
+            CHECK(parsed.error().offset == cut);
+            CHECK(parsed.error().message.find("cut short") != std::string::npos);
+        }
+    }
+    CHECK(refused > 100);
+    // The 69xx lists end without a line break (formats.md 2.3): not judged by it.
+    CHECK(fwplan::parse_manifest("SIP69xx.9-4-1-3SR2.loads",
+                                 fwplan::test::read_file(std::string(FWPLAN_TESTDATA_DIR) +
+                                                         "/loose/SIP69xx.9-4-1-3SR2.loads"))
+              .ok());
 }
 
 TEST_CASE("TNP: #HARDWARE_COMP_1 is kept, the build ID is text, not a version") {

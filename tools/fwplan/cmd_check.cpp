@@ -28,6 +28,10 @@ int run_check(const CheckOptions& options, Console& console) {
         for (const RowError& row : inventory->rejected)
             console.warn(options.fleet + ": line " + std::to_string(row.line) +
                          " is left out of the check: " + row.error.message);
+        if (inventory->rejected_more > 0)
+            console.warn(options.fleet + ": " + std::to_string(inventory->rejected_more) +
+                         " more rows are left out of the check (only the first " +
+                         std::to_string(inventory->rejected.size()) + " are listed)");
         check_options.inventory = std::move(inventory->phones);
     }
     console.info("checking " + options.root + " with " +
@@ -47,8 +51,9 @@ int run_check(const CheckOptions& options, Console& console) {
         console.out() << json::check(*report);
     } else {
         std::ostream& out = console.out();
-        out << console.bold("Checked " + report->root.string()) << ": " << report->files
-            << " files, " << report->loads << " .loads, " << report->configs << " configs\n";
+        out << console.bold("Checked " + terminal_safe(report->root.string())) << ": "
+            << report->files << " files, " << report->loads << " .loads, " << report->configs
+            << " configs\n";
         for (Severity severity : {Severity::Error, Severity::Warning, Severity::Info}) {
             const std::size_t n = report->count(severity);
             if (n == 0)
@@ -62,8 +67,8 @@ int run_check(const CheckOptions& options, Console& console) {
                 << '\n';
             for (const Diagnostic& f : report->findings)
                 if (f.severity == severity)
-                    out << "  " << f.where << ": " << f.message << "  "
-                        << console.dim("[" + f.code + "]") << '\n';
+                    out << "  " << terminal_safe(f.where) << ": " << terminal_safe(f.message)
+                        << "  " << console.dim("[" + f.code + "]") << '\n';
         }
         if (report->findings.empty())
             out << console.green("No problems found.") << '\n';

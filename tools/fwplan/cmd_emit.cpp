@@ -161,7 +161,7 @@ void print_written(const EmitReport& report, const std::string& out_dir, Console
     }
     // Every file is listed when there are few (one phone) or with -v.
     const bool list_files = report.files.size() <= 40 || c.globals.verbose > 0;
-    out << c.bold("Wrote " + out_dir) << ": " << report.folders.size()
+    out << c.bold("Wrote " + terminal_safe(out_dir)) << ": " << report.folders.size()
         << (report.folders.size() == 1 ? " step folder, " : " step folders, ")
         << report.files.size() << " files\n";
     for (const StepFolder& folder : report.folders) {
@@ -194,7 +194,8 @@ void print_report(const EmitReport& report, const std::string& out_dir, bool fle
     parts.per_model = fleet;
     out << plan_text(report, parts);
     if (!report.files.empty())
-        out << "\nThe plan is in " << (std::filesystem::path(out_dir) / "plan.txt").string()
+        out << "\nThe plan is in "
+            << terminal_safe((std::filesystem::path(out_dir) / "plan.txt").string())
             << " (and plan.json).\n";
 }
 
@@ -261,7 +262,7 @@ int run_emit(const EmitOptions& options, Console& console) {
     if (!report->failed.empty()) {
         Error summary = bad_input(
             "emit.rows-failed",
-            std::to_string(report->failed.size()) + " of " + std::to_string(report->rows) +
+            std::to_string(report->failed_count()) + " of " + std::to_string(report->rows) +
                 (report->rows == 1 ? " row" : " rows") + " of " + options.fleet +
                 " failed; the files of the other phones were written");
         summary.kind = ErrorKind::NotPossible;

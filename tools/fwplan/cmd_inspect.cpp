@@ -72,12 +72,13 @@ void print_package(const FirmwarePackage& package, Console& c) {
     std::ostream& out = c.out();
     const bool loose = package.kind == ArchiveKind::LooseFile;
     if (package.unreadable) {
-        out << c.bold(package.path.string()) << "  " << c.red("(cannot be read)") << '\n';
+        out << c.bold(terminal_safe(package.path.string())) << "  " << c.red("(cannot be read)")
+            << '\n';
         for (const Error& error : package.errors)
-            out << "  " << c.red(error.message) << '\n';
+            out << "  " << c.red(terminal_safe(error.message)) << '\n';
         return;
     }
-    out << c.bold(package.path.string()) << "  (" << to_string(package.kind);
+    out << c.bold(terminal_safe(package.path.string())) << "  (" << to_string(package.kind);
     if (!loose)
         out << ", " << package.files.size() << " files";
     out << ")\n";

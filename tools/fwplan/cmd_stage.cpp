@@ -62,7 +62,7 @@ void print_report(const StageReport& r, Console& c) {
             out << ", " << c.red(std::to_string(r.conflicts.size()) + " in conflict");
         out << '\n';
     } else {
-        out << c.bold("Staged into " + r.root.string()) << ": created "
+        out << c.bold("Staged into " + terminal_safe(r.root.string())) << ": created "
             << r.count(StageAction::Create) << ", replaced " << r.count(StageAction::Replace)
             << ", unchanged " << r.count(StageAction::Skip);
         if (r.committed)
@@ -93,9 +93,10 @@ void print_report(const StageReport& r, Console& c) {
         }
     }
     for (const Diagnostic& note : r.notes)
-        out << c.yellow("note: ") << note.message << '\n';
+        out << c.yellow("note: ") << terminal_safe(note.message) << '\n';
     if (r.committed)
-        out << "Undo with: fwplan stage --tftp-root " << r.root.string() << " --undo\n";
+        out << "Undo with: fwplan stage --tftp-root " << terminal_safe(r.root.string())
+            << " --undo\n";
 }
 
 int run_undo(const StageOptions& options, Console& console) {

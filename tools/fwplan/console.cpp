@@ -1,5 +1,6 @@
 #include "console.hpp"
 
+#include <fwplan/diagnostic.hpp>
 #include <fwplan/json.hpp>
 
 #include <cstdlib>
@@ -51,8 +52,11 @@ std::string fallback_hint(const Error& error) {
 
 int Console::fail(const Error& error) {
     const std::string label = err_colour_ ? "\x1b[1;31merror:\x1b[0m" : "error:";
-    err_ << "fwplan: " << label << ' ' << error.describe() << '\n';
-    err_ << "fwplan: hint: " << (error.hint.empty() ? fallback_hint(error) : error.hint) << '\n';
+    // Messages quote what they repeat; terminal_safe is the last guard for what they do not
+    // (a path with an escape sequence, a name with a right-to-left override).
+    err_ << "fwplan: " << label << ' ' << terminal_safe(error.describe()) << '\n';
+    err_ << "fwplan: hint: "
+         << terminal_safe(error.hint.empty() ? fallback_hint(error) : error.hint) << '\n';
     return exit_code_for(error.kind);
 }
 
@@ -66,12 +70,12 @@ void Console::warn(std::string_view message) {
     if (globals.quiet)
         return;
     const std::string label = err_colour_ ? "\x1b[1;33mwarning:\x1b[0m" : "warning:";
-    err_ << "fwplan: " << label << ' ' << message << '\n';
+    err_ << "fwplan: " << label << ' ' << terminal_safe(message) << '\n';
 }
 
 void Console::info(std::string_view message) {
     if (globals.verbose > 0 && !globals.quiet)
-        err_ << "fwplan: " << message << '\n';
+        err_ << "fwplan: " << terminal_safe(message) << '\n';
 }
 
 void Console::debug(std::string_view message) {
