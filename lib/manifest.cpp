@@ -608,7 +608,7 @@ Result<Manifest> parse(std::string_view file_name, std::string_view bytes) {
     if (!kind)
         return loads_error("unknown-family", "no .loads layout is known for this family", 0);
     out.kind = *kind;
-    // TNP and 7940/7960 bodies end every line with a line break (formats.md 2.1, 2.2); one
+    // TNP and 7940/7960 bodies end every line with a line break (phone-files.md §2.1, §2.2); one
     // that stops inside its last line was cut short, and its last name may be cut too
     // ("dsp41.8-5-4TH1-6.sb"). 69xx lists end without one, so they are not judged by it.
     if ((out.kind == ManifestKind::TnpList || out.kind == ManifestKind::P0ThreeLine) &&

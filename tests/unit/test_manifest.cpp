@@ -97,7 +97,7 @@ TEST_CASE("TNP: LF line ends read the same as CRLF") {
 }
 
 TEST_CASE("TNP and 7940/7960: a body cut short is refused, wherever the cut falls") {
-    // Every line of these bodies ends with a line break (formats.md 2.1, 2.2): a file that
+    // Every line of these bodies ends with a line break (phone-files.md §2.1, §2.2): a file that
     // stops inside its last line was cut, and its last name may be cut too.
     const std::string whole =
         fixtures::signed_as("SIP41.8-5-4S.loads", fixtures::tnp_body("41", "sip", "8-5-4TH1-6"));
@@ -118,7 +118,7 @@ TEST_CASE("TNP and 7940/7960: a body cut short is refused, wherever the cut fall
         }
     }
     CHECK(refused > 100);
-    // The 69xx lists end without a line break (formats.md 2.3): not judged by it.
+    // The 69xx lists end without a line break (phone-files.md §2.3): not judged by it.
     CHECK(fwplan::parse_manifest("SIP69xx.9-4-1-3SR2.loads",
                                  fwplan::test::read_file(std::string(FWPLAN_TESTDATA_DIR) +
                                                          "/loose/SIP69xx.9-4-1-3SR2.loads"))
