@@ -129,8 +129,8 @@ std::string_view kind_of(mode_t mode) {
 
 } // namespace
 
-Result<FileHead> read_file_head(int dir_fd, const fs::path& path, std::size_t limit,
-                                std::string_view code, bool follow_links) {
+Result<UniqueFd> open_regular_file(int dir_fd, const fs::path& path, std::string_view code,
+                                   bool follow_links) {
     // O_NONBLOCK: opening a FIFO for reading must not wait for a writer. It changes
     // nothing for a regular file.
     const int flags = O_RDONLY | O_NONBLOCK | O_CLOEXEC | (follow_links ? 0 : O_NOFOLLOW);
@@ -153,6 +153,15 @@ Result<FileHead> read_file_head(int dir_fd, const fs::path& path, std::size_t li
         error.file = path.string();
         return error.with_hint("give the path of a regular file");
     }
+    return fd;
+}
+
+Result<FileHead> read_file_head(int dir_fd, const fs::path& path, std::size_t limit,
+                                std::string_view code, bool follow_links) {
+    auto opened = open_regular_file(dir_fd, path, code, follow_links);
+    if (!opened)
+        return opened.error();
+    UniqueFd fd = std::move(*opened);
     FileHead head;
     head.bytes.resize(std::min<std::size_t>(limit, 64 * 1024));
     std::size_t have = 0;

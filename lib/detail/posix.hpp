@@ -104,6 +104,11 @@ struct FileHead {
                                               std::size_t limit, std::string_view code,
                                               bool follow_links = true);
 
+/// Opens `path` for reading only if it is a regular file, as `read_file_head` does (the same
+/// errors), for a caller that streams it.
+[[nodiscard]] Result<UniqueFd> open_regular_file(int dir_fd, const std::filesystem::path& path,
+                                                 std::string_view code, bool follow_links = true);
+
 /// The whole of a small regular file, or `fwplan.<code>` (BadInput) when it is larger than
 /// `max_bytes`; otherwise as `read_file_head`.
 [[nodiscard]] Result<std::string> read_small_file(int dir_fd, const std::filesystem::path& path,

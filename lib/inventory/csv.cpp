@@ -4,11 +4,25 @@
 
 namespace fwplan::detail {
 
+bool CsvReader::has(std::size_t k) {
+    while (pos_ + k >= text_.size()) {
+        if (!source_ || ended_)
+            return false;
+        // What is before pos_ is consumed (fields hold copies): drop it, then pull more.
+        window_.erase(0, pos_);
+        pos_ = 0;
+        if (!source_(window_))
+            ended_ = true;
+        text_ = window_;
+    }
+    return true;
+}
+
 void CsvReader::skip_rest_of_line() {
-    while (pos_ < text_.size()) {
+    while (has(0)) {
         const char c = text_[pos_++];
         if (c == '\n' || c == '\r') {
-            if (c == '\r' && pos_ < text_.size() && text_[pos_] == '\n')
+            if (c == '\r' && has(0) && text_[pos_] == '\n')
                 ++pos_;
             ++line_;
             return;
@@ -17,7 +31,7 @@ void CsvReader::skip_rest_of_line() {
 }
 
 bool CsvReader::next(CsvRecord& record) {
-    if (pos_ >= text_.size())
+    if (!has(0))
         return false;
     record.line = line_;
     record.fields.clear();
@@ -52,7 +66,8 @@ bool CsvReader::next(CsvRecord& record) {
             return true;
         }
         if (text_[pos_] == '\r') {
-            pos_ += pos_ + 1 < text_.size() && text_[pos_ + 1] == '\n' ? 2U : 1U;
+            const bool crlf = has(1) && text_[pos_ + 1] == '\n';
+            pos_ += crlf ? 2U : 1U;
             ++line_;
             return true;
         }
@@ -61,7 +76,7 @@ bool CsvReader::next(CsvRecord& record) {
 
     while (true) {
         // The start of a field.
-        if (pos_ >= text_.size()) {
+        if (!has(0)) {
             push();
             break;
         }
@@ -70,10 +85,10 @@ bool CsvReader::next(CsvRecord& record) {
             const std::size_t opened_on = line_;
             ++pos_;
             bool closed = false;
-            while (pos_ < text_.size()) {
+            while (has(0)) {
                 const char c = text_[pos_];
                 if (c == '"') {
-                    if (pos_ + 1 < text_.size() && text_[pos_ + 1] == '"') {
+                    if (has(1) && text_[pos_ + 1] == '"') {
                         append('"');
                         pos_ += 2;
                         continue;
@@ -93,7 +108,7 @@ bool CsvReader::next(CsvRecord& record) {
                 push();
                 break;
             }
-            if (pos_ >= text_.size()) {
+            if (!has(0)) {
                 push();
                 break;
             }
@@ -115,7 +130,7 @@ bool CsvReader::next(CsvRecord& record) {
         bool record_done = false;
         bool broken = false;
         while (true) {
-            if (pos_ >= text_.size()) {
+            if (!has(0)) {
                 push();
                 record_done = true;
                 break;

@@ -11,6 +11,7 @@
 #include <array>
 #include <fcntl.h>
 #include <map>
+#include <optional>
 #include <system_error>
 #include <utility>
 
@@ -287,26 +288,35 @@ Result<Phone> parse_phone(const PhoneFields& fields) {
     return phone;
 }
 
-Result<Inventory> parse_inventory(std::string_view csv, std::string source) {
-    if (csv.size() > kMaxInventoryBytes)
-        return csv_error("fleet.csv-too-large", source,
-                         "the inventory is larger than 64 MiB; split it into several files");
-    if (csv.size() >= 2 &&
-        ((csv[0] == '\xFE' && csv[1] == '\xFF') || (csv[0] == '\xFF' && csv[1] == '\xFE')))
+namespace {
+
+// What only the first bytes of an inventory can say: not UTF-16/32. (A UTF-8 byte-order
+// mark is dropped by the caller.)
+std::optional<Error> wrong_encoding(std::string_view head, const std::string& source) {
+    if (head.size() >= 2 &&
+        ((head[0] == '\xFE' && head[1] == '\xFF') || (head[0] == '\xFF' && head[1] == '\xFE')))
         return csv_error("fleet.csv-encoding", source,
                          "the inventory is UTF-16 or UTF-32; save it as UTF-8 (CSV UTF-8)");
-    if (const std::size_t nul = csv.find('\0'); nul != std::string_view::npos) {
-        Error error = csv_error("fleet.csv-encoding", source,
-                                "the inventory contains a NUL byte; it is not a CSV text file");
-        error.offset = nul;
-        return error;
-    }
-    if (csv.size() >= 3 && csv.substr(0, 3) == "\xEF\xBB\xBF")
-        csv.remove_prefix(3);
+    return std::nullopt;
+}
 
+Error nul_byte(const std::string& source, std::size_t offset) {
+    Error error = csv_error("fleet.csv-encoding", source,
+                            "the inventory contains a NUL byte; it is not a CSV text file");
+    error.offset = offset;
+    return error;
+}
+
+Error too_large(const std::string& source) {
+    return csv_error("fleet.csv-too-large", source,
+                     "the inventory is larger than 64 MiB; split it into several files");
+}
+
+// The rows of an inventory, record by record: only the phones and the first failed rows are
+// kept, so a file of a million failing rows costs what one row costs.
+Result<Inventory> read_records(detail::CsvReader& reader, std::string source) {
     Inventory inventory;
     inventory.source = source;
-    detail::CsvReader reader(csv);
     detail::CsvRecord record;
     std::optional<Columns> columns;
     std::map<MacAddress, std::size_t> seen; // MAC → line of the row that has it
@@ -349,13 +359,72 @@ Result<Inventory> parse_inventory(std::string_view csv, std::string source) {
     return inventory;
 }
 
+} // namespace
+
+Result<Inventory> parse_inventory(std::string_view csv, std::string source) {
+    if (csv.size() > kMaxInventoryBytes)
+        return too_large(source);
+    if (auto wrong = wrong_encoding(csv, source))
+        return *wrong;
+    if (const std::size_t nul = csv.find('\0'); nul != std::string_view::npos)
+        return nul_byte(source, nul);
+    if (csv.size() >= 3 && csv.substr(0, 3) == "\xEF\xBB\xBF")
+        csv.remove_prefix(3);
+    detail::CsvReader reader(csv);
+    return read_records(reader, std::move(source));
+}
+
 Result<Inventory> read_inventory(const fs::path& path) {
-    // One byte over the limit is enough for parse_inventory to refuse a file that is too
-    // large with its own message.
-    auto text = detail::read_file_head(AT_FDCWD, path, kMaxInventoryBytes + 1, "fleet.csv-read");
-    if (!text)
-        return text.error();
-    return parse_inventory(text->bytes, path.string());
+    const std::string source = path.string();
+    auto fd = detail::open_regular_file(AT_FDCWD, path, "fleet.csv-read");
+    if (!fd)
+        return fd.error();
+    // Streamed a chunk at a time: memory stays flat however long the file. The checks of
+    // parse_inventory are made as the bytes come; the first one that fails ends the reading
+    // and is the answer (whatever the rows before it said).
+    constexpr std::size_t kChunk = 1U << 20U;
+    std::optional<Error> failed;
+    std::size_t total = 0;
+    bool first = true;
+    detail::CsvReader reader([&](std::string& out) -> bool {
+        if (failed)
+            return false;
+        const std::size_t at = out.size();
+        out.resize(at + kChunk);
+        const ssize_t n = detail::read_some(fd->get(), out.data() + at, kChunk);
+        if (n <= 0) {
+            out.resize(at);
+            if (n < 0)
+                failed =
+                    detail::system_error("fleet.csv-read", path, "cannot read the file", errno);
+            return false;
+        }
+        out.resize(at + static_cast<std::size_t>(n));
+        const std::string_view chunk = std::string_view(out).substr(at);
+        if (const std::size_t nul = chunk.find('\0'); nul != std::string_view::npos)
+            failed = nul_byte(source, total + nul);
+        total += chunk.size();
+        if (total > kMaxInventoryBytes)
+            failed = too_large(source);
+        if (first && !failed) {
+            first = false;
+            // Short reads: the first bytes decide the encoding; a mark cut across two reads
+            // is not worth the care (regular files fill a megabyte at once).
+            if (auto wrong = wrong_encoding(chunk, source))
+                failed = std::move(wrong);
+            else if (chunk.substr(0, 3) == "\xEF\xBB\xBF")
+                out.erase(at, 3);
+        }
+        if (failed) {
+            out.resize(at);
+            return false;
+        }
+        return true;
+    });
+    auto inventory = read_records(reader, source);
+    if (failed)
+        return *failed;
+    return inventory;
 }
 
 } // namespace fwplan
