@@ -13,44 +13,6 @@ char lower(char c) noexcept {
     return (c >= 'A' && c <= 'Z') ? static_cast<char>(c - 'A' + 'a') : c;
 }
 
-// The length of the well-formed UTF-8 sequence at `i`, or 0 when there is none. Overlong
-// forms, surrogates and values above U+10FFFF are not UTF-8.
-std::size_t utf8_sequence(std::string_view text, std::size_t i,
-                          std::uint32_t* code_point = nullptr) noexcept {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    std::uint32_t code = 0;
-    if (lead < 0x80) {
-        length = 1;
-        code = lead;
-    } else if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        code = lead & 0x1FU;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        code = lead & 0x0FU;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        code = lead & 0x07U;
-    } else {
-        return 0;
-    }
-    if (text.size() - i < length)
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xC0U) != 0x80U)
-            return 0;
-        code = (code << 6) | (next & 0x3FU);
-    }
-    const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
-    if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
-        return 0;
-    if (code_point != nullptr)
-        *code_point = code;
-    return length;
-}
-
 void append_escaped(std::string& out, char c, bool double_backslash = true) {
     static constexpr char kDigits[] = "0123456789abcdef";
     const auto byte = static_cast<unsigned char>(c);
@@ -87,6 +49,42 @@ void append_escaped_text(std::string& out, std::string_view text, bool double_ba
 }
 
 } // namespace
+
+std::size_t utf8_sequence(std::string_view text, std::size_t i,
+                          std::uint32_t* code_point) noexcept {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    std::uint32_t code = 0;
+    if (lead < 0x80) {
+        length = 1;
+        code = lead;
+    } else if (lead >= 0xC2 && lead <= 0xDF) {
+        length = 2;
+        code = lead & 0x1FU;
+    } else if (lead >= 0xE0 && lead <= 0xEF) {
+        length = 3;
+        code = lead & 0x0FU;
+    } else if (lead >= 0xF0 && lead <= 0xF4) {
+        length = 4;
+        code = lead & 0x07U;
+    } else {
+        return 0;
+    }
+    if (text.size() - i < length)
+        return 0;
+    for (std::size_t k = 1; k < length; ++k) {
+        const auto next = static_cast<unsigned char>(text[i + k]);
+        if ((next & 0xC0U) != 0x80U)
+            return 0;
+        code = (code << 6) | (next & 0x3FU);
+    }
+    const bool overlong = (length == 3 && code < 0x800) || (length == 4 && code < 0x10000);
+    if (overlong || (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
+        return 0;
+    if (code_point != nullptr)
+        *code_point = code;
+    return length;
+}
 
 bool is_hidden_or_reordering(std::uint32_t code) noexcept {
     return (code >= 0x80 && code <= 0x9F) || code == 0xAD || code == 0x061C ||

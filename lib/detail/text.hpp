@@ -39,6 +39,11 @@ bool equals_ignoring_case(std::string_view a, std::string_view b) noexcept;
 std::size_t find_control_char(std::string_view text) noexcept;
 /// The offset of the first byte that does not belong to well-formed UTF-8, or npos.
 std::size_t find_invalid_utf8(std::string_view text) noexcept;
+/// The length of the well-formed UTF-8 sequence at `i` (with its code point when
+/// `code_point` is given), or 0 when there is none. Overlong forms, surrogates and values
+/// above U+10FFFF are not UTF-8.
+std::size_t utf8_sequence(std::string_view text, std::size_t i,
+                          std::uint32_t* code_point = nullptr) noexcept;
 
 /// 1-based line and column of a byte offset (columns count bytes).
 struct LineColumn {

@@ -70,41 +70,6 @@ void decompose(std::uint32_t code, std::vector<Unit>& out) {
         decompose(it->second, out);
 }
 
-// One UTF-8 character at `i`: its code point and length, or length 0 when the bytes are
-// not well-formed UTF-8.
-std::size_t decode(std::string_view text, std::size_t i, std::uint32_t& code) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    if (lead < 0x80) {
-        code = lead;
-        return 1;
-    }
-    if (lead >= 0xC2 && lead <= 0xDF) {
-        length = 2;
-        code = lead & 0x1FU;
-    } else if (lead >= 0xE0 && lead <= 0xEF) {
-        length = 3;
-        code = lead & 0x0FU;
-    } else if (lead >= 0xF0 && lead <= 0xF4) {
-        length = 4;
-        code = lead & 0x07U;
-    } else {
-        return 0;
-    }
-    if (text.size() - i < length)
-        return 0;
-    for (std::size_t k = 1; k < length; ++k) {
-        const auto next = static_cast<unsigned char>(text[i + k]);
-        if ((next & 0xC0U) != 0x80U)
-            return 0;
-        code = (code << 6) | (next & 0x3FU);
-    }
-    if ((length == 3 && code < 0x800) || (length == 4 && code < 0x10000) ||
-        (code >= 0xD800 && code <= 0xDFFF) || code > 0x10FFFF)
-        return 0;
-    return length;
-}
-
 void encode(std::uint32_t code, std::string& out) {
     if (code < 0x80) {
         out += static_cast<char>(code);
@@ -137,7 +102,7 @@ std::string nfd(std::string_view text) {
     units.reserve(text.size());
     for (std::size_t i = 0; i < text.size();) {
         std::uint32_t code = 0;
-        const std::size_t length = decode(text, i, code);
+        const std::size_t length = utf8_sequence(text, i, &code);
         if (length == 0) {
             units.push_back({static_cast<unsigned char>(text[i]), true});
             ++i;
