@@ -759,15 +759,23 @@ std::string rollout_status(const rollout::Status& s, int indent) {
             counts.field(rollout::to_string(state), count(n));
         counts.close();
     }
+    // An array of objects at the second level, one object per line (as dump(indent) lays
+    // them out); `write` fills each object.
     const std::string inner(static_cast<std::size_t>(2 * indent), ' ');
     const std::string outer(static_cast<std::size_t>(indent), ' ');
+    const auto array = [&](const auto& items, const auto& write) {
+        out += "[";
+        for (std::size_t i = 0; i < items.size(); ++i) {
+            out += i == 0 ? "\n" : ",\n";
+            out += inner;
+            JsonObjectWriter object(out, 2, indent);
+            write(object, items[i]);
+            object.close();
+        }
+        out += items.empty() ? "]" : "\n" + outer + "]";
+    };
     doc.key("phones");
-    out += "[";
-    for (std::size_t i = 0; i < s.phones.size(); ++i) {
-        const rollout::PhoneRow& p = s.phones[i];
-        out += i == 0 ? "\n" : ",\n";
-        out += inner;
-        JsonObjectWriter phone(out, 2, indent);
+    array(s.phones, [&](JsonObjectWriter& phone, const rollout::PhoneRow& p) {
         phone.field("mac", p.mac.to_string());
         phone.field("model", p.model);
         phone.field("ip", p.ip);
@@ -781,17 +789,10 @@ std::string rollout_status(const rollout::Status& s, int indent) {
         phone.field("reason", p.reason);
         phone.field("next_action", p.next_action);
         phone.field("held", p.held);
-        phone.close();
-    }
-    out += s.phones.empty() ? "]" : "\n" + outer + "]";
+    });
     if (!s.timeline.empty()) {
         doc.key("timeline");
-        out += "[";
-        for (std::size_t i = 0; i < s.timeline.size(); ++i) {
-            const rollout::Event& e = s.timeline[i];
-            out += i == 0 ? "\n" : ",\n";
-            out += inner;
-            JsonObjectWriter item(out, 2, indent);
+        array(s.timeline, [&](JsonObjectWriter& item, const rollout::Event& e) {
             item.field("time", log_time_text(e.time_us));
             item.field("time_us", e.time_us);
             item.field("from", rollout::to_string(e.from));
@@ -800,9 +801,7 @@ std::string rollout_status(const rollout::Status& s, int indent) {
             item.field("step", count(e.step));
             item.field("reason", e.reason);
             item.field("origin", e.origin);
-            item.close();
-        }
-        out += "\n" + outer + "]";
+        });
     }
     doc.close();
     out += "\n";
