@@ -695,6 +695,32 @@ TEST_CASE("versionStamp changes with the file: the load, the protocol, the passw
               .find("versionStamp") == std::string::npos);
 }
 
+// Found by fuzz.device_config: the stamp was put in by replacing a placeholder in the
+// written text, so an element of the user's own that read like the placeholder was
+// overwritten as well, and the file no longer rendered to itself.
+TEST_CASE("versionStamp: text of the template's own that reads like fwplan's placeholder") {
+    const std::string own = "@@fwplan-version-stamp@@";
+    const std::string own_variant = "@@fwplan-version-stamp-1@@";
+    const DeviceTemplate user =
+        tmpl("<device>\n  <loadInformation/>\n  <versionStamp>1</versionStamp>\n"
+             "  <userLocale><name>" +
+             own +
+             "</name></userLocale>\n"
+             "  <networkLocale>" +
+             own_variant +
+             "</networkLocale>\n"
+             "</device>\n");
+    const std::string out = render(user, "SIP41.9-4-2SR3-1S");
+    CHECK(child_text(out, "/device/userLocale/name") == own);
+    CHECK(child_text(out, "/device/networkLocale") == own_variant);
+    const std::string stamp = child_text(out, "/device/versionStamp");
+    CHECK(stamp.size() == 16);
+    CHECK(stamp.find_first_not_of("0123456789abcdef") == std::string::npos);
+    // The written file renders to itself, and another load still gets another stamp.
+    CHECK(render(tmpl(out), "SIP41.9-4-2SR3-1S") == out);
+    CHECK(child_text(render(user, "SCCP41.9-4-2SR1-1S"), "/device/versionStamp") != stamp);
+}
+
 TEST_CASE("the built-in template with an outbound proxy and without lines") {
     SipSettings settings;
     settings.server = "sip.example.net";
