@@ -16,7 +16,10 @@ What it does:
 3. R rounds (default 5), alternating: `fwplan rollout follow --once` on a fresh copy of the
    started state, then `grep -c 'RRQ from'` of the log; both warm (the log is read once
    untimed first); the medians and their ratio;
-4. `fwplan --json rollout status` of the walked rollout, R times: the median.
+4. the reading alone: the same rounds over a log of as many phones of another site (same
+   shape, other MACs and addresses): every line is read and parsed, no phone of the rollout
+   moves, so what it costs beyond grep is the log reader's own;
+5. `fwplan --json rollout status` of the walked rollout, R times: the median.
 
     python3 tools/bench/rollout_vs_grep.py --fwplan build/release/tools/fwplan/fwplan
 """
@@ -47,13 +50,14 @@ def mac_of(i):
     return "00:1b:%02x:%02x:%02x:%02x" % (i >> 24 & 0xFF, i >> 16 & 0xFF, i >> 8 & 0xFF, i & 0xFF)
 
 
-def write_log(path, phones, lines_wanted, seed=1):
+def write_log(path, phones, lines_wanted, seed=1, first=0):
     """Every phone's walk, interleaved: phones start a few seconds apart, each one's lines keep
-    their own order; other programs' lines fill up to `lines_wanted`."""
+    their own order; other programs' lines fill up to `lines_wanted`. Phone numbers start at
+    `first` (a log of phones of another rollout when that is past the fleet)."""
     rng = random.Random(seed)
     start = time.time() + 60
     per_phone = []
-    for i in range(phones):
+    for i in range(first, first + phones):
         log = logs.Log(start=start + i * 0.05)
         ip = "10.%d.%d.%d" % (i >> 16 & 0xFF, i >> 8 & 0xFF, i & 0xFF)
         logs.two_step_walk(log, mac_of(i), ip)
@@ -132,6 +136,20 @@ def main():
                                  state, "--log", log, "--once", "-q"]))
             grep.append(timed(["grep", "-c", "RRQ from", str(log)]))
             print(f"  round {r + 1}: follow {follow[-1]:.3f} s, grep {grep[-1]:.3f} s")
+        others = work / "syslog-others"
+        write_log(others, args.phones, args.lines, first=args.phones)
+        others.read_bytes()  # warm
+        reading, reading_grep = [], []
+        spare = work / "spare.sqlite"
+        for r in range(args.rounds):
+            for suffix in ("", "-wal", "-shm"):
+                p = Path(str(spare) + suffix)
+                if p.exists():
+                    p.unlink()
+            shutil.copyfile(started, spare)
+            reading.append(timed([fwplan, "rollout", "follow", "--tftp-root", root, "--state",
+                                  spare, "--log", others, "--once", "-q"]))
+            reading_grep.append(timed(["grep", "-c", "RRQ from", str(others)]))
         done = subprocess.run([fwplan, "--json", "rollout", "status", "--tftp-root", root,
                                "--state", state], check=True, capture_output=True, text=True)
         states = {}
@@ -145,6 +163,9 @@ def main():
         print(f"follow --once: median {f:.3f} s (min {min(follow):.3f}, max {max(follow):.3f})")
         print(f"grep -c:       median {g:.3f} s (min {min(grep):.3f}, max {max(grep):.3f})")
         print(f"ratio of the medians: {f / g:.2f}x (goal <= 3x)")
+        rf, rg = statistics.median(reading), statistics.median(reading_grep)
+        print(f"reading alone (a log of {args.phones} phones of another site): follow --once "
+              f"median {rf:.3f} s, grep -c {rg:.3f} s, ratio {rf / rg:.2f}x")
         print(f"status --json of {args.phones} phones: median {s:.3f} s (goal < 0.2 s)")
     finally:
         if args.keep:
