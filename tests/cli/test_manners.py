@@ -42,6 +42,28 @@ class DidYouMean(CliTest):
         self.assertIn("give a command", run.err)
         self.assertIn("fwplan help", run.err)
 
+    def test_a_missing_argument_says_what_to_give(self):
+        # A newcomer's `fwplan inspect` alone: what to give it, with an example, not CLI11's
+        # "paths is required".
+        for args, wanted, example in (
+                (("inspect",), "a file or folder to read: a cmterm-*.zip", "fwplan inspect "),
+                (("check", "--fleet", "phones.csv"), "the TFTP root to audit",
+                 "fwplan check /srv/tftp")):
+            with self.subTest(args=args):
+                run = fwplan(*args)
+                self.assertExit(run, 2)
+                self.assertIn(f"fwplan {args[0]} needs {wanted}", run.err)
+                self.assertIn(f"hint: for example: {example}", run.err)
+                self.assertIn("[fwplan.cli.missing-argument]", run.err)
+                self.assertNotIn("is required", run.err)
+        # Another required option missing is still CLI11's plain word.
+        plan = fwplan("plan", "--from", "SCCP41.8-3-1S")
+        self.assertExit(plan, 2)
+        self.assertIn("--model is required", plan.err)
+        as_json = fwplan("--json", "inspect")
+        self.assertExit(as_json, 2)
+        self.assertEqual(json.loads(as_json.out)["error"]["code"], "fwplan.cli.missing-argument")
+
 
 class Help(CliTest):
     def test_fwplan_help_command(self):

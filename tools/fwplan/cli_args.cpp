@@ -11,8 +11,10 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <optional>
 #include <sstream>
+#include <string_view>
 
 namespace fwplan::cli {
 
@@ -156,6 +158,56 @@ Error usage_error(std::string code, std::string message, const std::vector<std::
     error.hint = "'" + command_line(help) + "' lists " +
                  (command.empty() ? "the commands and global options" : "its options");
     return error;
+}
+
+std::optional<Error> missing_argument(const CLI::App& app,
+                                      const std::vector<std::string>& command) {
+    // What each positional argument is, in the words of someone who has never run fwplan,
+    // with an example; others get their help description.
+    struct Wanted {
+        std::string_view command;
+        std::string_view name;
+        std::string_view what;
+        std::string_view example;
+    };
+    static constexpr Wanted kWanted[] = {
+        {"inspect", "paths",
+         "a file or folder to read: a cmterm-*.zip, a .cop.sgn, a .loads or .sbn file, or a "
+         "whole TFTP root",
+         "fwplan inspect cmterm-7941_7961-sip.9-4-2SR3-1.zip"},
+        {"check", "root", "the TFTP root to audit (the folder the TFTP server serves)",
+         "fwplan check /srv/tftp"},
+    };
+    const CLI::App* parsed = &app;
+    for (bool deeper = true; deeper;) {
+        deeper = false;
+        for (const CLI::App* sub : parsed->get_subcommands()) {
+            parsed = sub;
+            deeper = true;
+            break;
+        }
+    }
+    for (const CLI::Option* option : parsed->get_options()) {
+        if (!option->get_positional() || !option->get_required() || option->count() != 0)
+            continue;
+        const std::string line = command_line(command);
+        for (const Wanted& wanted : kWanted)
+            if (wanted.command == parsed->get_name() && wanted.name == option->get_name()) {
+                Error error = usage_error("missing-argument",
+                                          line + " needs " + std::string(wanted.what), command);
+                error.hint =
+                    "for example: " + std::string(wanted.example) + " (" + error.hint + ")";
+                return error;
+            }
+        std::string what = option->get_description();
+        if (!what.empty())
+            what[0] = static_cast<char>(std::tolower(static_cast<unsigned char>(what[0])));
+        return usage_error("missing-argument",
+                           line + " needs its " + option->get_name() + " argument" +
+                               (what.empty() ? std::string() : ": " + what),
+                           command);
+    }
+    return std::nullopt;
 }
 
 Result<CheckedArguments> check_arguments(const CLI::App& app, int argc, const char* const* argv) {

@@ -8,6 +8,7 @@
 
 #include <fwplan/error.hpp>
 
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -44,6 +45,12 @@ std::string help_text(const CLI::App& command);
 /// Puts the global options (those of `app` that every command understands) into the help
 /// footer of every subcommand, at any depth, and makes every subcommand accept them.
 void share_global_options(CLI::App& app);
+
+/// After a parse that failed on a missing argument, the first required positional argument
+/// of the command that was parsed which is not given, as a usage error that says what to give
+/// (`fwplan.cli.missing-argument`: "fwplan inspect needs a file or folder to read ...")
+/// instead of CLI11's "paths is required"; nullopt when no positional argument is missing.
+std::optional<Error> missing_argument(const CLI::App& app, const std::vector<std::string>& command);
 
 /// A usage error (`fwplan.cli.` + `code`) with a hint to the help of `command`.
 Error usage_error(std::string code, std::string message, const std::vector<std::string>& command);

@@ -329,6 +329,9 @@ int main(int argc, char** argv) {
         return app.exit(e);
     } catch (const CLI::ParseError& e) {
         console.globals.json = checked->json;
+        if (dynamic_cast<const CLI::RequiredError*>(&e) != nullptr)
+            if (auto missing = missing_argument(app, checked->command))
+                return console.fail_also_as_json(*missing);
         return console.fail_also_as_json(usage_error("usage", e.what(), checked->command));
     }
     if (!run)
