@@ -36,7 +36,7 @@ if(TARGET fwplan_exe)
     install(FILES "${PROJECT_SOURCE_DIR}/README.md" "${PROJECT_SOURCE_DIR}/docs/guide.md"
             "${PROJECT_SOURCE_DIR}/docs/emit.md" "${PROJECT_SOURCE_DIR}/docs/staging.md"
             "${PROJECT_SOURCE_DIR}/docs/findings.md" "${PROJECT_SOURCE_DIR}/docs/phone-files.md"
-            "${PROJECT_SOURCE_DIR}/docs/catalog-format.md"
+            "${PROJECT_SOURCE_DIR}/docs/catalog-format.md" "${PROJECT_SOURCE_DIR}/docs/rollout.md"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}" COMPONENT fwplan_Runtime)
     install(DIRECTORY "${PROJECT_SOURCE_DIR}/testdata/templates/"
         DESTINATION "${CMAKE_INSTALL_DOCDIR}/templates" COMPONENT fwplan_Runtime)
