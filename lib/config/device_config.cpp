@@ -222,20 +222,6 @@ std::string version_stamp_of(std::string_view text) {
     return out;
 }
 
-// The text a <versionStamp> holds while the file's digest is taken; variants exist for the
-// template that holds the first one as text of its own.
-std::string stamp_placeholder(std::size_t variant) {
-    return "@@fwplan-version-stamp" + (variant ? "-" + std::to_string(variant) : "") + "@@";
-}
-
-std::size_t count_of(std::string_view text, std::string_view needle) {
-    std::size_t count = 0;
-    for (std::size_t at = text.find(needle); at != std::string_view::npos;
-         at = text.find(needle, at + needle.size()))
-        ++count;
-    return count;
-}
-
 // A dial plan name a config gives, if fwplan can write a file of that name next to it.
 std::optional<std::string> plain_file_name(std::string_view name) {
     const std::string_view trimmed = detail::trim(name);
@@ -462,38 +448,19 @@ Result<std::string> DeviceTemplate::render(const LoadId& load, Protocol protocol
         detail::replace_text(node, std::string(to_string(protocol)));
 
     // <versionStamp>: a digest of the file as written with a placeholder stamp, so that it
-    // changes exactly when the file does (the placeholder is then replaced in the text).
+    // changes exactly when the file does. The digest goes into the stamp elements themselves
+    // and the file is written again, rather than replaced into the text: a template's own
+    // text that reads like the placeholder stays what it was (fuzz.device_config found that
+    // textual replacement overwrote it).
     const std::vector<pugi::xml_node> stamps = detail::children_named(device, "versionStamp");
     if (stamps.empty())
         return serialize(doc, *impl_);
-    auto with_stamps = [&](const std::string& text) {
+    auto with_stamps = [&](const std::string& stamp) {
         for (pugi::xml_node node : stamps)
-            detail::replace_text(node, text);
+            detail::replace_text(node, stamp);
         return serialize(doc, *impl_);
     };
-    std::string placeholder = stamp_placeholder(0);
-    std::string text = with_stamps(placeholder);
-    if (const std::size_t found = count_of(text, ">" + placeholder + "<"); found > stamps.size()) {
-        // The template holds the placeholder as text of its own, which replacing would
-        // overwrite (and the file would no longer render to itself). Take the first variant
-        // it does not hold. Each of its own texts that reads like a variant starts like the
-        // placeholder, so one of the first (those texts + 1) variants is free; and the same
-        // file picks the same one, so the stamp stays a function of the file.
-        const std::size_t lookalikes = count_of(text, ">@@fwplan-version-stamp") - stamps.size();
-        for (std::size_t variant = 1; variant <= lookalikes + 1; ++variant) {
-            if (count_of(text, ">" + stamp_placeholder(variant) + "<") == 0) {
-                placeholder = stamp_placeholder(variant);
-                break;
-            }
-        }
-        text = with_stamps(placeholder);
-    }
-    const std::string from = ">" + placeholder + "<";
-    const std::string to = ">" + version_stamp_of(text) + "<";
-    for (std::size_t at = text.find(from); at != std::string::npos;
-         at = text.find(from, at + to.size()))
-        text.replace(at, from.size(), to);
-    return text;
+    return with_stamps(version_stamp_of(with_stamps("@@fwplan-version-stamp@@")));
 }
 
 // ---------------------------------------------------------------------------------------
