@@ -25,12 +25,12 @@ Example:
 """
 import os
 import shutil
-import signal
 import subprocess
 import time
 import unittest
 from pathlib import Path
 
+from process_group import stop_group
 from tftp_client import probe
 
 CANDIDATES = ("/usr/sbin/dnsmasq", "/sbin/dnsmasq")
@@ -106,19 +106,7 @@ class DnsmasqTftp:
 
     def stop(self):
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait(timeout=5)
+        stop_group(process)
         if self._output is not None:
             self._output.close()
             self._output = None

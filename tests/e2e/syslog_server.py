@@ -18,7 +18,6 @@ Example:
 """
 import os
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -26,6 +25,8 @@ import time
 import unittest
 import uuid
 from pathlib import Path
+
+from process_group import stop_group
 
 CANDIDATES = ("/usr/sbin/rsyslogd", "/sbin/rsyslogd")
 
@@ -152,19 +153,7 @@ class SyslogServer:
     def stop(self):
         """SIGTERM, then SIGKILL after 5 s; removes the socket's short folder if one was made."""
         process, self._process = self._process, None
-        if process is not None and process.poll() is None:
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait(timeout=5)
+        stop_group(process)
         if self._output is not None:
             self._output.close()
             self._output = None

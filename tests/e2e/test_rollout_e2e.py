@@ -34,6 +34,7 @@ sys.path.insert(0, str(HERE))
 
 from device import IDLE, REFUSING, Fleet  # noqa: E402
 from dnsmasq_server import DnsmasqTftp  # noqa: E402
+from process_group import stop_group  # noqa: E402
 from syslog_server import SyslogServer  # noqa: E402
 from tftp_server import TftpServer  # noqa: E402
 
@@ -142,17 +143,7 @@ class Follower:
         return False
 
     def stop(self, sig=signal.SIGTERM):
-        if self.process is None or self.process.poll() is not None:
-            return
-        try:
-            os.killpg(self.process.pid, sig)
-        except ProcessLookupError:
-            return
-        try:
-            self.process.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            os.killpg(self.process.pid, signal.SIGKILL)
-            self.process.wait(timeout=5)
+        stop_group(self.process, sig)
 
     def wait(self, timeout):
         """Its exit code, or None if it still runs after `timeout` seconds."""

@@ -21,7 +21,6 @@ private /dev/log:
 import os
 import pwd
 import shutil
-import signal
 import socket
 import subprocess
 import tempfile
@@ -29,6 +28,7 @@ import time
 import unittest
 from pathlib import Path
 
+from process_group import stop_group
 from tftp_client import probe
 
 HOST = "127.0.0.1"
@@ -156,18 +156,7 @@ class TftpServer:
             deadline = time.monotonic() + 1.0
             while _group_members(process.pid) - {process.pid} and time.monotonic() < deadline:
                 time.sleep(0.01)
-            try:
-                os.killpg(process.pid, signal.SIGTERM)
-            except ProcessLookupError:
-                pass
-            try:
-                process.wait(timeout=5)
-            except subprocess.TimeoutExpired:
-                try:
-                    os.killpg(process.pid, signal.SIGKILL)
-                except ProcessLookupError:
-                    pass
-                process.wait(timeout=5)
+        stop_group(process)
         if self._log is not None:
             self._log.close()
             self._log = None
