@@ -124,32 +124,29 @@ def main():
         print(f"log: {count} lines ({tftp} of tftpd-hpa), {log.stat().st_size / 1e6:.1f} MB")
         log.read_bytes()  # warm
 
-        follow, grep = [], []
+        def rounds(log_path, state):
+            """R rounds, alternating: follow --once on a fresh copy of the started state, then
+            grep -c of the same log. The two lists of times."""
+            follow, grep = [], []
+            for r in range(args.rounds):
+                for suffix in ("", "-wal", "-shm"):
+                    p = Path(str(state) + suffix)
+                    if p.exists():
+                        p.unlink()
+                shutil.copyfile(started, state)
+                follow.append(timed([fwplan, "rollout", "follow", "--tftp-root", root, "--state",
+                                     state, "--log", log_path, "--once", "-q"]))
+                grep.append(timed(["grep", "-c", "RRQ from", str(log_path)]))
+                print(f"  round {r + 1}: follow {follow[-1]:.3f} s, grep {grep[-1]:.3f} s")
+            return follow, grep
+
         state = work / "state.sqlite"
-        for r in range(args.rounds):
-            for suffix in ("", "-wal", "-shm"):
-                p = Path(str(state) + suffix)
-                if p.exists():
-                    p.unlink()
-            shutil.copyfile(started, state)
-            follow.append(timed([fwplan, "rollout", "follow", "--tftp-root", root, "--state",
-                                 state, "--log", log, "--once", "-q"]))
-            grep.append(timed(["grep", "-c", "RRQ from", str(log)]))
-            print(f"  round {r + 1}: follow {follow[-1]:.3f} s, grep {grep[-1]:.3f} s")
+        follow, grep = rounds(log, state)
         others = work / "syslog-others"
         write_log(others, args.phones, args.lines, first=args.phones)
         others.read_bytes()  # warm
-        reading, reading_grep = [], []
-        spare = work / "spare.sqlite"
-        for r in range(args.rounds):
-            for suffix in ("", "-wal", "-shm"):
-                p = Path(str(spare) + suffix)
-                if p.exists():
-                    p.unlink()
-            shutil.copyfile(started, spare)
-            reading.append(timed([fwplan, "rollout", "follow", "--tftp-root", root, "--state",
-                                  spare, "--log", others, "--once", "-q"]))
-            reading_grep.append(timed(["grep", "-c", "RRQ from", str(others)]))
+        print("the reading alone:")
+        reading, reading_grep = rounds(others, work / "spare.sqlite")
         done = subprocess.run([fwplan, "--json", "rollout", "status", "--tftp-root", root,
                                "--state", state], check=True, capture_output=True, text=True)
         states = {}
