@@ -178,15 +178,11 @@ std::optional<Error> missing_argument(const CLI::App& app,
         {"check", "root", "the TFTP root to audit (the folder the TFTP server serves)",
          "fwplan check /srv/tftp"},
     };
-    const CLI::App* parsed = &app;
-    for (bool deeper = true; deeper;) {
-        deeper = false;
-        for (const CLI::App* sub : parsed->get_subcommands()) {
-            parsed = sub;
-            deeper = true;
-            break;
-        }
-    }
+    // The command the arguments named (check_arguments walked them already).
+    auto found = find_command(app, command);
+    if (!found)
+        return std::nullopt;
+    const CLI::App* parsed = *found;
     for (const CLI::Option* option : parsed->get_options()) {
         if (!option->get_positional() || !option->get_required() || option->count() != 0)
             continue;
