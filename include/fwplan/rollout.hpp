@@ -217,8 +217,11 @@ struct FollowOptions {
     /// `%s` (step number), `%n` (SEP file name) put in; run without a shell unless the command
     /// is `sh -c '…'`. Empty: no kick; phones then wait in `needs-reset` for a person.
     std::string kick;
-    std::chrono::seconds kick_timeout{30};  ///< a kick running longer is stopped (and failed)
-    std::chrono::seconds settle_after{30};  ///< `--settle-after`, in log time
+    std::chrono::seconds kick_timeout{30}; ///< a kick running longer is stopped (and failed)
+    /// `--settle-after`, in log time: how long a phone that read its config and asked for no
+    /// `.loads` (no component, on a 7940/7960) must go without another request to count as
+    /// settled. Counted from its last request, so a boot still reading files is not settled.
+    std::chrono::seconds settle_after{30};
     unsigned refuse_after = 3;              ///< `--refuse-after`
     std::chrono::seconds stuck_after{1800}; ///< `--stuck-after`, in log time
     Advance advance = Advance::OnSettle;    ///< `--advance`

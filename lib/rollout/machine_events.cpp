@@ -141,8 +141,10 @@ void Run::on_request(const TftpEvent& event, const FileMatch& match,
         on_after_config(event, match);
         return;
     case FileRole::Trust:
+        restart_settle_clock(event);
         return;
     case FileRole::Other:
+        restart_settle_clock(event);
         break;
     }
     if (earlier_step && earlier_step->role == FileRole::Loads) {
@@ -152,6 +154,17 @@ void Run::on_request(const TftpEvent& event, const FileMatch& match,
                  text_.put_back_loads(earlier_step->matched, s.advanced_early_from, s.step));
     }
     // A component of step k after an early advance: still downloading; nothing to do.
+}
+
+void Run::restart_settle_clock(const TftpEvent& event) {
+    // A phone still asking for files is still booting: settle_after counts quiet from its last
+    // request, not from its config. A 7960 reads SIPDefault.cnf and then its own SIP<MAC>.cnf
+    // after the .loads (phone-files.md §7.3), and obeys the image_version of the latter; a boot
+    // slow between them, settled at .loads + settle_after, would read step k+1's SIP<MAC>.cnf
+    // with step k's SEP file and flash on that mix.
+    PhoneStatus& s = st();
+    if (s.settle_clock_us)
+        s.settle_clock_us = event.time_us;
 }
 
 void Run::on_config_before_write(const TftpEvent& event) {

@@ -83,6 +83,8 @@ private:
                     const std::optional<FileMatch>& earlier_step);
     void on_loads(const TftpEvent& event, const FileMatch& match);
     void on_config_before_write(const TftpEvent& event);
+    // Another request of a boot in progress: the settle clock counts from it.
+    void restart_settle_clock(const TftpEvent& event);
     void on_component(const TftpEvent& event, const FileMatch& match);
     void on_after_config(const TftpEvent& event, const FileMatch& match);
     void on_nak(const TftpEvent& event, const FileMatch& match,

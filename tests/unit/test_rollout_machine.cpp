@@ -767,6 +767,42 @@ TEST_CASE(
     }
 }
 
+TEST_CASE("rollout: a 7960 still asking for files is still booting — no settle between its two "
+          "configs") {
+    // phone-files.md §7.3: after the .loads a 7960 reads SIPDefault.cnf and then its own
+    // SIP<MAC>.cnf, whose image_version it also obeys. A boot slow between them (a loaded TFTP
+    // server, retries) must not be taken as settled at .loads + settle_after: step 2's
+    // SIP<MAC>.cnf would go in before the phone reads step 1's, and it would flash step 2 on
+    // the strength of a SEP file of step 1 (seen in e2e.rollout under CI load).
+    const StepSpec first = sip7960_step("8-11-00");
+    const StepSpec second = sip7960_step("8-12-00");
+    Driver d(machine(phone_7960("P0S3-8-11-00", {first, second}), with_kick()), at(0));
+    PhoneLog log(kMac7960, "10.10.10.20", 3);
+    log.rrq("CTLSEP" + kMac7960.hex() + ".tlv").nak().config().rrq(first.loads_file);
+    log.rrq("SIPDefault.cnf", 20).rrq("./" + kMac7960.sip_config_file_name(), 20);
+    const std::int64_t own_config_at = log.now();
+    log.rrq("RINGLIST.DAT").rrq("dialplan.xml");
+    d.play(log.events());
+    REQUIRE(d.path() == std::vector<State>{State::Settled, State::Waiting});
+    const Transition& settled = d.transitions.front();
+    CHECK(settled.time_us == own_config_at);
+    CHECK(contains(settled.reason, "went on to ./" + kMac7960.sip_config_file_name()));
+    CHECK(d.actions == std::vector<Action>{{Kind::WriteStep, 2}, {Kind::Kick, 2}});
+
+    SUBCASE("quiet for settle_after after its last request, it settles by time from there") {
+        Driver q(machine(phone_7960("P0S3-8-11-00", {first, second})), at(0));
+        PhoneLog quiet(kMac7960, "10.10.10.20", 3);
+        quiet.config().rrq(first.loads_file).rrq("SIPDefault.cnf", 20);
+        q.play(quiet.events());
+        CHECK(q.machine.next_deadline(q.status) == quiet.now() + 30 * kSecond);
+        q.tick(quiet.now() + 31 * kSecond);
+        REQUIRE_FALSE(q.transitions.empty());
+        CHECK(q.transitions.front().to == State::Settled);
+        CHECK(q.transitions.front().time_us == quiet.now() + 30 * kSecond);
+        CHECK(contains(q.transitions.front().reason, "within 30 s"));
+    }
+}
+
 // ---- --advance on-download ---------------------------------------------------------------
 
 namespace {

@@ -259,8 +259,9 @@ int main(int argc, char** argv) {
     rollout_follow->add_option("--kick-timeout", rollout.kick_timeout,
                                "Seconds a kick may run (default 30)");
     rollout_follow->add_option("--settle-after", rollout.settle_after,
-                               "Seconds of log time after a config request with no .loads "
-                               "request before a phone counts as settled (default 30)");
+                               "Seconds of log time a phone that read its config, and asked "
+                               "for no .loads, stays quiet before it counts as settled "
+                               "(default 30)");
     rollout_follow->add_option("--refuse-after", rollout.refuse_after,
                                ".loads requests with no component before a phone counts as "
                                "refused (default 3)");
