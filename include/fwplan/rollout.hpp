@@ -301,6 +301,16 @@ struct Status {
 [[nodiscard]] Result<Status> status(const Location& where,
                                     std::optional<MacAddress> timeline_of = {});
 
+/// What `fwplan check --fleet` asks during a rollout: each phone of `inventory` that the
+/// rollout of `where` walks gets, as `Phone::from`, the load the rollout says it runs now (a
+/// phone past step 1 no longer runs the load the CSV names, and the config in the root is
+/// meant for where it stands). Phones the rollout does not know, or whose load it does not
+/// know, are left as they are. `where.state` empty: the root's default state, and no rollout
+/// there is no error (0 phones). Returns how many phones got their load from the rollout.
+/// Errors: as `status` (an explicit `where.state` that holds no rollout included).
+[[nodiscard]] Result<std::size_t> take_current_loads(const Location& where,
+                                                     std::vector<Phone>& inventory);
+
 /// A person's hand on the walk.
 enum class Override {
     Advance, ///< put the phone's next step's config in place now (on the last step: mark it done)

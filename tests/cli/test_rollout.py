@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import unittest
+from pathlib import Path
 
 import rollout_logs as logs
 from clitest import FWPLAN, TESTDATA, CliTest, fwplan
@@ -51,10 +52,13 @@ class Rollout(CliTest):
     def start_one(self, mac=MAC):
         return self.start("--mac", mac, "--model", "7941", "--from", "SCCP41.8-3-1S")
 
-    def start_fleet(self, *macs, extra=()):
+    def write_fleet(self, *macs):
         csv = self.tmp / "fleet.csv"
         csv.write_text("mac,model,load\n" + "".join(f"{m},7941,SCCP41.8-3-1S\n" for m in macs))
-        return self.start("--fleet", csv, *extra)
+        return csv
+
+    def start_fleet(self, *macs, extra=()):
+        return self.start("--fleet", self.write_fleet(*macs), *extra)
 
     def follow(self, log, *args, code=0, kick=True):
         path = self.tmp / "syslog"
@@ -322,6 +326,81 @@ class Overrides(Rollout):
         self.assertIn("aborted", run.err)
         # A new rollout may start over an aborted one.
         self.start_one()
+
+
+class CheckDuringARollout(Rollout):
+    """`fwplan check ROOT --fleet CSV` while a rollout walks the phones: the CSV names the load
+    each phone started from, the root holds the config of the step it is on now."""
+
+    def check(self, *args):
+        return fwplan("--json", "check", self.root, "--fleet", self.tmp / "fleet.csv", *args)
+
+    def codes(self, run):
+        return [(f["severity"], f["code"]) for f in run.json()["findings"]
+                if f["code"] in ("fwplan.check.config-unreachable", "fwplan.check.rollout-loads")]
+
+    def test_a_phone_on_step_2_is_checked_at_the_load_it_runs_now(self):
+        self.start_fleet(MAC, MAC2)
+        log = logs.Log()
+        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)  # MAC settles on step 1 (8.5(2))
+        logs.boot(log, MAC, "10.0.0.50")
+        log.other(dt=40)
+        self.follow(log, kick=False)
+        self.assertEqual((self.phone()["step"], self.phone()["load"]), (2, "SCCP41.8-5-2S"))
+        self.assertIn("SIP41.9-4-2SR3-1S", self.sep())
+        # From the CSV alone (8.3(1)), step 2's config reads as a jump the phone cannot take.
+        alone = self.check()
+        self.assertExit(alone, 1)
+        self.assertEqual(self.codes(alone), [("error", "fwplan.check.config-unreachable")])
+        # With the rollout's state: the phone runs 8.5(2), which takes step 2; MAC2, still
+        # on step 1, is checked as before. One info says where the loads came from.
+        run = self.check("--state", self.state)
+        self.assertExit(run, 0)
+        self.assertEqual(self.codes(run), [("info", "fwplan.check.rollout-loads")])
+        (note,) = [f for f in run.json()["findings"] if f["code"] == "fwplan.check.rollout-loads"]
+        self.assertIn("2 phones are checked at the load the rollout says it runs now",
+                      note["message"])
+
+    def test_the_roots_own_rollout_is_found_without_state(self):
+        # A rollout started without --state keeps it under /var/lib/fwplan (docs/rollout.md);
+        # `check --fleet` of that root finds it by itself.
+        default = Path("/var/lib/fwplan") / (
+            "-".join(Path(os.path.realpath(self.root)).parts[1:]) + ".rollout.sqlite")
+        if not os.access(default.parent if default.parent.exists() else "/var/lib", os.W_OK):
+            self.skipTest(f"{default.parent} is not writable here")
+        self.addCleanup(lambda: [Path(str(default) + suffix).unlink(missing_ok=True)
+                                 for suffix in ("", "-wal", "-shm", ".lock")])
+        self.state = default
+        run = fwplan("rollout", "start", "--tftp-root", self.root, "--sip-server", "10.0.0.1",
+                     "--fleet", self.write_fleet(MAC))
+        self.assertExit(run, 0)
+        self.assertTrue(default.exists(), run)
+        log = logs.Log()
+        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
+        logs.boot(log, MAC, "10.0.0.50")
+        log.other(dt=40)
+        self.follow(log, kick=False)
+        run = self.check()
+        self.assertExit(run, 0)
+        self.assertEqual(self.codes(run), [("info", "fwplan.check.rollout-loads")])
+
+    def test_a_phone_advanced_by_hand_past_a_step_it_never_ran_is_still_an_error(self):
+        # `advance` puts step 2 in place, but the rollout never saw the phone run step 1's
+        # load: it still runs 8.3(1), and step 2 is a jump it cannot take.
+        self.start_fleet(MAC)
+        self.assertExit(fwplan("rollout", "advance", *self.common(), "--mac", MAC), 0)
+        run = self.check("--state", self.state)
+        self.assertExit(run, 1)
+        self.assertIn(("error", "fwplan.check.config-unreachable"), self.codes(run))
+
+    def test_a_state_that_holds_no_rollout_is_an_error_and_state_needs_fleet(self):
+        self.start_fleet(MAC)
+        run = self.check("--state", self.tmp / "no-such.sqlite")
+        self.assertExit(run, 1)  # as `rollout status` of it: not possible
+        self.assertIn("fwplan.rollout.none", run.err)
+        run = fwplan("check", self.root, "--state", self.state)
+        self.assertExit(run, 2)
+        self.assertIn("--state requires --fleet", run.err)
 
 
 class Waves(Rollout):

@@ -63,6 +63,7 @@ struct CheckOptions {
     std::string root;
     std::vector<std::string> firmware;
     std::string fleet; ///< inventory CSV: which phone runs what, for reachability findings
+    std::string state; ///< a rollout's state: its phones are checked at the loads they run now
 };
 
 /// `fwplan rollout ...`: what every rollout subcommand takes, and each one's own options.

@@ -197,11 +197,18 @@ int main(int argc, char** argv) {
     cmd_check->add_option("root", check.root, "The TFTP root folder")->required();
     cmd_check->add_option("--firmware", check.firmware, "Packages meant for this root (repeatable)")
         ->allow_extra_args(false);
+    auto* check_fleet =
+        cmd_check
+            ->add_option(
+                "--fleet", check.fleet,
+                "Inventory CSV (mac,model,load): flag configs a phone cannot reach in one step")
+            ->type_name("FILE");
     cmd_check
-        ->add_option(
-            "--fleet", check.fleet,
-            "Inventory CSV (mac,model,load): flag configs a phone cannot reach in one step")
-        ->type_name("FILE");
+        ->add_option("--state", check.state,
+                     "A rollout's state: the phones it walks are checked at the load it says "
+                     "each runs now (default: the root's rollout, when one was started)")
+        ->type_name("FILE")
+        ->needs(check_fleet);
     cmd_check->callback([&] { run = [&] { return run_check(check, console); }; });
 
     GraphOptions graph;
