@@ -669,16 +669,14 @@ std::string stage(const StageReport& r, int indent) {
                         {"resumed_files", files_json(r.resumed_files)}};
     if (!r.conflicts.empty())
         out["error"] = to_json(r.conflict_error());
-    return out.dump(indent) + "\n";
+    return text_of(out, indent);
 }
 
 std::string undo(const UndoReport& r, int indent) {
     ordered_json files = ordered_json::array();
     for (const UndoneFile& f : r.files)
         files.push_back({{"name", f.name}, {"action", f.action}, {"message", f.message}});
-    return ordered_json{{"root", r.root.string()}, {"stage_id", r.stage_id}, {"files", files}}.dump(
-               indent) +
-           "\n";
+    return text_of({{"root", r.root.string()}, {"stage_id", r.stage_id}, {"files", files}}, indent);
 }
 
 std::string check(const CheckReport& r, int indent) {
@@ -688,17 +686,16 @@ std::string check(const CheckReport& r, int indent) {
                             {"severity", std::string(to_string(f.severity))},
                             {"path", f.where},
                             {"message", f.message}});
-    return ordered_json{{"root", r.root.string()},
-                        {"counts",
-                         {{"error", r.count(Severity::Error)},
-                          {"warning", r.count(Severity::Warning)},
-                          {"info", r.count(Severity::Info)}}},
-                        {"files", r.files},
-                        {"configs", r.configs},
-                        {"loads", r.loads},
-                        {"findings", findings}}
-               .dump(indent) +
-           "\n";
+    return text_of({{"root", r.root.string()},
+                    {"counts",
+                     {{"error", r.count(Severity::Error)},
+                      {"warning", r.count(Severity::Warning)},
+                      {"info", r.count(Severity::Info)}}},
+                    {"files", r.files},
+                    {"configs", r.configs},
+                    {"loads", r.loads},
+                    {"findings", findings}},
+                   indent);
 }
 
 std::string log_time_text(std::int64_t time_us) {
@@ -737,7 +734,7 @@ ordered_json event_json(const rollout::Event& e) {
 } // namespace
 
 std::string rollout_event(const rollout::Event& event) {
-    return event_json(event).dump(-1, ' ', false, ordered_json::error_handler_t::replace) + "\n";
+    return text_of(event_json(event), -1);
 }
 
 std::string rollout_status(const rollout::Status& s, int indent) {

@@ -148,7 +148,9 @@ Result<void> apply_commands(Store& store, Driver& driver, const LogPosition& pos
         }
         if (auto ok = store.begin(); !ok)
             return ok;
-        if (auto ok = store.mark_command(c.id, result.dump()); !ok) {
+        if (auto ok = store.mark_command(
+                c.id, result.dump(-1, ' ', false, json::error_handler_t::replace));
+            !ok) {
             store.rollback();
             return ok;
         }

@@ -5,6 +5,7 @@ cost bounded memory and output; a root staged twice is still firmware to read.""
 import os
 import re
 import subprocess
+import sys
 import threading
 import time
 import zipfile
@@ -131,6 +132,38 @@ class Printing(CliTest):
                 self.assertNotIn("\x1b", run.out)
                 self.assertNotIn("\u202e", run.out)
                 self.assertIn("\\x1b]0;owned\\x07\\u202E", run.out)
+
+    def test_text_inside_a_loads_is_printed_escaped(self):
+        # A .loads body is text, but not only ASCII: its build line can hold a right-to-left
+        # override and U+009B (CSI, which some terminals obey like ESC [). inspect echoes it.
+        sys.path.insert(0, str(TESTDATA.parent / "tools"))
+        import fwgen
+        names = ["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26.sbn", "apps41.9-4-2ES26.sbn",
+                 "dsp41.9-4-2ES26.sbn", "cvm41sip.9-4-2ES26.sbn"]
+        body = fwgen.tnp_loads_body("9-4-2ES26", names).replace(
+            b"version 9-4-2ES26", "version 9-4-2ES26\u202e\u009b31m".encode())
+        loads = self.tmp / "SIP41.9-4-2SR3-1S.loads"
+        loads.write_bytes(fwgen.sign_tlv(loads.name, body))
+        run = fwplan("inspect", loads)
+        self.assertExit(run, 0)
+        self.assertNotIn("\u202e", run.out)
+        self.assertNotIn("\u009b", run.out)
+        self.assertIn("build 9-4-2ES26\\u202E\\xc2\\x9b31m", run.out)
+
+    def test_json_reports_of_a_root_whose_name_is_not_utf8(self):
+        # Linux names are bytes: a Latin-1 folder name is no reason to fail a stage half-way
+        # through its report (it was "internal error" after the files were in place).
+        root = Path(os.fsdecode(bytes(self.tmp) + b"/root\xff"))
+        root.mkdir()
+        runs = [("stage", fwplan("--json", "stage", "--tftp-root", root, SIP)),
+                ("check", fwplan("--json", "check", root)),
+                ("undo", fwplan("--json", "stage", "--tftp-root", root, "--undo"))]
+        for command, run in runs:
+            with self.subTest(command=command):
+                self.assertExit(run, 0)
+                self.assertTrue(run.json()["root"].endswith("/root\ufffd"), run.out)
+        self.assertEqual(len(runs[0][1].json()["files"]) > 0, True)
+        self.assertEqual([p.name for p in root.iterdir() if not p.name.startswith(".")], [])
 
     def test_an_entry_name_over_255_bytes_is_refused_at_inspection_in_a_short_line(self):
         package = self.tmp / "long.zip"

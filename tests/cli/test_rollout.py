@@ -249,6 +249,28 @@ class Walk(Rollout):
         self.follow(later, "--stuck-after", "60")
         self.assertEqual(self.phone()["state"], "fetching")
 
+    def test_a_file_name_a_tftp_client_chose_is_printed_escaped(self):
+        # Anyone on the network picks the names in RRQ lines; a reason quotes one ("the phone
+        # is back: it asked for …"). Text output escapes it; JSON carries it as data.
+        self.start_one()
+        log = logs.Log()
+        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
+        log.other(dt=120)  # stuck after 60 s
+        log.request("10.0.0.50", "evil\u202e\u009b31m\udcff.txt")  # \udcff: the byte 0xFF
+        path = self.tmp / "syslog"
+        path.write_bytes(log.text().encode("utf-8", "surrogateescape"))
+        shown = "it asked for evil\\u202E\\xc2\\x9b31m\\xff.txt"
+        follow = fwplan("rollout", "follow", *self.common(), "--log", path, "--once",
+                        "--stuck-after", "60")
+        status = fwplan("rollout", "status", *self.common(), "--mac", MAC)
+        for run in (follow, status):
+            self.assertExit(run, 0)
+            self.assertIn(shown, run.out)
+            self.assertNotIn("\u202e", run.out)
+            self.assertNotIn("\u009b", run.out)
+        data = self.status("--mac", MAC)
+        self.assertIn("it asked for evil\u202e\u009b31m", data["timeline"][-1]["reason"])
+
     def test_an_ip_that_moves_follows_the_latest_config_request(self):
         self.start_fleet(MAC, MAC2)
         log = logs.Log()

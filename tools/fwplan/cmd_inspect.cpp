@@ -27,25 +27,27 @@ std::string family_text(const LoadId& id) {
 
 void print_manifest(const PackageLoad& load, bool loose, Console& c) {
     std::ostream& out = c.out();
-    out << "            build " << load.manifest.build_id;
+    out << "            build " << terminal_safe(load.manifest.build_id);
     if (load.manifest.hardware_comp)
         out << ", #HARDWARE_COMP_1 " << *load.manifest.hardware_comp;
     out << ", " << load.manifest.components.size() << " components:\n";
     for (const ManifestComponent& component : load.manifest.components)
-        out << "              " << component.name << '\n';
+        out << "              " << terminal_safe(component.name) << '\n';
     if (!loose) {
         for (const std::string& missing : load.missing)
-            out << "            " << c.red("missing: " + missing) << '\n';
+            out << "            " << c.red("missing: " + terminal_safe(missing)) << '\n';
         for (const CaseMismatch& m : load.case_mismatches)
             out << "            "
-                << c.red("case mismatch: the .loads asks for " + m.listed + ", the package has " +
-                         m.present + " (TFTP is case-sensitive)")
+                << c.red("case mismatch: the .loads asks for " + terminal_safe(m.listed) +
+                         ", the package has " + terminal_safe(m.present) +
+                         " (TFTP is case-sensitive)")
                 << '\n';
     }
     for (const Diagnostic& warning : load.manifest.warnings)
         out << "            "
-            << (warning.severity == Severity::Info ? c.dim(warning.message)
-                                                   : c.yellow("warning: " + warning.message))
+            << (warning.severity == Severity::Info
+                    ? c.dim(terminal_safe(warning.message))
+                    : c.yellow("warning: " + terminal_safe(warning.message)))
             << '\n';
 }
 
@@ -53,14 +55,17 @@ void print_authenticity(const AuthenticityCheck& check, Console& c) {
     std::ostream& out = c.out();
     switch (check.status) {
     case Authenticity::Genuine:
-        out << "  " << c.green("genuine: " + check.detail) << "  " << c.dim(check.evidence) << '\n';
+        out << "  " << c.green("genuine: " + terminal_safe(check.detail)) << "  "
+            << c.dim(terminal_safe(check.evidence)) << '\n';
         break;
     case Authenticity::Altered:
-        out << "  " << c.red("NOT the genuine package: " + check.detail) << '\n'
-            << "            " << c.dim("genuine record: " + check.evidence) << '\n';
+        out << "  " << c.red("NOT the genuine package: " + terminal_safe(check.detail)) << '\n'
+            << "            " << c.dim("genuine record: " + terminal_safe(check.evidence)) << '\n';
         break;
     case Authenticity::NameOnly:
-        out << "  " << c.dim("a genuine package name (" + check.evidence + "); " + check.detail)
+        out << "  "
+            << c.dim("a genuine package name (" + terminal_safe(check.evidence) + "); " +
+                     terminal_safe(check.detail))
             << '\n';
         break;
     case Authenticity::Unknown:
@@ -85,7 +90,8 @@ void print_package(const FirmwarePackage& package, Console& c) {
     if (package.authenticity)
         print_authenticity(*package.authenticity, c);
     if (!package.not_firmware.empty()) {
-        out << "  " << c.yellow("not phone firmware: " + package.not_firmware) << '\n';
+        out << "  " << c.yellow("not phone firmware: " + terminal_safe(package.not_firmware))
+            << '\n';
         return;
     }
     for (const PackageLoad& load : package.loads) {
@@ -95,12 +101,12 @@ void print_package(const FirmwarePackage& package, Console& c) {
         print_manifest(load, loose, c);
     }
     for (const PackageLoad& load : package.unnamed_loads) {
-        out << "  .loads    " << c.bold(load.entry) << "  (" << to_string(load.manifest.kind)
-            << ", no load fwplan can name)\n";
+        out << "  .loads    " << c.bold(terminal_safe(load.entry)) << "  ("
+            << to_string(load.manifest.kind) << ", no load fwplan can name)\n";
         print_manifest(load, loose, c);
     }
     for (const TermFile& term : package.term_files) {
-        out << "  term file " << term.entry;
+        out << "  term file " << terminal_safe(term.entry);
         if (term.stands_for)
             out << " -> " << term.stands_for->str();
         else
@@ -115,25 +121,25 @@ void print_package(const FirmwarePackage& package, Console& c) {
         if (!loose && file.problems.empty() && file.kind != FileKind::BootPointer &&
             file.kind != FileKind::Image && file.kind != FileKind::NotFirmware)
             continue; // components of a package are listed under their load
-        out << "  " << to_string(file.kind) << "  " << file.entry;
+        out << "  " << to_string(file.kind) << "  " << terminal_safe(file.entry);
         if (!file.envelope.signed_name.empty())
-            out << "  signed as " << file.envelope.signed_name;
+            out << "  signed as " << terminal_safe(file.envelope.signed_name);
         if (file.cnu_entries != 0)
             out << ", CNU archive of " << file.cnu_entries << " files";
         if (!file.image_name.empty())
-            out << ", image " << file.image_name;
+            out << ", image " << terminal_safe(file.image_name);
         if (file.envelope.encrypted)
             out << ", encrypted";
         if (!file.what.empty())
-            out << ": " << file.what;
+            out << ": " << terminal_safe(file.what);
         if (file.listed_by)
             out << ", listed by " << file.listed_by->str();
         out << '\n';
         for (const Diagnostic& problem : file.problems)
-            out << "            " << c.yellow(problem.message) << '\n';
+            out << "            " << c.yellow(terminal_safe(problem.message)) << '\n';
     }
     if (!package.unreferenced.empty() && !loose)
-        out << "  not listed by any .loads: " << join(package.unreferenced) << '\n';
+        out << "  not listed by any .loads: " << terminal_safe(join(package.unreferenced)) << '\n';
 }
 
 } // namespace

@@ -98,7 +98,8 @@ std::string event_line(const Event& e) {
     else
         line += std::string(to_string(e.to));
     line += "  step " + std::to_string(e.step) + "/" + std::to_string(e.steps) + ": " + e.reason;
-    return line;
+    // A reason can name a file a TFTP client asked for: anyone on the network chooses it.
+    return terminal_safe(line);
 }
 
 // ---- start ----------------------------------------------------------------------------
@@ -141,9 +142,10 @@ int run_start(const RolloutOptions& o, Console& console) {
             for (const MissingFirmware& m : report->missing) {
                 out << "  " << m.load.str() << " (" << m.phones.size()
                     << (m.phones.size() == 1 ? " phone" : " phones") << "): stage "
-                    << (m.package.empty() ? std::string("its package") : m.package) << '\n';
+                    << (m.package.empty() ? std::string("its package") : terminal_safe(m.package))
+                    << '\n';
                 for (const std::string& file : m.files)
-                    out << "      " << console.dim("lacking " + file) << '\n';
+                    out << "      " << console.dim("lacking " + terminal_safe(file)) << '\n';
             }
         }
         Error error = not_possible(
@@ -170,7 +172,8 @@ int run_start(const RolloutOptions& o, Console& console) {
     if (!console.globals.json && !console.globals.quiet) {
         out << console.bold("Started a rollout of " + std::to_string(report->phones.size()) +
                             (report->phones.size() == 1 ? " phone" : " phones"))
-            << " in " << o.tftp_root << " (state " << report->state.string() << ")\n";
+            << " in " << terminal_safe(o.tftp_root) << " (state "
+            << terminal_safe(report->state.string()) << ")\n";
         for (const StartedPhone& p : report->phones) {
             std::string chain;
             for (const LoadId& load : p.loads)
@@ -180,12 +183,12 @@ int run_start(const RolloutOptions& o, Console& console) {
         }
         for (const RowError& row : report->failed)
             out << "  " << console.red(row.line > 0 ? "line " + std::to_string(row.line) : row.mac)
-                << ": " << row.error.message << " [" << row.error.code << "]\n";
+                << ": " << terminal_safe(row.error.message) << " [" << row.error.code << "]\n";
         if (console.globals.verbose > 0)
             for (const Diagnostic& note : report->notes)
-                out << "  - " << note.message << '\n';
-        out << "\nNext: fwplan rollout follow --tftp-root " << o.tftp_root
-            << (o.state.empty() ? "" : " --state " + o.state)
+                out << "  - " << terminal_safe(note.message) << '\n';
+        out << "\nNext: fwplan rollout follow --tftp-root " << terminal_safe(o.tftp_root)
+            << (o.state.empty() ? "" : " --state " + terminal_safe(o.state))
             << " --log /var/log/syslog --kick '...'   (docs/rollout.md)\n";
     }
     return std::max(firmware_exit, report->failed.empty() ? 0 : 1);
@@ -217,7 +220,7 @@ public:
                 if (++shown > 10)
                     break;
                 text << "  " << p.mac.to_string() << "  " << state_text(p.state, console_) << " "
-                     << p.next_action << "\n";
+                     << terminal_safe(p.next_action) << "\n";
             }
         if (shown > 10)
             text << "  ... and more: fwplan rollout status\n";
@@ -320,7 +323,7 @@ int run_status(const RolloutOptions& o, Console& console) {
         return 0;
     }
     std::ostream& out = console.out();
-    out << console.bold("Rollout in " + status->tftp_root.string())
+    out << console.bold("Rollout in " + terminal_safe(status->tftp_root.string()))
         << (status->aborted ? console.red(" (aborted)") : "") << "  " << counts_text(status->counts)
         << "\n";
     out << console.dim(pad("MAC", 19) + pad("model", 7) + pad("IP", 16) + pad("step", 6) +
@@ -329,15 +332,16 @@ int run_status(const RolloutOptions& o, Console& console) {
     for (const PhoneRow& p : status->phones) {
         if (mac && p.mac != *mac)
             continue;
-        out << pad(p.mac.to_string(), 19) << pad(p.model, 7) << pad(p.ip.empty() ? "-" : p.ip, 16)
-            << pad(std::to_string(p.step) + "/" + std::to_string(p.steps), 6) << pad(p.load, 20)
-            << state_text(p.state, console) << " " << pad(time_text(p.since_us), 22)
-            << p.next_action << '\n';
+        out << pad(p.mac.to_string(), 19) << pad(p.model, 7)
+            << pad(p.ip.empty() ? "-" : terminal_safe(p.ip), 16)
+            << pad(std::to_string(p.step) + "/" + std::to_string(p.steps), 6)
+            << pad(terminal_safe(p.load), 20) << state_text(p.state, console) << " "
+            << pad(time_text(p.since_us), 22) << terminal_safe(p.next_action) << '\n';
     }
     if (mac) {
         for (const PhoneRow& p : status->phones)
             if (p.mac == *mac)
-                out << "\n" << console.bold("Reason") << ": " << p.reason << "\n";
+                out << "\n" << console.bold("Reason") << ": " << terminal_safe(p.reason) << "\n";
         out << '\n' << console.bold("Timeline") << '\n';
         for (const Event& e : status->timeline)
             out << "  " << event_line(e) << (e.origin == "log" ? "" : "  [" + e.origin + "]")
