@@ -150,6 +150,31 @@ class Printing(CliTest):
         self.assertNotIn("\u009b", run.out)
         self.assertIn("build 9-4-2ES26\\u202E\\xc2\\x9b31m", run.out)
 
+    def test_a_site_catalog_and_a_downloaded_package_name_are_printed_escaped(self):
+        # A --catalog is a file from elsewhere; a package's name in ~/Downloads was chosen by
+        # whatever site it came from. `catalog` prints the rules, `plan` where a package is.
+        evil = "\u202e\u009b31m"
+        catalog = self.tmp / "site.xml"
+        catalog.write_text(f"""<catalog format="1">
+  <rule id="SITE-1" applies-to="41" confidence="COMMUNITY" title="Title {evil}">
+    <text>Text {evil}</text>
+    <prefer version="8.5(2)" protocol="SCCP"/>
+    <source url="https://example.org/{evil}">notes {evil}</source>
+  </rule>
+</catalog>
+""", encoding="utf-8")
+        downloads = self.tmp / "Downloads"
+        downloads.mkdir()
+        (downloads / f"cmterm-7941_7961-sip.9-4-2SR3-1{evil}.zip").write_bytes(SIP.read_bytes())
+        runs = {"catalog": fwplan("--catalog", catalog, "catalog", "--model", "7941"),
+                "plan": fwplan("plan", *PHONE[2:], "--firmware", downloads)}
+        for command, run in runs.items():
+            with self.subTest(command=command):
+                self.assertExit(run, 0)
+                self.assertNotIn("\u202e", run.out)
+                self.assertNotIn("\u009b", run.out)
+                self.assertIn("\\u202E\\xc2\\x9b31m", run.out)
+
     def test_json_reports_of_a_root_whose_name_is_not_utf8(self):
         # Linux names are bytes: a Latin-1 folder name is no reason to fail a stage half-way
         # through its report (it was "internal error" after the files were in place).

@@ -113,11 +113,12 @@ int run_catalog(const CatalogOptions& options, Console& console) {
             wanted = wanted || rule.covers(f->id);
         if (!wanted || !shown.insert(rule.id).second)
             continue;
-        out << "  " << console.bold(rule.id) << "  " << to_string(rule.confidence) << "  "
-            << rule.title << '\n';
-        out << "      " << rule.text << '\n';
+        // A site's --catalog is a file like any other: its text is escaped like a package's.
+        out << "  " << console.bold(terminal_safe(rule.id)) << "  " << to_string(rule.confidence)
+            << "  " << terminal_safe(rule.title) << '\n';
+        out << "      " << terminal_safe(rule.text) << '\n';
         for (const std::string& source : rule.sources)
-            out << "      " << console.dim(source) << '\n';
+            out << "      " << console.dim(terminal_safe(source)) << '\n';
     }
     return 0;
 }

@@ -15,7 +15,7 @@ namespace {
 std::string join_ids(const std::vector<std::string>& ids) {
     std::string out;
     for (std::size_t i = 0; i < ids.size(); ++i)
-        out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + ids[i];
+        out += (i == 0 ? "" : i + 1 == ids.size() ? " and " : ", ") + terminal_safe(ids[i]);
     return out;
 }
 
@@ -43,22 +43,23 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
                     ? "MPP firmware to enterprise"
                     : "enterprise firmware to MPP");
     out << ")\n";
-    out << "  package   " << (step.package.empty() ? std::string("(unknown)") : step.package);
+    out << "  package   "
+        << (step.package.empty() ? std::string("(unknown)") : terminal_safe(step.package));
     if (step.package_inferred)
         out << c.dim("  (name inferred from the family's pattern)");
     if (step.available)
-        out << "  " << c.green("you have it: " + step.available_in);
+        out << "  " << c.green("you have it: " + terminal_safe(step.available_in));
     else
         out << "  " << c.yellow("to download");
     out << '\n';
     if (!step.files.empty()) {
         out << "  files     ";
         for (std::size_t i = 0; i < step.files.size(); ++i)
-            out << (i ? ", " : "") << step.files[i];
+            out << (i ? ", " : "") << terminal_safe(step.files[i]);
         out << (step.files_from_manifest ? "" : c.dim("  (expected names)")) << '\n';
     }
     for (const std::string& missing : step.missing)
-        out << "  " << c.red("missing   " + missing) << '\n';
+        out << "  " << c.red("missing   " + terminal_safe(missing)) << '\n';
 
     if (auto ids = ids_with_role(step, RuleCitation::kForbidsDirect); !ids.empty())
         out << "  why       " << join_ids(ids) << (ids.size() == 1 ? " forbids" : " forbid")
@@ -70,14 +71,16 @@ void print_step(const PlanStep& step, const Plan& plan, Console& c) {
         out << "  backed by " << join_ids(ids) << '\n';
     for (const RuleCitation& rule : step.rules)
         if (rule.role == RuleCitation::kCaution || rule.role == RuleCitation::kFloor)
-            out << "  " << c.yellow("caution") << "   " << rule.id << ": " << rule.detail << '\n';
+            out << "  " << c.yellow("caution") << "   " << terminal_safe(rule.id) << ": "
+                << terminal_safe(rule.detail) << '\n';
         else if (rule.role == RuleCitation::kOverruled)
-            out << "  " << c.yellow("overruled") << " " << rule.detail << '\n';
+            out << "  " << c.yellow("overruled") << " " << terminal_safe(rule.detail) << '\n';
     for (const Fallback& f : step.fallbacks) {
-        out << "  " << c.yellow("if it fails with " + f.symptom) << " (" << f.rule << ", "
-            << to_string(f.confidence) << "): " << f.advice;
+        out << "  " << c.yellow("if it fails with " + terminal_safe(f.symptom)) << " ("
+            << terminal_safe(f.rule) << ", " << to_string(f.confidence)
+            << "): " << terminal_safe(f.advice);
         if (f.load)
-            out << " Load: " << f.load->str() << " (" << f.package << ").";
+            out << " Load: " << f.load->str() << " (" << terminal_safe(f.package) << ").";
         out << '\n';
     }
 }
@@ -102,15 +105,15 @@ void print_rules(const Plan& plan, Console& c) {
     std::ostream& out = c.out();
     out << '\n' << c.bold("Rules behind this plan") << '\n';
     for (const auto& [rule, uses] : cited) {
-        out << "  " << c.bold(rule->id) << "  " << to_string(rule->rule_confidence) << "  "
-            << rule->title << '\n';
+        out << "  " << c.bold(terminal_safe(rule->id)) << "  " << to_string(rule->rule_confidence)
+            << "  " << terminal_safe(rule->title) << '\n';
         for (const auto& [number, use] : uses)
             if (use->confidence != use->rule_confidence)
                 out << "        step " << number << ": the effect that " << use->role << " is "
                     << to_string(use->confidence) << ", not " << to_string(use->rule_confidence)
                     << '\n';
         for (const std::string& source : rule->sources)
-            out << "        " << c.dim(source) << '\n';
+            out << "        " << c.dim(terminal_safe(source)) << '\n';
     }
 }
 
@@ -132,14 +135,14 @@ void print_plan(const Plan& plan, Console& c) {
                 std::any_of(plan.steps.begin(), plan.steps.end(), [&](const PlanStep& step) {
                     return step.package == package && step.package_inferred;
                 });
-            out << "  " << package
+            out << "  " << terminal_safe(package)
                 << (inferred ? c.dim("  (name inferred from the family's pattern)") : "") << '\n';
         }
     }
     if (!plan.notes.empty()) {
         out << '\n' << c.bold("Notes") << '\n';
         for (const Diagnostic& note : plan.notes)
-            out << "  - " << note.message << '\n';
+            out << "  - " << terminal_safe(note.message) << '\n';
     }
 }
 
