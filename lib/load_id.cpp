@@ -18,7 +18,7 @@ bool is_digit(char c) {
 }
 
 Error malformed(std::string_view raw, std::string what) {
-    return bad_input("load-id.malformed", "'" + std::string(raw) + "' is not a load ID: " + what)
+    return bad_input("load-id.malformed", detail::quote(raw) + " is not a load ID: " + what)
         .with_hint("copy the load ID as the phone shows it (Settings > Status > Firmware "
                    "Versions, e.g. SCCP41.8-3-1S) or as 'fwplan catalog --model MODEL' lists it");
 }
@@ -193,7 +193,7 @@ Result<Version> parse_dashed(std::string_view raw, std::string_view text, bool a
     }
     Tail tail;
     if (auto problem = read_tail(in, allow_signed_suffix, tail))
-        return malformed(raw, "in the version '" + std::string(text) + "': " + *problem);
+        return malformed(raw, "in the version " + detail::quote(text) + ": " + *problem);
     signed_suffix = tail.signed_suffix;
     return Version(head[0], head[1], head[2], tail.service_release, std::move(tail.builds),
                    std::move(tail.tag));
@@ -264,9 +264,8 @@ Result<LoadId> fail_family(std::string_view raw, std::string_view code) {
             known += known.empty() ? "" : ", ";
             known += c;
         }
-    return bad_input("load-id.unknown-family", "'" + std::string(raw) +
-                                                   "': unknown phone family code '" +
-                                                   std::string(code) + "'")
+    return bad_input("load-id.unknown-family",
+                     detail::quote(raw) + ": unknown phone family code '" + std::string(code) + "'")
         .with_hint("family codes fwplan knows: " + known);
 }
 
@@ -282,7 +281,7 @@ Version::Version(std::uint32_t major, std::uint32_t minor, std::uint32_t mainten
 Result<Version> Version::parse(std::string_view human) {
     auto fail = [&](std::string what) {
         return bad_input("version.malformed",
-                         "'" + std::string(human) + "' is not a version like 9.4(2)SR3: " + what);
+                         detail::quote(human) + " is not a version like 9.4(2)SR3: " + what);
     };
     Cursor in(human);
     auto major = in.number();
@@ -509,7 +508,7 @@ Result<LoadId> LoadId::from_file_name(std::string_view file_name) {
     const std::string u = detail::ascii_upper(file_name);
     if (u.size() <= 6 || u.substr(u.size() - 6) != ".LOADS")
         return bad_input("load-id.not-loads-file",
-                         "'" + std::string(file_name) + "' is not a .loads file name");
+                         detail::quote(file_name) + " is not a .loads file name");
     return parse(file_name.substr(0, file_name.size() - 6));
 }
 

@@ -197,7 +197,7 @@ Result<const ModelInfo*> find_model(std::string_view text) {
         known += known.empty() ? "" : ", ";
         known += m.number;
     }
-    Error error = bad_input("model.unknown", "unknown phone model '" + std::string(text) + "'");
+    Error error = bad_input("model.unknown", "unknown phone model " + detail::quote(text));
     return error.with_hint(known.empty() ? "run 'fwplan catalog' for the models fwplan knows"
                                          : "models fwplan knows that look similar: " + known);
 }

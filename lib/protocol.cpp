@@ -27,7 +27,7 @@ Result<Protocol> parse_protocol(std::string_view text) {
     if (u == "MGCP")
         return Protocol::Mgcp;
     return bad_input("protocol.unknown",
-                     "unknown protocol '" + std::string(text) + "' (expected SCCP, SIP or MGCP)");
+                     "unknown protocol " + detail::quote(text) + " (expected SCCP, SIP or MGCP)");
 }
 
 } // namespace fwplan

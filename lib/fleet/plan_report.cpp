@@ -92,7 +92,7 @@ std::string plan_text(const EmitReport& r, const PlanTextParts& parts) {
             if (m.failed > 0)
                 line += std::string(line.empty() ? "" : ", ") +
                         plural(m.failed, "row failed", "rows failed");
-            out += "  " + pad(m.model, 10) + line + "\n";
+            out += "  " + pad(m.model, 9) + " " + line + "\n"; // a long model still gets a space
         }
     }
 

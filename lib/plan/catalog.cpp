@@ -450,8 +450,8 @@ Result<Confidence> parse_confidence(std::string_view text) {
     if (u == "CONFLICT")
         return Confidence::Conflict;
     return bad_input("catalog.confidence",
-                     "unknown confidence '" + std::string(text) +
-                         "' (expected CISCO, COMMUNITY, INFERRED or CONFLICT)");
+                     "unknown confidence " + detail::quote(text) +
+                         " (expected CISCO, COMMUNITY, INFERRED or CONFLICT)");
 }
 
 Result<HardwareRevision> HardwareRevision::parse(std::string_view text) {
@@ -460,8 +460,8 @@ Result<HardwareRevision> HardwareRevision::parse(std::string_view text) {
         digits.remove_prefix(1);
     if (digits.empty() || digits.size() > 4 ||
         !std::all_of(digits.begin(), digits.end(), [](char c) { return c >= '0' && c <= '9'; }))
-        return bad_input("hw-rev.malformed", "'" + std::string(text) +
-                                                 "' is not a hardware revision like V15 "
+        return bad_input("hw-rev.malformed", detail::quote(text) +
+                                                 " is not a hardware revision like V15 "
                                                  "(printed on the label under the phone)")
             .with_hint("give it as the label prints it (V01, V08, V15), or leave --hw-rev out: "
                        "the plan then warns where a revision would matter");

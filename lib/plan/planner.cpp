@@ -840,7 +840,7 @@ Result<std::string> Planner::graphviz(std::string_view family_id,
                                       const GraphOptions& options) const {
     const FamilyInfo* family = find_family(family_id);
     if (family == nullptr)
-        return bad_input("graph.unknown-family", "unknown family '" + std::string(family_id) + "'");
+        return bad_input("graph.unknown-family", "unknown family " + detail::quote(family_id));
     PhoneContext phone{std::string(family->id), options.model, options.hw_rev};
     auto graph = impl_->graph(phone, std::nullopt);
     std::ostringstream dot;

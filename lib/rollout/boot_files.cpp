@@ -51,8 +51,7 @@ FileMatch classify_name(const PhoneSpec& phone, const StepSpec& step, std::strin
             }
         const bool after_config =
             phone.style == BootStyle::Sip7940
-                ? one_of(name, k7940AfterConfigFiles) ||
-                      equal_ignoring_case(name, phone.mac.sip_config_file_name())
+                ? one_of(name, k7940AfterConfigFiles)
                 : one_of(name, kJavaAfterConfigFiles) || ends_with_ignoring_case(name, ".jar");
         if (after_config)
             match.role = FileRole::AfterConfig;

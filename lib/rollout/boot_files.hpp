@@ -46,10 +46,13 @@ inline constexpr std::array<std::string_view, 5> kJavaAfterConfigFiles{
 
 /// Files a 7940/7960 asks for after its config and `.loads` on a boot that flashes nothing
 /// (phone-files.md §7.3, Teo En Ming's tftpd log: SEP…cnf.xml → P0S3-8-12-00.loads →
-/// SIPDefault.cnf → ./SIP<MAC>.cnf → RINGLIST.DAT → dialplan.xml). `SIP<MAC>.cnf` (its own
-/// MAC) is matched besides these. Not SIPDefault.cnf: the phone has yet to read its own
-/// SIP<MAC>.cnf, whose `image_version` wins and can still make it flash (phone-files.md §6.3), and
-/// a settle there would write the next step's SIP<MAC>.cnf while the phone is about to read it.
+/// SIPDefault.cnf → ./SIP<MAC>.cnf → RINGLIST.DAT → dialplan.xml). Not SIPDefault.cnf: the
+/// phone has yet to read its own SIP<MAC>.cnf, whose `image_version` wins and can still make it
+/// flash (phone-files.md §6.3). And not SIP<MAC>.cnf itself: tftpd-hpa logs `RRQ from … filename`
+/// before it opens the file (tftpd.c: the syslog call precedes validate_access), so the next
+/// step's SIP<MAC>.cnf written on that line can be the one the phone gets, beside this step's
+/// SEP file. A request after it is safe: TFTP is lock-step, the phone asks for RINGLIST.DAT only
+/// once the SIP<MAC>.cnf transfer is over (RFC 1350).
 inline constexpr std::array<std::string_view, 2> k7940AfterConfigFiles{"RINGLIST.DAT",
                                                                        "dialplan.xml"};
 

@@ -29,9 +29,9 @@
 //   only after the config by a phone that stays on its load (kJavaAfterConfigFiles, `*.jar`)
 //   settles it at once.
 // - 7940/7960: the `.loads` comes on every boot, so only a listed component means `fetching`.
-//   Config (and `.loads`), then SIPDefault.cnf / SIP<MAC>.cnf / RINGLIST.DAT / dialplan.xml
-//   with no component, or `settle_after` with no component ⇒ `settled`; without `confirm` the
-//   reason says that TFTP evidence alone decided.
+//   Config (and `.loads`), then RINGLIST.DAT / dialplan.xml (asked for after SIPDefault.cnf and
+//   SIP<MAC>.cnf were read) with no component, or `settle_after` of quiet with no component ⇒
+//   `settled`; without `confirm` the reason says that TFTP evidence alone decided.
 // - `fetching`: the step's `.loads` (Java 79xx) or a term file, or any listed component.
 // - `refused`: the step's `.loads` or a term file asked for `refuse_after` times with no
 //   component after it; the reason names the step's fallback when it has one.

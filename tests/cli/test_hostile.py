@@ -175,6 +175,27 @@ class Printing(CliTest):
                 self.assertNotIn("\u009b", run.out)
                 self.assertIn("\\u202E\\xc2\\x9b31m", run.out)
 
+    def test_bad_csv_cells_are_quoted_escaped_in_the_report_and_plan_txt(self):
+        # The messages of a failed row quote the cell (model, load); the summary on stdout and
+        # plan.txt (a file people cat) must not carry it raw.
+        evil = "\u202e\u009b31m"
+        csv = self.tmp / "phones.csv"
+        csv.write_text("mac,model,load\n"
+                       f"00:80:41:ae:fd:7e,79{evil}41,SCCP41.8-3-1S\n"
+                       f"00:80:41:ae:fd:7f,7941,SCCP41.8{evil}-3-1S\n"
+                       "00:80:41:ae:fd:80,7941,SCCP41.8-3-1S\n", encoding="utf-8")
+        out = self.tmp / "out"
+        run = fwplan("emit", "--fleet", csv, "--firmware", PACKAGES, "--sip-server", "10.0.0.1",
+                     "--out", out)
+        self.assertExit(run, 1)
+        plan = (out / "plan.txt").read_text(encoding="utf-8")
+        for where, text in (("stdout", run.out), ("plan.txt", plan)):
+            with self.subTest(where=where):
+                self.assertNotIn("\u202e", text)
+                self.assertNotIn("\u009b", text)
+                self.assertIn("unknown phone model '79\\u202E\\xc2\\x9b31m41'", text)
+                self.assertIn("'SCCP41.8\\u202E\\xc2\\x9b31m-3-1S' is not a load ID", text)
+
     def test_json_reports_of_a_root_whose_name_is_not_utf8(self):
         # Linux names are bytes: a Latin-1 folder name is no reason to fail a stage half-way
         # through its report (it was "internal error" after the files were in place).

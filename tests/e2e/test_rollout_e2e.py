@@ -60,8 +60,7 @@ FLEET_TIMEOUT = 45.0
 
 # The quiet fwplan waits after a phone's last request, its config read and no .loads asked
 # for, before the phone counts as settled (default 30 s): short here, and well above the gap
-# between two requests of one boot on this machine, CI's load included (1 s once fell within
-# a 7960's boot, between its SEP file and its SIP<MAC>.cnf).
+# between two requests of one boot on this machine, CI's load included.
 SETTLE = "2"
 
 MAC = "008041AEFD7E"
@@ -401,7 +400,11 @@ class RolloutEndToEnd(RolloutTest):
                 # SEP file names, not a SIP<MAC>.cnf of the next step that fwplan wrote while
                 # the phone was still reading this step's files.
                 if boot.outcome == "flashed":
-                    self.assertEqual(boot.target, boot.config_load, (device.ip, boot.names))
+                    self.assertEqual(boot.target, boot.config_load, (
+                        device.ip, boot.names,
+                        [l for l in syslog.lines() if f"from {device.ip} " in l][-14:],
+                        [(e["time"], e["from"], e["to"], e["step"], e["reason"][:90])
+                         for e in events if e["mac"] == rows[device.mac]["mac"]]))
         self.assertTrue(all(RFC3339_STAMP.match(l) for l in syslog.lines() if "RRQ from" in l))
         summary = self.status()["counts"]
         self.assertEqual(summary, {"done": 12})
