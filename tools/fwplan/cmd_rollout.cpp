@@ -294,8 +294,10 @@ int run_follow(const RolloutOptions& o, Console& console) {
         if (!report->start_note.empty())
             console.info(report->start_note);
         console.err() << "fwplan: " << report->lines << " log lines, " << report->events
-                      << " TFTP events, " << report->transitions << " transitions, "
-                      << report->kicks << " kicks; " << counts_text(report->counts)
+                      << " TFTP events, " << report->transitions
+                      << (report->transitions == 1 ? " transition, " : " transitions, ")
+                      << report->kicks << (report->kicks == 1 ? " kick; " : " kicks; ")
+                      << counts_text(report->counts)
                       << (report->finished  ? " (every phone is through)"
                           : report->stopped ? " (stopped)"
                                             : "")
