@@ -42,9 +42,13 @@ int run_check(const CheckOptions& options, Console& console) {
     if (!options.fleet.empty()) {
         auto taken =
             rollout::take_current_loads({options.root, options.state}, check_options.inventory);
-        if (!taken)
+        if (taken)
+            from_rollout = *taken;
+        else if (!options.state.empty())
             return fail(taken.error());
-        from_rollout = *taken;
+        else // the root's own state, found by name: not being able to read it is no reason to stop
+            console.warn("the rollout state of this root cannot be read (" + taken.error().message +
+                         "): phones are checked at the loads " + options.fleet + " names");
     }
     console.info("checking " + options.root + " with " +
                  std::to_string(check_options.firmware.size()) + " --firmware packages and " +
