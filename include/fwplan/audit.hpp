@@ -45,6 +45,9 @@ struct CheckOptions {
     std::vector<Phone> inventory;
     /// The planner that says which steps a phone can take; null: the built-in catalog.
     const Planner* planner = nullptr;
+    /// Findings of the caller's own (say, where the inventory's loads came from), reported
+    /// with the audit's and in its order.
+    std::vector<Diagnostic> notes;
     /// Bounds for reading the root (generous: a root holds many files).
     ArchiveLimits limits{.max_entry_size = 1ull << 40,
                          .max_total_size = ~0ull,

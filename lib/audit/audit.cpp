@@ -108,12 +108,7 @@ public:
         check_terms();
         check_orphans();
         check_firmware();
-        std::stable_sort(report_.findings.begin(), report_.findings.end(),
-                         [](const Diagnostic& a, const Diagnostic& b) {
-                             return std::tie(a.severity, a.where, a.code) <
-                                    std::tie(b.severity, b.where, b.code);
-                         });
-        return std::move(report_);
+        return std::move(report_); // check_root orders every finding once, these included
     }
 
 private:
@@ -1027,6 +1022,7 @@ Result<CheckReport> check_root(const fs::path& root, const CheckOptions& options
         Auditor(root, options, *archive, root_fd->get(), std::move(firmware->packages)).run();
     report.findings.insert(report.findings.begin(), firmware->findings.begin(),
                            firmware->findings.end());
+    report.findings.insert(report.findings.end(), options.notes.begin(), options.notes.end());
     std::stable_sort(report.findings.begin(), report.findings.end(),
                      [](const Diagnostic& a, const Diagnostic& b) {
                          return std::tie(a.severity, a.where, a.code) <

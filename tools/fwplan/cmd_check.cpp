@@ -9,7 +9,6 @@
 #include <fwplan/json.hpp>
 #include <fwplan/rollout.hpp>
 
-#include <algorithm>
 #include <ostream>
 
 namespace fwplan::cli {
@@ -38,17 +37,24 @@ int run_check(const CheckOptions& options, Console& console) {
     }
     // During a rollout the CSV names the loads phones started from; the root holds the config
     // of the step each one is on.
-    std::size_t from_rollout = 0;
     if (!options.fleet.empty()) {
         auto taken =
             rollout::take_current_loads({options.root, options.state}, check_options.inventory);
-        if (taken)
-            from_rollout = *taken;
-        else if (!options.state.empty())
-            return fail(taken.error());
-        else // the root's own state, found by name: not being able to read it is no reason to stop
+        if (!taken) {
+            if (!options.state.empty())
+                return fail(taken.error());
+            // The root's own state, found by name: not being able to read it is no reason to
+            // stop.
             console.warn("the rollout state of this root cannot be read (" + taken.error().message +
                          "): phones are checked at the loads " + options.fleet + " names");
+        } else if (*taken > 0) {
+            check_options.notes.push_back(
+                info("fwplan.check.rollout-loads",
+                     std::to_string(*taken) + (*taken == 1 ? " phone is" : " phones are") +
+                         " checked at the load the rollout says it runs now, not the load the CSV "
+                         "names ('fwplan rollout status' shows where each stands)",
+                     options.fleet));
+        }
     }
     console.info("checking " + options.root + " with " +
                  std::to_string(check_options.firmware.size()) + " --firmware packages and " +
@@ -56,20 +62,6 @@ int run_check(const CheckOptions& options, Console& console) {
     auto report = check_root(options.root, check_options);
     if (!report)
         return fail(report.error());
-    if (from_rollout > 0) {
-        Diagnostic note = info(
-            "fwplan.check.rollout-loads",
-            std::to_string(from_rollout) + (from_rollout == 1 ? " phone is" : " phones are") +
-                " checked at the load the rollout says it runs now, not the load the CSV names "
-                "('fwplan rollout status' shows where each stands)",
-            options.fleet);
-        // Infos come last, by path (docs/findings.md).
-        auto& findings = report->findings;
-        const auto at = std::find_if(findings.begin(), findings.end(), [&](const Diagnostic& d) {
-            return d.severity == Severity::Info && d.where > note.where;
-        });
-        findings.insert(at, std::move(note));
-    }
     console.info("looked at " + std::to_string(report->files) + " files: " +
                  std::to_string(report->loads) + " .loads, " + std::to_string(report->configs) +
                  " configs; " + std::to_string(report->findings.size()) + " findings");
