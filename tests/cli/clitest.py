@@ -38,6 +38,13 @@ def fwplan(*args, env=None, cwd=None, input=None, timeout=300):
     return Run([str(a) for a in args], completed)
 
 
+# Text a file, a CSV cell or a network client can carry: a right-to-left override and U+009B
+# (CSI, which some terminals obey like ESC [), then what it would start ("31m": red).
+HOSTILE = "\u202e\u009b31m"
+# HOSTILE as fwplan prints it (terminal_safe).
+HOSTILE_SHOWN = "\\u202E\\xc2\\x9b31m"
+
+
 class CliTest(unittest.TestCase):
     """A test case with a fresh scratch folder in self.tmp."""
 
@@ -51,3 +58,12 @@ class CliTest(unittest.TestCase):
 
     def assertExit(self, run, code):
         self.assertEqual(run.code, code, msg=repr(run))
+
+    def assertEscaped(self, text, *shown):
+        """`text` carries none of HOSTILE's characters raw, and each of `shown` (the escaped
+        form fwplan prints) as it is."""
+        for raw in HOSTILE[:2]:  # the two characters; "31m" is harmless text
+            self.assertNotIn(raw, text)
+        for part in shown:
+            self.assertIn(part, text)
+

@@ -95,13 +95,19 @@ SIP942 = ("SIP41.9-4-2SR3-1S.loads", ["jar41sip.9-4-2ES26.sbn", "cnu41.9-4-2ES26
                                      "cvm41sip.9-4-2ES26.sbn"])
 
 
-def two_step_walk(log, mac, ip, settle=40.0):
-    """A 7941 from SCCP41.8-3-1S to SIP41.9-4-2SR3-1S through SCCP41.8-5-2S, reset after each
-    config change: boot on 8.3(1) reading step 1, install 8.5(2), reboot (settles), boot again
-    after the reset reading step 2, install 9.4(2)SR3, reboot (settles)."""
+def bridge_step(log, mac, ip, settle=40.0):
+    """Step 1 of a 7941 on SCCP41.8-3-1S: boot reading step 1, install 8.5(2), reboot, then
+    quiet long enough for it to settle there."""
     boot(log, mac, ip, *SCCP852)
     boot(log, mac, ip)
     log.other(dt=settle)
+
+
+def two_step_walk(log, mac, ip, settle=40.0):
+    """A 7941 from SCCP41.8-3-1S to SIP41.9-4-2SR3-1S through SCCP41.8-5-2S, reset after each
+    config change: the bridge step, then boot again after the reset reading step 2, install
+    9.4(2)SR3, reboot (settles)."""
+    bridge_step(log, mac, ip, settle)
     boot(log, mac, ip, *SIP942)
     boot(log, mac, ip)
     log.other(dt=settle)

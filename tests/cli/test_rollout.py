@@ -13,7 +13,7 @@ import unittest
 from pathlib import Path
 
 import rollout_logs as logs
-from clitest import FWPLAN, TESTDATA, CliTest, fwplan
+from clitest import FWPLAN, HOSTILE, HOSTILE_SHOWN, TESTDATA, CliTest, fwplan
 
 PACKAGES = TESTDATA / "packages"
 SCCP852 = PACKAGES / "cmterm-7941_7961-sccp.8-5-2.zip"
@@ -173,9 +173,7 @@ class Walk(Rollout):
     def test_without_a_kick_the_phone_waits_for_a_person(self):
         self.start_one()
         log = logs.Log()
-        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
-        logs.boot(log, MAC, "10.0.0.50")
-        log.other(dt=40)
+        logs.bridge_step(log, MAC, "10.0.0.50")
         self.follow(log, kick=False)
         p = self.phone()
         self.assertEqual((p["state"], p["step"]), ("needs-reset", 2))
@@ -256,20 +254,18 @@ class Walk(Rollout):
         log = logs.Log()
         logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
         log.other(dt=120)  # stuck after 60 s
-        log.request("10.0.0.50", "evil\u202e\u009b31m\udcff.txt")  # \udcff: the byte 0xFF
+        log.request("10.0.0.50", f"evil{HOSTILE}\udcff.txt")  # \udcff: the byte 0xFF
         path = self.tmp / "syslog"
         path.write_bytes(log.text().encode("utf-8", "surrogateescape"))
-        shown = "it asked for evil\\u202E\\xc2\\x9b31m\\xff.txt"
+        shown = f"it asked for evil{HOSTILE_SHOWN}\\xff.txt"
         follow = fwplan("rollout", "follow", *self.common(), "--log", path, "--once",
                         "--stuck-after", "60")
         status = fwplan("rollout", "status", *self.common(), "--mac", MAC)
         for run in (follow, status):
             self.assertExit(run, 0)
-            self.assertIn(shown, run.out)
-            self.assertNotIn("\u202e", run.out)
-            self.assertNotIn("\u009b", run.out)
+            self.assertEscaped(run.out, shown)
         data = self.status("--mac", MAC)
-        self.assertIn("it asked for evil\u202e\u009b31m", data["timeline"][-1]["reason"])
+        self.assertIn(f"it asked for evil{HOSTILE}", data["timeline"][-1]["reason"])
 
     def test_an_ip_that_moves_follows_the_latest_config_request(self):
         self.start_fleet(MAC, MAC2)
@@ -312,9 +308,7 @@ class Overrides(Rollout):
         self.assertExit(run, 0)
         self.assertTrue(self.phone()["held"])
         log = logs.Log()
-        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
-        logs.boot(log, MAC, "10.0.0.50")
-        log.other(dt=40)
+        logs.bridge_step(log, MAC, "10.0.0.50")
         self.follow(log)
         p = self.phone()
         self.assertEqual((p["state"], p["step"]), ("settled", 1))  # held: not advanced
@@ -357,6 +351,18 @@ class CheckDuringARollout(Rollout):
     def check(self, *args):
         return fwplan("--json", "check", self.root, "--fleet", self.tmp / "fleet.csv", *args)
 
+    def roots_own_state(self):
+        """Where a rollout of self.root started without --state keeps it (docs/rollout.md):
+        under /var/lib/fwplan, named after the root. Skips the test where that is not
+        writable; removed again after it."""
+        default = Path("/var/lib/fwplan") / (
+            "-".join(Path(os.path.realpath(self.root)).parts[1:]) + ".rollout.sqlite")
+        if not os.access(default.parent if default.parent.exists() else "/var/lib", os.W_OK):
+            self.skipTest(f"{default.parent} is not writable here")
+        self.addCleanup(lambda: [Path(str(default) + suffix).unlink(missing_ok=True)
+                                 for suffix in ("", "-wal", "-shm", ".lock")])
+        return default
+
     def codes(self, run):
         return [(f["severity"], f["code"]) for f in run.json()["findings"]
                 if f["code"] in ("fwplan.check.config-unreachable", "fwplan.check.rollout-loads")]
@@ -364,9 +370,7 @@ class CheckDuringARollout(Rollout):
     def test_a_phone_on_step_2_is_checked_at_the_load_it_runs_now(self):
         self.start_fleet(MAC, MAC2)
         log = logs.Log()
-        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)  # MAC settles on step 1 (8.5(2))
-        logs.boot(log, MAC, "10.0.0.50")
-        log.other(dt=40)
+        logs.bridge_step(log, MAC, "10.0.0.50")  # MAC settles on step 1 (8.5(2))
         self.follow(log, kick=False)
         self.assertEqual((self.phone()["step"], self.phone()["load"]), (2, "SCCP41.8-5-2S"))
         self.assertIn("SIP41.9-4-2SR3-1S", self.sep())
@@ -386,21 +390,13 @@ class CheckDuringARollout(Rollout):
     def test_the_roots_own_rollout_is_found_without_state(self):
         # A rollout started without --state keeps it under /var/lib/fwplan (docs/rollout.md);
         # `check --fleet` of that root finds it by itself.
-        default = Path("/var/lib/fwplan") / (
-            "-".join(Path(os.path.realpath(self.root)).parts[1:]) + ".rollout.sqlite")
-        if not os.access(default.parent if default.parent.exists() else "/var/lib", os.W_OK):
-            self.skipTest(f"{default.parent} is not writable here")
-        self.addCleanup(lambda: [Path(str(default) + suffix).unlink(missing_ok=True)
-                                 for suffix in ("", "-wal", "-shm", ".lock")])
-        self.state = default
+        self.state = default = self.roots_own_state()
         run = fwplan("rollout", "start", "--tftp-root", self.root, "--sip-server", "10.0.0.1",
                      "--fleet", self.write_fleet(MAC))
         self.assertExit(run, 0)
         self.assertTrue(default.exists(), run)
         log = logs.Log()
-        logs.boot(log, MAC, "10.0.0.50", *logs.SCCP852)
-        logs.boot(log, MAC, "10.0.0.50")
-        log.other(dt=40)
+        logs.bridge_step(log, MAC, "10.0.0.50")
         self.follow(log, kick=False)
         run = self.check()
         self.assertExit(run, 0)
@@ -409,12 +405,8 @@ class CheckDuringARollout(Rollout):
     def test_an_unreadable_state_of_the_root_is_a_warning_not_a_failure(self):
         # The root's own state is found by name (/var/lib/fwplan, mode 0600): a user who may
         # not read it, or a damaged one, still gets the check, at the CSV's loads.
-        default = Path("/var/lib/fwplan") / (
-            "-".join(Path(os.path.realpath(self.root)).parts[1:]) + ".rollout.sqlite")
-        if not os.access(default.parent if default.parent.exists() else "/var/lib", os.W_OK):
-            self.skipTest(f"{default.parent} is not writable here")
+        default = self.roots_own_state()
         default.parent.mkdir(parents=True, exist_ok=True)
-        self.addCleanup(lambda: default.unlink(missing_ok=True))
         default.write_bytes(b"not a database\n")
         self.write_fleet(MAC)
         run = self.check()
